@@ -1,0 +1,106 @@
+# parbench: non-recursive build.  Each folder adds its sources in its own
+# Makefile.local; objects go to $(BUILD) with automatic header dependencies.
+#
+#   make bench        install what is missing, build, run the default sweep
+#   make bench QUICK=1  a 30-second smoke sweep
+#   make test         the whole suite, then again under ASan + UBSan
+#   make install      PREFIX=/usr/local, DESTDIR honoured
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/parbench
+BUILD ?= build
+CC ?= cc
+# Benchmark code is compiled for this machine, as STREAM and friends are:
+# without -O3 -march=native a uint64 sum is not vectorised.
+CFLAGS ?= -O3 -march=native -g
+PKG_CONFIG ?= pkg-config
+
+# Debian packages the build, the benchmark and the tests need.
+DEPS_PACKAGES = build-essential pkg-config openmpi-bin libopenmpi-dev hwloc \
+	libhwloc-dev gnuplot-nox libcriterion-dev
+
+GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Recursively expanded: pkg-config runs after the packages are installed.
+HWLOC_CFLAGS = $(shell $(PKG_CONFIG) --cflags hwloc)
+HWLOC_LIBS = $(shell $(PKG_CONFIG) --libs hwloc)
+CRITERION_CFLAGS = $(shell $(PKG_CONFIG) --cflags criterion)
+CRITERION_LIBS = $(shell $(PKG_CONFIG) --libs criterion)
+
+PB_CPPFLAGS = -D_GNU_SOURCE -MD -MP
+PB_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wno-format-truncation -fopenmp -pthread $(HWLOC_CFLAGS) \
+	-DPB_GIT_REVISION='"$(GIT_REVISION)"' -DPB_BUILD_CFLAGS='"$(CFLAGS)"'
+PB_LDLIBS = -fopenmp -pthread $(HWLOC_LIBS) -lm
+
+subdirs := kernels runners bench tests
+LIB_SRCS :=
+MAIN_SRCS :=
+TEST_SRCS :=
+include $(subdirs:%=%/Makefile.local)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+DEPS_STAMP := $(BUILD)/.deps-installed
+
+.PHONY: all deps bench test test-unit test-sanitize plots install uninstall clean
+all: $(BUILD)/parbench
+
+# Installing packages is the build's first step on a fresh machine.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): mk/install-deps.sh
+	@sh mk/install-deps.sh $(DEPS_PACKAGES)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libparbench.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/parbench: $(MAIN_OBJS) $(BUILD)/libparbench.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PB_LDLIBS) $(LDLIBS)
+
+$(BUILD)/tests/parbench-tests: $(TEST_OBJS) $(BUILD)/libparbench.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS) $(PB_LDLIBS) $(LDLIBS)
+
+$(TEST_OBJS): PB_CFLAGS += $(CRITERION_CFLAGS)
+
+BENCH_ARGS = $(if $(QUICK),--quick) $(ARGS)
+bench: $(BUILD)/parbench
+	$(BUILD)/parbench $(BENCH_ARGS)
+
+# Render (again) the plots of a run, e.g. on a login node: make plots RUN=results/latest
+RUN ?= results/latest
+plots: $(BUILD)/parbench
+	$(BUILD)/parbench plot $(RUN)
+
+# The suite, then the same suite built with AddressSanitizer and
+# UndefinedBehaviorSanitizer in a build folder of its own.
+test: test-unit test-sanitize
+
+test-unit: $(BUILD)/parbench $(BUILD)/tests/parbench-tests
+	PARBENCH_BIN=$(BUILD)/parbench $(BUILD)/tests/parbench-tests $(TEST_ARGS)
+
+SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+test-sanitize: | $(DEPS_STAMP)
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize CFLAGS='$(SANITIZE_FLAGS)' \
+		LDFLAGS='$(SANITIZE_FLAGS)' DEPS_STAMP=$(DEPS_STAMP) test-unit
+
+install: $(BUILD)/parbench
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(BUILD)/parbench $(DESTDIR)$(BINDIR)/parbench
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/parbench $(DESTDIR)$(DATADIR)/*.gp
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,16 @@
+/* Running one cell: open the runner, set up, warm up, time, verify. */
+#ifndef PB_CELL_H
+#define PB_CELL_H
+
+#include "result.h"
+
+/*
+ * Runs the cell and fills r (which owns r->reps afterwards; release with
+ * pb_cell_result_free).  A runner failure or a wrong result is not an
+ * error here: it is recorded in r->failed and r->status.  Returns 0, or
+ * -ENOMEM when the harness itself could not go on.
+ */
+int pb_cell_run(const struct pb_cell *cell, unsigned warmup, unsigned reps,
+		unsigned allowed_cpus, struct pb_cell_result *r);
+
+#endif

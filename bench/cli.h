@@ -1,0 +1,33 @@
+/* Command-line parsing: argv to a pb_config, or a one-line error. */
+#ifndef PB_CLI_H
+#define PB_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "config.h"
+
+enum pb_cli_action {
+	PB_CLI_SWEEP,
+	PB_CLI_HELP,
+	PB_CLI_LIST,
+	PB_CLI_PLOT, /* parbench plot RUN_DIR: render an existing run */
+};
+
+struct pb_cli {
+	enum pb_cli_action action;
+	struct pb_config cfg;
+	const char *plot_run; /* for PB_CLI_PLOT */
+};
+
+/*
+ * Fills cli from argv.  Returns 0, or -1 with a one-line message (no
+ * newline) in err.  Never prints and never exits.
+ */
+int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err,
+		 size_t errlen);
+
+void pb_cli_usage(FILE *out);
+void pb_cli_list(FILE *out);
+
+#endif

@@ -1,0 +1,42 @@
+/* What the user asked for: the sweep and how to measure it. */
+#ifndef PB_CONFIG_H
+#define PB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../kernels/kernel.h"
+#include "../runners/runner.h"
+
+#define PB_MAX_KERNELS 16
+#define PB_MAX_SIZES 8   /* sizes per kernel */
+#define PB_MAX_RUNNERS 16
+#define PB_MAX_WORKER_COUNTS 64
+#define PB_MAX_WORKERS 4096
+
+struct pb_kernel_sizes {
+	const struct pb_kernel *kernel;
+	uint64_t n[PB_MAX_SIZES];
+	size_t count; /* 0: the kernel's default (or quick) size */
+};
+
+struct pb_config {
+	struct pb_kernel_sizes kernels[PB_MAX_KERNELS];
+	size_t kernel_count;
+	const struct pb_runner *runners[PB_MAX_RUNNERS];
+	size_t runner_count;
+	unsigned workers[PB_MAX_WORKER_COUNTS];
+	size_t worker_count;
+	struct pb_schedule schedules[PB_SCHED_COUNT]; /* chunk 0: default */
+	size_t schedule_count;
+	unsigned reps, warmup;
+	unsigned allowed_cpus; /* CPUs this process may use */
+	const char *results_root, *plots_root;
+	int quick, plot, overhead;
+	const char *command_line;
+};
+
+/* Sizes of kernel i after defaults are applied. */
+size_t pb_config_sizes(const struct pb_config *cfg, size_t i, const uint64_t **n);
+
+#endif

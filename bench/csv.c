@@ -1,0 +1,92 @@
+#include <math.h>
+#include <string.h>
+
+#include "csv.h"
+
+#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed"
+
+static int key_fields(FILE *f, const char *run_id, const struct pb_cell *c)
+{
+	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%d", run_id, c->kernel->name,
+		       (unsigned long long)c->n, c->runner->name,
+		       pb_cell_schedule_name(c), (unsigned long long)c->sched.chunk,
+		       c->workers, c->oversubscribed);
+}
+
+/* A number, or an empty field where it does not apply. */
+static void number(FILE *f, double x)
+{
+	if (isfinite(x))
+		fprintf(f, ",%.9g", x);
+	else
+		fputc(',', f);
+}
+
+int pb_csv_raw_header(FILE *f)
+{
+	return fputs(KEY_COLUMNS ",rep,seconds,comm_seconds,result,expected,ok\n", f) < 0
+		       ? -1 : 0;
+}
+
+int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r)
+{
+	for (unsigned i = 0; i < r->rep_count; i++) {
+		const struct pb_rep *rep = &r->reps[i];
+		key_fields(f, run_id, &r->cell);
+		fprintf(f, ",%u", i);
+		number(f, rep->seconds);
+		number(f, rep->comm_seconds >= 0 ? rep->comm_seconds : NAN);
+		fprintf(f, ",%llu,%llu,%d\n", (unsigned long long)rep->result,
+			(unsigned long long)r->expected, rep->ok);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int pb_csv_summary_header(FILE *f)
+{
+	return fputs(KEY_COLUMNS ",reps,ok_reps,startup_s,init_s,median_s,min_s,max_s,"
+		     "mean_s,stddev_s,speedup,efficiency,gbps,status\n", f) < 0 ? -1 : 0;
+}
+
+int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
+{
+	key_fields(f, run_id, &r->cell);
+	fprintf(f, ",%u,%u", r->rep_count, r->ok_count);
+	number(f, r->startup_s);
+	number(f, r->init_s);
+	number(f, r->stats.median);
+	number(f, r->stats.min);
+	number(f, r->stats.max);
+	number(f, r->stats.mean);
+	number(f, r->stats.stddev);
+	number(f, r->speedup);
+	number(f, r->efficiency);
+	number(f, r->gbps);
+	fprintf(f, ",%s\n", r->status);
+	return ferror(f) ? -1 : 0;
+}
+
+int pb_csv_split(char *line, char **fields, size_t max)
+{
+	size_t count = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	for (char *p = line;;) {
+		if (count == max)
+			return -1;
+		fields[count++] = p;
+		char *comma = strchr(p, ',');
+		if (!comma)
+			return (int)count;
+		*comma = '\0';
+		p = comma + 1;
+	}
+}
+
+void pb_token_sanitize(char *s)
+{
+	for (; *s; s++)
+		if (*s == ',' || *s == ' ' || *s == '"' || *s == '\n' || *s == '\r' ||
+		    *s == '\t')
+			*s = *s == ' ' ? '-' : '_';
+}

@@ -1,0 +1,24 @@
+/* Strict parsing of the numbers and lists users type on the command line. */
+#ifndef PB_PARSE_H
+#define PB_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A positive integer: decimal digits, or a power written B^E (2^27).
+ * No sign, no spaces, no trailing text, nothing above max.
+ * Returns 0, or -EINVAL (not a number, zero, negative), -ERANGE (too big).
+ */
+int pb_parse_count(const char *text, uint64_t max, uint64_t *value);
+
+/*
+ * A list of worker counts: "1,2,4", a range "1-8", or both ("1-4,8,16").
+ * Values are kept in the order given, duplicates dropped.  Returns the
+ * number of values, or a negative errno as pb_parse_count (-E2BIG when more
+ * than cap values).
+ */
+int pb_parse_count_list(const char *text, uint64_t max, unsigned *values,
+			size_t cap);
+
+#endif

@@ -1,0 +1,32 @@
+/* The sweep as a list of cells: kernel x size x runner x schedule x workers. */
+#ifndef PB_PLAN_H
+#define PB_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct pb_cell {
+	const struct pb_kernel *kernel;
+	uint64_t n;
+	const struct pb_runner *runner;
+	int has_schedule;          /* 0 for runners without one (seq) */
+	struct pb_schedule sched;  /* chunk resolved for this cell */
+	unsigned workers;
+	int oversubscribed;        /* more workers than allowed CPUs */
+};
+
+struct pb_plan {
+	struct pb_cell *cells;
+	size_t count;
+};
+
+/* Builds the plan.  Returns 0 or -ENOMEM; pb_plan_free() releases it. */
+int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan);
+void pb_plan_free(struct pb_plan *plan);
+
+/* "dynamic" or "none" etc., for the CSV's schedule column. */
+const char *pb_cell_schedule_name(const struct pb_cell *cell);
+
+#endif

@@ -1,0 +1,131 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rundir.h"
+
+int pb_mkdirs(const char *path)
+{
+	char buf[PB_PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			*p = '\0';
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+				return -errno;
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	struct stat st;
+	if (stat(buf, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
+}
+
+static void base_id(char *id, size_t len)
+{
+	char host[64] = "host";
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", localtime_r(&now, &tm));
+	const char *job = getenv("SLURM_JOB_ID");
+	if (job && *job)
+		snprintf(id, len, "%s-%s-job%s", stamp, host, job);
+	else
+		snprintf(id, len, "%s-%s", stamp, host);
+	for (char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			*p = '_';
+}
+
+int pb_rundir_create(const char *root, char *id, size_t idlen, char *path,
+		     size_t pathlen)
+{
+	char base[PB_RUN_ID_MAX];
+	int err = pb_mkdirs(root);
+
+	if (err)
+		return err;
+	base_id(base, sizeof(base));
+	for (int attempt = 1; attempt < 1000; attempt++) {
+		if (attempt == 1)
+			snprintf(id, idlen, "%s", base);
+		else
+			snprintf(id, idlen, "%s-%d", base, attempt);
+		if (snprintf(path, pathlen, "%s/%s", root, id) >= (int)pathlen)
+			return -ENAMETOOLONG;
+		if (mkdir(path, 0777) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int pb_latest_link(const char *root, const char *id)
+{
+	char tmp[PB_PATH_MAX], link[PB_PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s/.latest.%ld", root, (long)getpid());
+	snprintf(link, sizeof(link), "%s/latest", root);
+	unlink(tmp);
+	if (symlink(id, tmp) != 0)
+		return -errno;
+	if (rename(tmp, link) != 0) {
+		int err = -errno;
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+int pb_outfile_open(struct pb_outfile *o, const char *dir, const char *name)
+{
+	if (snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= (int)sizeof(o->path) ||
+	    snprintf(o->partial, sizeof(o->partial), "%s.partial", o->path) >=
+		    (int)sizeof(o->partial))
+		return -ENAMETOOLONG;
+	o->f = fopen(o->partial, "w");
+	return o->f ? 0 : -errno;
+}
+
+int pb_outfile_commit(struct pb_outfile *o)
+{
+	int err = 0;
+
+	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
+		err = errno ? -errno : -EIO;
+	if (fclose(o->f) != 0 && !err)
+		err = -errno;
+	o->f = NULL;
+	if (!err && rename(o->partial, o->path) != 0)
+		err = -errno;
+	if (err)
+		unlink(o->partial);
+	return err;
+}
+
+void pb_outfile_abandon(struct pb_outfile *o)
+{
+	if (o->f)
+		fclose(o->f);
+	o->f = NULL;
+	unlink(o->partial);
+}

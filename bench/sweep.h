@@ -1,0 +1,36 @@
+/* A whole sweep: every cell of the plan, written to results/<run-id>/. */
+#ifndef PB_SWEEP_H
+#define PB_SWEEP_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "plan.h"
+#include "result.h"
+#include "rundir.h"
+
+struct pb_sweep {
+	char run_id[PB_RUN_ID_MAX];
+	char dir[PB_PATH_MAX];      /* results/<run-id> */
+	struct pb_plan plan;
+	struct pb_cell_result *results; /* one per cell of the plan */
+	size_t done;                /* cells run */
+	size_t failed;              /* cells with a failure */
+};
+
+/*
+ * Checks the plan against this machine (memory), creates the run folder
+ * and runs every cell, printing a line per cell to `log` (may be NULL).
+ * Returns 0 (failed cells are counted, not errors), or -1 with a one-line
+ * message in err; the exit status it deserves is in *usage (1: bad input
+ * or unusable results folder, 0: an internal failure).
+ */
+int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
+		 char *err, size_t errlen, int *usage);
+void pb_sweep_free(struct pb_sweep *sw);
+
+/* The summary row of seq at the same kernel and n, or NULL. */
+const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
+					       const struct pb_cell *cell);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * factorial: item i computes i! mod p (p = 2^61 - 1, a Mersenne prime) from
+ * scratch, so item i costs O(i) multiplications: a triangular, compute-bound
+ * load on which static blocks are imbalanced and dynamic chunks are not.
+ * (A plain wrapping product would be useless: 2^64 divides 66!.)
+ *
+ * run() returns the sum of i! mod p over its items.  The expected value uses
+ * a different algorithm (one running product) and a different reduction
+ * (the compiler's 128-bit remainder instead of the Mersenne fold).
+ */
+#include "kernel.h"
+
+#define MERSENNE61 ((UINT64_C(1) << 61) - 1)
+
+/* a * b mod 2^61-1 for a, b < 2^61-1, by folding the high bits. */
+static inline uint64_t mulmod61(uint64_t a, uint64_t b)
+{
+	unsigned __int128 x = (unsigned __int128)a * b;
+	uint64_t r = ((uint64_t)x & MERSENNE61) + (uint64_t)(x >> 61);
+	return r >= MERSENNE61 ? r - MERSENNE61 : r;
+}
+
+static uint64_t factorial_items(uint64_t n) { return n; }
+
+static size_t factorial_bytes(uint64_t n) { (void)n; return 0; }
+
+static void factorial_init(void *mem, uint64_t n, uint64_t begin, uint64_t end)
+{
+	(void)mem, (void)n, (void)begin, (void)end;
+}
+
+static uint64_t factorial_run(void *mem, uint64_t n, uint64_t begin, uint64_t end)
+{
+	uint64_t s = 0;
+	(void)mem, (void)n;
+	for (uint64_t i = begin; i < end; i++) {
+		uint64_t f = 1;
+		for (uint64_t j = 2; j <= i; j++)
+			f = mulmod61(f, j);
+		s += f;
+	}
+	return s;
+}
+
+static uint64_t factorial_expect(uint64_t n)
+{
+	uint64_t s = 0, f = 1; /* f = i! mod p */
+	for (uint64_t i = 0; i < n; i++) {
+		if (i >= 2)
+			f = (uint64_t)(((unsigned __int128)f * i) % MERSENNE61);
+		s += f;
+	}
+	return s;
+}
+
+const struct pb_kernel pb_kernel_factorial = {
+	.name = "factorial",
+	.shape = "compute-bound, uneven items: item i costs O(i) (triangular)",
+	.n_means = "items (i! mod 2^61-1 for i < n)",
+	.default_n = 14000,
+	.quick_n = 4000,
+	.max_n = 1000000,
+	.items = factorial_items,
+	.bytes = factorial_bytes,
+	.init = factorial_init,
+	.run = factorial_run,
+	.expect = factorial_expect,
+};

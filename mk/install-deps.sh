@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian/Ubuntu packages parbench needs, if any is missing:
+# with apt-get as root, through sudo otherwise, and says what to install
+# where neither works.  Usage: install-deps.sh PACKAGE...
+set -eu
+
+missing=""
+for pkg in "$@"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $pkg" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "parbench: missing packages:$missing; this is not a Debian/Ubuntu system," \
+		"install their equivalents by hand" >&2
+	exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+	as_root=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	as_root="sudo -n"
+else
+	echo "parbench: missing packages:$missing; run as root, or give this user sudo," \
+		"or run: apt-get install$missing" >&2
+	exit 1
+fi
+echo "parbench: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A stale package index makes installs fail with 404s: refresh it first.
+$as_root apt-get update -qq
+# shellcheck disable=SC2086
+$as_root apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,109 @@
+/*
+ * omp: OpenMP worksharing (GCC libgomp) with schedule(runtime), so one loop
+ * serves the static, dynamic and guided schedules.  The loop runs over
+ * units: for static one block per thread (what schedule(static) without a
+ * chunk gives each thread), otherwise chunks of `chunk` items, so the
+ * kernel is always called on ranges and keeps its vectorised inner loop.
+ *
+ * libgomp keeps its team alive between parallel regions, so the team built
+ * in open() is the one every repetition reuses.  When the harness gives a
+ * CPU per worker, each thread binds itself inside a parallel region (the
+ * runtime's own OMP_PROC_BIND is then not used, so nothing is pinned twice).
+ */
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+
+#include "affinity.h"
+#include "memory.h"
+#include "runner.h"
+
+struct pb_pool {
+	unsigned workers;
+};
+
+static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
+{
+	int bind_err = 0;
+
+	if (opts->workers < 1)
+		return -EINVAL;
+	omp_set_dynamic(0);
+	/* Creates (and optionally binds) the team before anything is timed. */
+#pragma omp parallel num_threads(opts->workers) reduction(min:bind_err)
+	{
+		if (opts->cpus) {
+			int err = pb_bind_self(opts->cpus[omp_get_thread_num()]);
+			if (err < bind_err)
+				bind_err = err;
+		}
+	}
+	if (bind_err)
+		return bind_err;
+	*pool = malloc(sizeof(**pool));
+	if (!*pool)
+		return -ENOMEM;
+	(*pool)->workers = opts->workers;
+	return 0;
+}
+
+static void *gomp_alloc(struct pb_pool *pool, size_t bytes)
+{
+	(void)pool;
+	return pb_private_alloc(bytes);
+}
+
+static void gomp_free(struct pb_pool *pool, void *mem, size_t bytes)
+{
+	(void)pool;
+	pb_private_free(mem, bytes);
+}
+
+static int gomp_run(struct pb_pool *pool, const struct pb_job *job,
+		   struct pb_outcome *out)
+{
+	const unsigned workers = pool->workers;
+	const uint64_t items = job->items;
+	const int is_static = job->sched.kind == PB_SCHED_STATIC;
+	const uint64_t chunk = job->sched.chunk ? job->sched.chunk : 1;
+	const uint64_t units = is_static ? workers : (items + chunk - 1) / chunk;
+	uint64_t total = 0;
+
+	switch (job->sched.kind) {
+	case PB_SCHED_STATIC: omp_set_schedule(omp_sched_static, 0); break;
+	case PB_SCHED_DYNAMIC: omp_set_schedule(omp_sched_dynamic, 1); break;
+	case PB_SCHED_GUIDED: omp_set_schedule(omp_sched_guided, 1); break;
+	default: return -EINVAL;
+	}
+
+#pragma omp parallel for num_threads(workers) schedule(runtime) reduction(+:total)
+	for (uint64_t u = 0; u < units; u++) {
+		uint64_t b, e;
+		if (is_static) {
+			pb_block(items, workers, (unsigned)u, &b, &e);
+		} else {
+			b = u * chunk;
+			e = items - b < chunk ? items : b + chunk;
+		}
+		total += pb_job_range(job, b, e);
+	}
+	out->result = total;
+	return 0;
+}
+
+static void gomp_close(struct pb_pool *pool)
+{
+	free(pool);
+}
+
+const struct pb_runner pb_runner_omp = {
+	.name = "omp",
+	.summary = "OpenMP (libgomp) parallel for, schedule(runtime)",
+	.schedules = PB_SCHED_BIT(PB_SCHED_STATIC) | PB_SCHED_BIT(PB_SCHED_DYNAMIC) |
+		     PB_SCHED_BIT(PB_SCHED_GUIDED),
+	.open = gomp_open,
+	.alloc = gomp_alloc,
+	.free = gomp_free,
+	.run = gomp_run,
+	.close = gomp_close,
+};

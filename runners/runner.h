@@ -1,0 +1,106 @@
+/*
+ * The runner interface: how a job's index space is spread over workers.
+ *
+ * Contract (hwloc style): functions returning int give 0 on success and a
+ * negative errno value on failure; they never print and never exit.  Every
+ * successful open() is paired with one close().
+ *
+ * The harness times run() the same way for every runner: from dispatch
+ * (workers idle and ready) to the combined result in the caller's hands.
+ * A runner whose work happens elsewhere (MPI ranks) may measure that region
+ * itself and report it in pb_outcome.seconds.
+ */
+#ifndef PB_RUNNER_H
+#define PB_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../kernels/kernel.h"
+
+enum pb_sched_kind {
+	PB_SCHED_STATIC,  /* one contiguous block per worker */
+	PB_SCHED_DYNAMIC, /* fixed-size chunks from a shared counter */
+	PB_SCHED_GUIDED,  /* shrinking chunks from a shared counter */
+	PB_SCHED_COUNT
+};
+
+#define PB_SCHED_BIT(kind) (1u << (kind))
+
+struct pb_schedule {
+	enum pb_sched_kind kind;
+	uint64_t chunk; /* items per chunk (dynamic) or smallest chunk (guided) */
+};
+
+enum pb_phase {
+	PB_PHASE_INIT, /* kernel->init over the items: first touch, untimed */
+	PB_PHASE_RUN,  /* kernel->run over the items: the timed work */
+};
+
+struct pb_job {
+	const struct pb_kernel *kernel;
+	void *mem;        /* what the runner's alloc() returned (may be NULL) */
+	uint64_t n;
+	uint64_t items;   /* kernel->items(n) */
+	enum pb_phase phase;
+	struct pb_schedule sched;
+};
+
+/* What one run() produced. */
+struct pb_outcome {
+	uint64_t result;     /* partials combined by wrapping addition */
+	double seconds;      /* < 0: the harness's own clock is used */
+	double comm_seconds; /* communication part of seconds, < 0: none */
+	char why[96];        /* on failure: a short reason, e.g. "SIGKILL" */
+};
+
+struct pb_pool_opts {
+	unsigned workers;
+	/* CPU for each worker (workers entries), or NULL to leave placement
+	 * to the operating system. */
+	const int *cpus;
+	/* Whether idle workers may spin before blocking: only sensible when
+	 * every worker has a CPU of its own. */
+	int spin;
+};
+
+struct pb_pool; /* each runner defines its own */
+
+struct pb_runner {
+	const char *name;
+	const char *summary;
+	unsigned schedules; /* PB_SCHED_BIT()s it supports; 0: no schedule */
+
+	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
+	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */
+	void *(*alloc)(struct pb_pool *pool, size_t bytes);
+	void (*free)(struct pb_pool *pool, void *mem, size_t bytes);
+	int (*run)(struct pb_pool *pool, const struct pb_job *job,
+		   struct pb_outcome *out);
+	void (*close)(struct pb_pool *pool);
+};
+
+/* NULL-terminated table of the runners this build has. */
+extern const struct pb_runner *const pb_runners[];
+
+const struct pb_runner *pb_runner_find(const char *name);
+
+const char *pb_sched_name(enum pb_sched_kind kind);
+/* Returns 0 and sets *kind, or -EINVAL for an unknown name. */
+int pb_sched_parse(const char *name, enum pb_sched_kind *kind);
+
+/* The chunk used when the user names none: small enough that the last
+ * chunks even out uneven items, large enough that claiming one is cheap. */
+uint64_t pb_default_chunk(uint64_t items, unsigned workers);
+
+/* Worker w's share of a static partition of [0, items) into `workers`
+ * contiguous blocks whose sizes differ by at most one. */
+void pb_block(uint64_t items, unsigned workers, unsigned w,
+	      uint64_t *begin, uint64_t *end);
+
+/* Runs items [begin, end) of the job's phase and returns its partial. */
+uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end);
+
+void pb_outcome_reset(struct pb_outcome *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* Partitioning and scheduling helpers shared by every runner. */
+#include <errno.h>
+#include <string.h>
+
+#include "runner.h"
+
+static const char *const sched_names[PB_SCHED_COUNT] = {
+	[PB_SCHED_STATIC] = "static",
+	[PB_SCHED_DYNAMIC] = "dynamic",
+	[PB_SCHED_GUIDED] = "guided",
+};
+
+const char *pb_sched_name(enum pb_sched_kind kind)
+{
+	return kind < PB_SCHED_COUNT ? sched_names[kind] : "none";
+}
+
+int pb_sched_parse(const char *name, enum pb_sched_kind *kind)
+{
+	for (int k = 0; k < PB_SCHED_COUNT; k++)
+		if (strcmp(name, sched_names[k]) == 0) {
+			*kind = (enum pb_sched_kind)k;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+uint64_t pb_default_chunk(uint64_t items, unsigned workers)
+{
+	uint64_t chunk = items / ((uint64_t)(workers ? workers : 1) * 256);
+	return chunk ? chunk : 1;
+}
+
+void pb_block(uint64_t items, unsigned workers, unsigned w,
+	      uint64_t *begin, uint64_t *end)
+{
+	/* 128-bit products: items * w must not overflow for huge spaces. */
+	*begin = (uint64_t)((unsigned __int128)items * w / workers);
+	*end = (uint64_t)((unsigned __int128)items * (w + 1) / workers);
+}
+
+uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end)
+{
+	if (begin >= end)
+		return 0;
+	if (job->phase == PB_PHASE_INIT) {
+		job->kernel->init(job->mem, job->n, begin, end);
+		return 0;
+	}
+	return job->kernel->run(job->mem, job->n, begin, end);
+}
+
+void pb_outcome_reset(struct pb_outcome *out)
+{
+	out->result = 0;
+	out->seconds = -1;
+	out->comm_seconds = -1;
+	out->why[0] = '\0';
+}

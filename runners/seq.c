@@ -1,0 +1,58 @@
+/*
+ * seq: the baseline.  It calls the very same kernel function as every
+ * parallel runner, over the whole index space at once, so it gets the same
+ * code generation: no strawman.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "memory.h"
+#include "runner.h"
+
+struct pb_pool {
+	int unused;
+};
+
+static int seq_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
+{
+	if (opts->workers != 1)
+		return -EINVAL;
+	*pool = calloc(1, sizeof(**pool));
+	return *pool ? 0 : -ENOMEM;
+}
+
+static void *seq_alloc(struct pb_pool *pool, size_t bytes)
+{
+	(void)pool;
+	return pb_private_alloc(bytes);
+}
+
+static void seq_free(struct pb_pool *pool, void *mem, size_t bytes)
+{
+	(void)pool;
+	pb_private_free(mem, bytes);
+}
+
+static int seq_run(struct pb_pool *pool, const struct pb_job *job,
+		   struct pb_outcome *out)
+{
+	(void)pool;
+	out->result = pb_job_range(job, 0, job->items);
+	return 0;
+}
+
+static void seq_close(struct pb_pool *pool)
+{
+	free(pool);
+}
+
+const struct pb_runner pb_runner_seq = {
+	.name = "seq",
+	.summary = "sequential baseline: one call of the kernel over all items",
+	.schedules = 0, /* no schedule: one range */
+	.open = seq_open,
+	.alloc = seq_alloc,
+	.free = seq_free,
+	.run = seq_run,
+	.close = seq_close,
+};
