@@ -28,7 +28,7 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 		   const struct pb_job *job, struct pb_cell_result *r,
 		   struct pb_rep *rep)
 {
-	struct pb_outcome out;
+	struct pb_outcome out = {0};
 
 	pb_outcome_reset(&out);
 	double t0 = pb_now();
@@ -110,7 +110,7 @@ int pb_cell_run(const struct pb_cell *cell, unsigned warmup, unsigned reps,
 		summarise(r);
 		return 0;
 	}
-	struct pb_outcome out;
+	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
 	err = runner->run(pool, &job, &out);
 	r->init_s = pb_now() - t0;

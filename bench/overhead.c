@@ -39,7 +39,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 		.sched = {PB_SCHED_STATIC, 0},
 	};
 	struct pb_pool *pool;
-	struct pb_outcome out;
+	struct pb_outcome out = {0};
 	double x[SAMPLES];
 
 	memset(o, 0, sizeof(*o));

@@ -24,3 +24,17 @@ unsigned pb_allowed_cpus(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (unsigned)n : 1;
 }
+
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((struct pb_affinity *)0)->mask),
+	       "pb_affinity too small for cpu_set_t");
+
+void pb_affinity_save(struct pb_affinity *a)
+{
+	a->valid = sched_getaffinity(0, sizeof(cpu_set_t), (cpu_set_t *)(void *)a->mask) == 0;
+}
+
+void pb_affinity_restore(const struct pb_affinity *a)
+{
+	if (a->valid)
+		sched_setaffinity(0, sizeof(cpu_set_t), (const cpu_set_t *)(const void *)a->mask);
+}

@@ -20,14 +20,20 @@
 
 struct pb_pool {
 	unsigned workers;
+	int bound;
+	struct pb_affinity caller; /* every thread gets it back in close() */
 };
+
+static void gomp_close(struct pb_pool *pool);
 
 static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 {
 	int bind_err = 0;
+	struct pb_affinity caller;
 
 	if (opts->workers < 1)
 		return -EINVAL;
+	pb_affinity_save(&caller);
 	omp_set_dynamic(0);
 	/* Creates (and optionally binds) the team before anything is timed. */
 #pragma omp parallel num_threads(opts->workers) reduction(min:bind_err)
@@ -38,12 +44,21 @@ static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 				bind_err = err;
 		}
 	}
-	if (bind_err)
-		return bind_err;
 	*pool = malloc(sizeof(**pool));
-	if (!*pool)
-		return -ENOMEM;
-	(*pool)->workers = opts->workers;
+	if (!*pool) {
+		bind_err = -ENOMEM;
+	} else {
+		(*pool)->workers = opts->workers;
+		(*pool)->bound = opts->cpus != NULL;
+		(*pool)->caller = caller;
+	}
+	if (bind_err) {
+		if (*pool)
+			gomp_close(*pool);
+		else
+			pb_affinity_restore(&caller);
+		return bind_err;
+	}
 	return 0;
 }
 
@@ -76,16 +91,21 @@ static int gomp_run(struct pb_pool *pool, const struct pb_job *job,
 	default: return -EINVAL;
 	}
 
-#pragma omp parallel for num_threads(workers) schedule(runtime) reduction(+:total)
-	for (uint64_t u = 0; u < units; u++) {
-		uint64_t b, e;
-		if (is_static) {
-			pb_block(items, workers, (unsigned)u, &b, &e);
-		} else {
-			b = u * chunk;
-			e = items - b < chunk ? items : b + chunk;
+#pragma omp parallel num_threads(workers) reduction(+:total)
+	{
+		pb_outcome_where(out, (unsigned)omp_get_thread_num(), 0);
+#pragma omp for schedule(runtime) nowait
+		for (uint64_t u = 0; u < units; u++) {
+			uint64_t b, e;
+			if (is_static) {
+				pb_block(items, workers, (unsigned)u, &b, &e);
+			} else {
+				b = u * chunk;
+				e = items - b < chunk ? items : b + chunk;
+			}
+			total += pb_job_range(job, b, e);
 		}
-		total += pb_job_range(job, b, e);
+		pb_outcome_where(out, (unsigned)omp_get_thread_num(), 1);
 	}
 	out->result = total;
 	return 0;
@@ -93,6 +113,14 @@ static int gomp_run(struct pb_pool *pool, const struct pb_job *job,
 
 static void gomp_close(struct pb_pool *pool)
 {
+	if (!pool)
+		return;
+	/* libgomp keeps these threads for the next cell: unbind them. */
+	if (pool->bound) {
+#pragma omp parallel num_threads(pool->workers)
+		pb_affinity_restore(&pool->caller);
+	}
+	pb_affinity_restore(&pool->caller);
 	free(pool);
 }
 

@@ -39,10 +39,12 @@ struct pb_pool {
 	_Atomic uint32_t caller_sleeping;
 	alignas(CACHE_LINE) _Atomic uint64_t next; /* dynamic schedules */
 	alignas(CACHE_LINE) const struct pb_job *job;
+	struct pb_outcome *out;
 	int stop;
 	int spin;
 	unsigned workers;
 	unsigned started; /* threads created, for close() after a failure */
+	struct pb_affinity caller; /* the caller is worker 0 while the pool lives */
 	struct worker *w;
 };
 
@@ -65,8 +67,10 @@ static void *worker_main(void *arg)
 				      &pool->worker_sleepers, pool->spin, 0);
 		if (pool->stop)
 			return NULL;
+		pb_outcome_where(pool->out, self->index, 0);
 		self->partial = pb_share_run(&pool->next, pool->job,
 					     pool->workers, self->index);
+		pb_outcome_where(pool->out, self->index, 1);
 		finish_share(pool);
 	}
 }
@@ -103,6 +107,7 @@ static int pool_open(struct pb_pool **out, const struct pb_pool_opts *opts)
 		pool->w[i].index = i;
 		pool->w[i].cpu = opts->cpus ? opts->cpus[i] : -1;
 	}
+	pb_affinity_save(&pool->caller);
 	int err = opts->cpus ? pb_bind_self(opts->cpus[0]) : 0;
 	for (unsigned i = 1; !err && i < opts->workers; i++) {
 		err = -pthread_create(&pool->w[i].thread, NULL, worker_main,
@@ -112,6 +117,7 @@ static int pool_open(struct pb_pool **out, const struct pb_pool_opts *opts)
 	}
 	if (err) {
 		pool_stop(pool);
+		pb_affinity_restore(&pool->caller);
 		free(pool->w);
 		free(pool);
 		return err;
@@ -138,6 +144,7 @@ static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 	uint64_t total;
 
 	pool->job = job;
+	pool->out = out;
 	atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
 	atomic_store_explicit(&pool->pending, pool->workers - 1,
 			      memory_order_relaxed);
@@ -145,7 +152,9 @@ static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 	atomic_fetch_add(&pool->generation, 1);
 	pb_wake_if_sleeping(&pool->generation, &pool->worker_sleepers, 0);
 
+	pb_outcome_where(out, 0, 0);
 	total = pb_share_run(&pool->next, job, pool->workers, 0);
+	pb_outcome_where(out, 0, 1);
 
 	uint32_t left;
 	while ((left = atomic_load(&pool->pending)) != 0)
@@ -162,6 +171,7 @@ static void pool_close(struct pb_pool *pool)
 	if (!pool)
 		return;
 	pool_stop(pool);
+	pb_affinity_restore(&pool->caller);
 	free(pool->w);
 	free(pool);
 }

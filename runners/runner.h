@@ -52,12 +52,19 @@ struct pb_outcome {
 	double seconds;      /* < 0: the harness's own clock is used */
 	double comm_seconds; /* communication part of seconds, < 0: none */
 	char why[96];        /* on failure: a short reason, e.g. "SIGKILL" */
+	/* Where each worker ran, when the harness asks (both non-NULL, one
+	 * entry per worker): the CPU (sched_getcpu) at the start and at the end
+	 * of its share of this job; -1 where unknown.  Not cleared by
+	 * pb_outcome_reset. */
+	int *cpu_start, *cpu_end;
 };
 
 struct pb_pool_opts {
 	unsigned workers;
 	/* CPU for each worker (workers entries), or NULL to leave placement
-	 * to the operating system. */
+	 * to the operating system.  Runners bind each worker to its CPU for
+	 * the pool's lifetime and undo any binding of the caller's thread (or
+	 * of threads they do not own, like libgomp's) in close(). */
 	const int *cpus;
 	/* Whether idle workers may spin before blocking: only sensible when
 	 * every worker has a CPU of its own. */
@@ -102,5 +109,8 @@ void pb_block(uint64_t items, unsigned workers, unsigned w,
 uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end);
 
 void pb_outcome_reset(struct pb_outcome *out);
+
+/* Records the CPU worker w is on into out->cpu_start or cpu_end. */
+void pb_outcome_where(struct pb_outcome *out, unsigned w, int at_end);
 
 #endif

@@ -1,5 +1,6 @@
 /* Partitioning and scheduling helpers shared by every runner. */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include "runner.h"
@@ -56,4 +57,11 @@ void pb_outcome_reset(struct pb_outcome *out)
 	out->seconds = -1;
 	out->comm_seconds = -1;
 	out->why[0] = '\0';
+}
+
+void pb_outcome_where(struct pb_outcome *out, unsigned w, int at_end)
+{
+	int *slot = at_end ? out->cpu_end : out->cpu_start;
+	if (slot)
+		slot[w] = sched_getcpu();
 }

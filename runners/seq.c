@@ -6,11 +6,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "affinity.h"
 #include "memory.h"
 #include "runner.h"
 
 struct pb_pool {
-	int unused;
+	struct pb_affinity caller; /* restored by close() */
 };
 
 static int seq_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
@@ -18,7 +19,17 @@ static int seq_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 	if (opts->workers != 1)
 		return -EINVAL;
 	*pool = calloc(1, sizeof(**pool));
-	return *pool ? 0 : -ENOMEM;
+	if (!*pool)
+		return -ENOMEM;
+	if (opts->cpus) {
+		pb_affinity_save(&(*pool)->caller);
+		int err = pb_bind_self(opts->cpus[0]);
+		if (err) {
+			free(*pool);
+			return err;
+		}
+	}
+	return 0;
 }
 
 static void *seq_alloc(struct pb_pool *pool, size_t bytes)
@@ -37,12 +48,17 @@ static int seq_run(struct pb_pool *pool, const struct pb_job *job,
 		   struct pb_outcome *out)
 {
 	(void)pool;
+	pb_outcome_where(out, 0, 0);
 	out->result = pb_job_range(job, 0, job->items);
+	pb_outcome_where(out, 0, 1);
 	return 0;
 }
 
 static void seq_close(struct pb_pool *pool)
 {
+	if (!pool)
+		return;
+	pb_affinity_restore(&pool->caller);
 	free(pool);
 }
 

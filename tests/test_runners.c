@@ -1,0 +1,163 @@
+/*
+ * Every runner in the registry x every kernel x awkward worker counts
+ * returns exactly the expected value, several times on one pool, under
+ * every schedule the runner offers.  A runner added to the registry is
+ * covered here without a line of new test code.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+
+#include "../runners/runner.h"
+
+#define RUNS_PER_POOL 3
+
+struct case_ {
+	char runner[16];
+	unsigned workers;
+};
+
+/* Sizes small enough for a test, awkward enough to leave remainders. */
+static uint64_t test_size(const struct pb_kernel *k)
+{
+	if (k == pb_kernel_find("fib"))
+		return 21; /* 2^10 leaves */
+	if (k == pb_kernel_find("factorial"))
+		return 301;
+	return 1000003; /* prime: blocks never divide evenly */
+}
+
+static void check_runner(const struct pb_runner *r, unsigned workers,
+			 const struct pb_kernel *k, uint64_t n,
+			 struct pb_schedule sched)
+{
+	struct pb_pool_opts opts = {.workers = workers, .cpus = NULL, .spin = 0};
+	struct pb_pool *pool;
+	int err = r->open(&pool, &opts);
+	cr_assert_eq(err, 0, "%s open(%u workers): %d", r->name, workers, err);
+
+	struct pb_job job = {
+		.kernel = k, .n = n, .items = k->items(n), .phase = PB_PHASE_INIT,
+		.sched = sched,
+	};
+	size_t bytes = k->bytes(n);
+	job.mem = r->alloc(pool, bytes);
+	cr_assert(bytes == 0 || job.mem, "%s alloc(%zu)", r->name, bytes);
+
+	struct pb_outcome out = {0};
+	pb_outcome_reset(&out);
+	cr_assert_eq(r->run(pool, &job, &out), 0, "%s init", r->name);
+	job.phase = PB_PHASE_RUN;
+	for (int i = 0; i < RUNS_PER_POOL; i++) {
+		pb_outcome_reset(&out);
+		cr_assert_eq(r->run(pool, &job, &out), 0, "%s run %d", r->name, i);
+		cr_expect_eq(out.result, k->expect(n),
+			     "%s %s n=%llu workers=%u schedule=%s chunk=%llu run %d: "
+			     "got %llu, expected %llu", r->name, k->name,
+			     (unsigned long long)n, workers, pb_sched_name(sched.kind),
+			     (unsigned long long)sched.chunk, i,
+			     (unsigned long long)out.result,
+			     (unsigned long long)k->expect(n));
+	}
+	r->free(pool, job.mem, bytes);
+	r->close(pool);
+}
+
+static void check_all(const struct pb_runner *r, unsigned workers)
+{
+	for (const struct pb_kernel *const *k = pb_kernels; *k; k++) {
+		uint64_t n = test_size(*k);
+		if (!r->schedules) {
+			check_runner(r, workers, *k, n, (struct pb_schedule){PB_SCHED_STATIC, 0});
+			continue;
+		}
+		for (int s = 0; s < PB_SCHED_COUNT; s++) {
+			if (!(r->schedules & PB_SCHED_BIT(s)))
+				continue;
+			struct pb_schedule sched = {(enum pb_sched_kind)s, 0};
+			if (s != PB_SCHED_STATIC)
+				sched.chunk = pb_default_chunk((*k)->items(n), workers);
+			check_runner(r, workers, *k, n, sched);
+			if (s == PB_SCHED_DYNAMIC) { /* chunk 1 and a chunk past the end */
+				sched.chunk = 1;
+				check_runner(r, workers, *k, 35, sched);
+				sched.chunk = (*k)->items(n) + 1;
+				check_runner(r, workers, *k, n, sched);
+			}
+		}
+	}
+}
+
+static struct case_ *cases(size_t *count)
+{
+	static const unsigned counts[] = {1, 2, 3, 7, 40};
+	static struct case_ list[64];
+	size_t c = 0;
+	for (const struct pb_runner *const *r = pb_runners; *r; r++)
+		for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+			if (!(*r)->schedules && counts[i] != 1)
+				continue; /* seq has exactly one worker */
+			snprintf(list[c].runner, sizeof(list[c].runner), "%s", (*r)->name);
+			list[c++].workers = counts[i];
+		}
+	*count = c;
+	return list;
+}
+
+ParameterizedTestParameters(runners, exact_results)
+{
+	size_t count;
+	struct case_ *list = cases(&count);
+	return cr_make_param_array(struct case_, list, count);
+}
+
+ParameterizedTest(struct case_ *c, runners, exact_results)
+{
+	check_all(pb_runner_find(c->runner), c->workers);
+}
+
+/* More workers than items: fib(5) has 4 leaves (cut at depth 2). */
+Test(runners, more_workers_than_items)
+{
+	const struct pb_kernel *fib = pb_kernel_find("fib");
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		if (!(*r)->schedules)
+			continue;
+		check_runner(*r, 9, fib, 5, (struct pb_schedule){PB_SCHED_STATIC, 0});
+		check_runner(*r, 9, fib, 5, (struct pb_schedule){PB_SCHED_DYNAMIC, 1});
+		check_runner(*r, 9, fib, 5, (struct pb_schedule){PB_SCHED_GUIDED, 1});
+	}
+}
+
+/* Zero workers is refused, not a crash or a hang. */
+Test(runners, zero_workers_refused)
+{
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		struct pb_pool_opts opts = {.workers = 0};
+		struct pb_pool *pool;
+		cr_expect_lt((*r)->open(&pool, &opts), 0, "%s accepted 0 workers", (*r)->name);
+	}
+}
+
+/* The runner records where each worker ran when asked. */
+Test(runners, records_where_workers_ran)
+{
+	const struct pb_kernel *fib = pb_kernel_find("fib");
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		unsigned workers = (*r)->schedules ? 3 : 1;
+		struct pb_pool_opts opts = {.workers = workers};
+		struct pb_pool *pool;
+		cr_assert_eq((*r)->open(&pool, &opts), 0);
+		int start[3] = {-2, -2, -2}, end[3] = {-2, -2, -2};
+		struct pb_job job = {.kernel = fib, .n = 20, .items = fib->items(20),
+				     .phase = PB_PHASE_RUN,
+				     .sched = {PB_SCHED_STATIC, 0}};
+		struct pb_outcome out = {.cpu_start = start, .cpu_end = end};
+		pb_outcome_reset(&out);
+		cr_assert_eq((*r)->run(pool, &job, &out), 0);
+		for (unsigned w = 0; w < workers; w++)
+			cr_expect(start[w] >= 0 && end[w] >= 0, "%s worker %u: cpus %d %d",
+				  (*r)->name, w, start[w], end[w]);
+		(*r)->close(pool);
+	}
+}
