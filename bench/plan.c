@@ -43,6 +43,9 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 			for (size_t h = 0; h < cfg->schedule_count; h++) {
 				if (!(runner->schedules & PB_SCHED_BIT(cfg->schedules[h].kind)))
 					continue;
+				if (runner->distributed && kernel->bytes(sizes[s]) &&
+				    cfg->schedules[h].kind != PB_SCHED_STATIC)
+					continue;
 				for (size_t w = 0; w < cfg->worker_count; w++) {
 					cell.has_schedule = 1;
 					cell.sched = cfg->schedules[h];

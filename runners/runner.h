@@ -77,6 +77,11 @@ struct pb_runner {
 	const char *name;
 	const char *summary;
 	unsigned schedules; /* PB_SCHED_BIT()s it supports; 0: no schedule */
+	/* Each worker holds only its own slice of the kernel's memory
+	 * (distributed memory, as MPI ranks): a schedule that hands items to
+	 * whichever worker is free cannot apply to kernels with memory, so the
+	 * plan uses only static blocks for those. */
+	int distributed;
 
 	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
 	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */
