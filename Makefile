@@ -84,7 +84,8 @@ plots: $(BUILD)/parbench
 test: test-unit test-sanitize
 
 test-unit: $(BUILD)/parbench $(BUILD)/tests/parbench-tests
-	PARBENCH_BIN=$(BUILD)/parbench $(BUILD)/tests/parbench-tests $(TEST_ARGS)
+	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
+		$(BUILD)/tests/parbench-tests $(TEST_ARGS)
 
 SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all

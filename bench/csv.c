@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -13,13 +14,20 @@ static int key_fields(FILE *f, const char *run_id, const struct pb_cell *c)
 		       c->workers, c->oversubscribed);
 }
 
-/* A number, or an empty field where it does not apply. */
+/* A number that reads back as exactly the same double (the shortest of
+ * %.15g and %.17g that does), or an empty field where it does not apply. */
 static void number(FILE *f, double x)
 {
-	if (isfinite(x))
-		fprintf(f, ",%.9g", x);
-	else
+	char buf[32];
+
+	if (!isfinite(x)) {
 		fputc(',', f);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.15g", x);
+	if (strtod(buf, NULL) != x)
+		snprintf(buf, sizeof(buf), "%.17g", x);
+	fprintf(f, ",%s", buf);
 }
 
 int pb_csv_raw_header(FILE *f)

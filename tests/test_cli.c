@@ -1,0 +1,241 @@
+/*
+ * The CLI as a user meets it: bad input gets one line on stderr and exit
+ * status 2, and never harms results already written.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ARGS 24
+
+static const char *binary(void)
+{
+	const char *b = getenv("PARBENCH_BIN");
+	return b && *b ? b : "build/parbench";
+}
+
+struct outcome {
+	int status;
+	char err[4096];
+	char out[65536];
+};
+
+/* Runs parbench with args (NULL-terminated), capturing both streams. */
+static void run(struct outcome *o, const char *const *args)
+{
+	char errpath[] = "/tmp/pb-cli-err-XXXXXX", outpath[] = "/tmp/pb-cli-out-XXXXXX";
+	int efd = mkstemp(errpath), ofd = mkstemp(outpath);
+	cr_assert(efd >= 0 && ofd >= 0);
+	const char *argv[MAX_ARGS + 2] = {binary()};
+	for (int i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(126);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	ssize_t n = pread(efd, o->err, sizeof(o->err) - 1, 0);
+	o->err[n > 0 ? n : 0] = '\0';
+	n = pread(ofd, o->out, sizeof(o->out) - 1, 0);
+	o->out[n > 0 ? n : 0] = '\0';
+	close(efd);
+	close(ofd);
+	unlink(errpath);
+	unlink(outpath);
+}
+
+static int lines(const char *s)
+{
+	int count = 0;
+	for (; *s; s++)
+		count += *s == '\n';
+	return count;
+}
+
+/* Arrays, not pointers: Criterion's workers may not share our addresses. */
+struct bad {
+	char args[6][40];
+	char says[32]; /* words the message must contain */
+};
+
+ParameterizedTestParameters(cli, bad_input_is_refused)
+{
+	static struct bad cases[] = {
+		{{"--kernels", "nope"}, "unknown kernel"},
+		{{"--kernels", "sum,"}, "empty"},
+		{{"--runners", "gpu"}, "unknown runner"},
+		{{"--size", "sum=0"}, "positive"},
+		{{"--size", "sum=-5"}, "positive"},
+		{{"--size", "sum=abc"}, "positive"},
+		{{"--size", "sum=2^99"}, "too large"},
+		{{"--size", "sum=99999999999999999999999"}, "too large"},
+		{{"--size", "fib=94"}, "too large"},
+		{{"--size", "sum"}, "KERNEL=N"},
+		{{"--size", "nope=3"}, "unknown kernel"},
+		{{"--kernels", "fib", "--size", "sum=8"}, "not in --kernels"},
+		{{"--workers", "0"}, "--workers"},
+		{{"--workers", "-1"}, "--workers"},
+		{{"--workers", "two"}, "--workers"},
+		{{"--workers", "3-1"}, "--workers"},
+		{{"--workers", "1,,2"}, "--workers"},
+		{{"--workers", "100000"}, "too large"},
+		{{"--reps", "0"}, "--reps"},
+		{{"--reps", "1.5"}, "--reps"},
+		{{"--warmup", "-1"}, "--warmup"},
+		{{"--schedule", "fastest"}, "unknown schedule"},
+		{{"--schedule", "static:4"}, "static takes no chunk"},
+		{{"--schedule", "dynamic:0"}, "chunk"},
+		{{"--bogus"}, "unknown option"},
+		{{"--reps"}, "needs a value"},
+		{{"stray"}, "unexpected argument"},
+		{{"--size", "sum=2^35", "--kernels", "sum"}, "more than"},
+	};
+	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad *c, cli, bad_input_is_refused)
+{
+	struct outcome o;
+	const char *args[7] = {0};
+	for (int i = 0; i < 6 && c->args[i][0]; i++)
+		args[i] = c->args[i];
+	run(&o, args);
+	cr_expect_eq(o.status, 2, "%s %s: status %d", c->args[0], c->args[1], o.status);
+	cr_expect_eq(lines(o.err), 1, "one line, got: %s", o.err);
+	cr_expect(strncmp(o.err, "parbench: ", 10) == 0, "prefixed: %s", o.err);
+	cr_expect(strstr(o.err, c->says), "'%s' should say '%s'", o.err, c->says);
+	cr_expect_eq(o.out[0], '\0', "nothing on stdout: %s", o.out);
+}
+
+Test(cli, help_and_list)
+{
+	struct outcome o;
+	run(&o, (const char *[]){"--help", NULL});
+	cr_expect_eq(o.status, 0);
+	cr_expect(strstr(o.out, "--workers"));
+	run(&o, (const char *[]){"--list", NULL});
+	cr_expect_eq(o.status, 0);
+	for (const char *k = "sum\0cube\0factorial\0fib\0seq\0omp\0pthread\0"; *k; k += strlen(k) + 1)
+		cr_expect(strstr(o.out, k), "--list lacks %s", k);
+}
+
+/* A tiny sweep into a fresh folder; returns its run folder via latest. */
+#define TINY "--kernels", "fib", "--size", "fib=16", "--reps", "2", "--warmup", "0", \
+	"--no-plot", "--no-overhead"
+
+static void make_tmpdir(char *dir)
+{
+	strcpy(dir, "/tmp/pb-cli-XXXXXX");
+	cr_assert(mkdtemp(dir));
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char buf[1 << 16];
+	cr_assert(f, "cannot open %s", path);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strdup(buf);
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(cli, unwritable_results_folder)
+{
+	char dir[64], file[128];
+	make_tmpdir(dir);
+	snprintf(file, sizeof(file), "%s/plain-file", dir);
+	close(open(file, O_CREAT | O_WRONLY, 0644));
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", file, NULL});
+	cr_expect_eq(o.status, 2);
+	cr_expect_eq(lines(o.err), 1, "%s", o.err);
+	cr_expect(strstr(o.err, "cannot write results"), "%s", o.err);
+	remove_tree(dir);
+}
+
+Test(cli, bad_run_leaves_earlier_results_intact)
+{
+	char dir[64], latest[128], raw[256], summary[256];
+	make_tmpdir(dir);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, NULL});
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	snprintf(latest, sizeof(latest), "%s/latest", dir);
+	snprintf(raw, sizeof(raw), "%s/raw.csv", latest);
+	snprintf(summary, sizeof(summary), "%s/summary.csv", latest);
+	char *raw_before = slurp(raw), *summary_before = slurp(summary);
+	char target[256] = {0};
+	cr_assert_gt(readlink(latest, target, sizeof(target) - 1), 0);
+
+	/* Bad input, then a sweep that cannot fit in memory. */
+	run(&o, (const char *[]){TINY, "--out", dir, "--workers", "0", NULL});
+	cr_expect_eq(o.status, 2);
+	run(&o, (const char *[]){"--kernels", "sum", "--size", "sum=2^35", "--out", dir, NULL});
+	cr_expect_eq(o.status, 2);
+
+	char *raw_after = slurp(raw), *summary_after = slurp(summary);
+	cr_expect_str_eq(raw_after, raw_before);
+	cr_expect_str_eq(summary_after, summary_before);
+	char after[256] = {0};
+	cr_assert_gt(readlink(latest, after, sizeof(after) - 1), 0);
+	cr_expect_str_eq(after, target, "latest still points at the good run");
+	free(raw_before), free(summary_before), free(raw_after), free(summary_after);
+	remove_tree(dir);
+}
+
+Test(cli, more_workers_than_cpus_is_allowed_and_flagged)
+{
+	char dir[64], path[256];
+	make_tmpdir(dir);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char workers[32];
+	snprintf(workers, sizeof(workers), "%ld", cpus + 1);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--runners", "pthread", "--workers", workers,
+				 NULL});
+	cr_expect_eq(o.status, 0, "%s", o.err);
+	cr_expect(strstr(o.err, "oversubscribed"), "said on stderr: %s", o.err);
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", dir);
+	char *summary = slurp(path);
+	cr_expect(strstr(summary, ",1,2,2,"), "an oversubscribed row with 2 ok reps:\n%s", summary);
+	free(summary);
+	remove_tree(dir);
+}
+
+Test(cli, sweep_writes_verified_results)
+{
+	char dir[64], path[256];
+	make_tmpdir(dir);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--workers", "1,2", NULL});
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	cr_expect(strstr(o.out, "Results: "), "%s", o.out);
+	static const char *const files[] = {"raw.csv", "summary.csv", "provenance.txt"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/latest/%s", dir, files[i]);
+		cr_expect_eq(access(path, R_OK), 0, "%s", path);
+		strcat(path, ".partial");
+		cr_expect_neq(access(path, F_OK), 0, "no leftover %s", path);
+	}
+	remove_tree(dir);
+}
