@@ -48,40 +48,86 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 	return 0;
 }
 
-static void summarise(struct pb_cell_result *r)
+double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count)
 {
-	double *ok = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*ok));
-	size_t count = 0;
+	double *ok = calloc(r->rep_count ? r->rep_count : 1, sizeof(*ok));
 
+	*count = 0;
 	for (unsigned i = 0; ok && i < r->rep_count; i++)
 		if (r->reps[i].ok)
-			ok[count++] = r->reps[i].seconds;
-	pb_stats_compute(ok, count, &r->stats); /* count is 0 if ok is NULL */
+			ok[(*count)++] = r->reps[i].seconds;
+	return ok;
+}
+
+/* Relative half-width of the median's CI (the wider side), or +inf. */
+static double ci_width(const struct pb_cell_result *r)
+{
+	size_t count;
+	double *ok = pb_cell_ok_seconds(r, &count), lo, hi, width = INFINITY;
+
+	if (ok && count) {
+		double median = pb_median_inplace(ok, count);
+		pb_median_ci(ok, count, &lo, &hi);
+		if (median > 0)
+			width = fmax(median - lo, hi - median) / median;
+	}
+	free(ok);
+	return width;
+}
+
+static void summarise(struct pb_cell_result *r)
+{
+	size_t count;
+	double *ok = pb_cell_ok_seconds(r, &count);
+
+	pb_stats_compute(ok, ok ? count : 0, &r->stats);
+	if (ok && count) {
+		pb_median_inplace(ok, count); /* sorts */
+		pb_median_ci(ok, count, &r->ci_low, &r->ci_high);
+		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
+	}
 	free(ok);
 	uint64_t items = r->cell.kernel->items(r->cell.n);
 	if (r->cell.kernel->bytes_per_item && r->stats.count)
 		r->gbps = (double)items * r->cell.kernel->bytes_per_item / r->stats.median / 1e9;
 }
 
-int pb_cell_run(const struct pb_cell *cell, unsigned warmup, unsigned reps,
-		unsigned allowed_cpus, struct pb_cell_result *r)
+/* Makes room for repetition i; returns 0 or -ENOMEM. */
+static int reserve(struct pb_cell_result *r, unsigned *cap, unsigned i)
+{
+	if (i < *cap)
+		return 0;
+	unsigned grown = *cap ? *cap * 2 : 16;
+	struct pb_rep *p = realloc(r->reps, grown * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r->reps = p;
+	*cap = grown;
+	return 0;
+}
+
+int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
+		struct pb_cell_result *r)
 {
 	const struct pb_runner *runner = cell->runner;
 	const struct pb_kernel *kernel = cell->kernel;
 	struct pb_pool_opts opts = {
 		.workers = cell->workers,
 		.cpus = NULL,
-		.spin = cell->workers <= allowed_cpus,
+		.spin = cell->workers <= m->allowed_cpus,
 	};
 	struct pb_pool *pool = NULL;
+	unsigned cap = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->cell = *cell;
-	r->speedup = r->efficiency = r->gbps = NAN;
-	r->startup_s = r->init_s = NAN;
+	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+	r->efficiency = r->karp_flatt = NAN;
+	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
+	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
+	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
-	r->reps = calloc(reps ? reps : 1, sizeof(*r->reps));
-	if (!r->reps)
+	if (reserve(r, &cap, m->min_reps))
 		return -ENOMEM;
 	r->expected = kernel->expect(cell->n);
 
@@ -119,16 +165,41 @@ int pb_cell_run(const struct pb_cell *cell, unsigned warmup, unsigned reps,
 
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
-	for (unsigned i = 0; !err && i < warmup; i++)
+	for (unsigned i = 0; !err && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch);
-	for (unsigned i = 0; !err && i < reps; i++) {
+
+	/* At least min_reps; then on until the median is known well enough,
+	 * the budget is spent, or max_reps. */
+	double timed = 0;
+	for (unsigned i = 0; !err; i++) {
+		if (i >= m->min_reps) {
+			if (i >= m->max_reps) {
+				r->stop = "max";
+				break;
+			}
+			if (ci_width(r) <= m->target_ci) {
+				r->stop = "ci";
+				break;
+			}
+			if (timed >= m->budget_s) {
+				r->stop = "budget";
+				break;
+			}
+		}
+		if (reserve(r, &cap, i)) {
+			err = -ENOMEM;
+			break;
+		}
 		err = one_rep(runner, pool, &job, r, &r->reps[i]);
+		timed += r->reps[i].seconds;
 		r->rep_count = i + 1;
 		r->ok_count += r->reps[i].ok;
 	}
+	if (r->failed)
+		r->stop = "failed";
 
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
 	summarise(r);
-	return 0;
+	return err == -ENOMEM ? -ENOMEM : 0;
 }

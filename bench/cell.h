@@ -10,7 +10,7 @@
  * error here: it is recorded in r->failed and r->status.  Returns 0, or
  * -ENOMEM when the harness itself could not go on.
  */
-int pb_cell_run(const struct pb_cell *cell, unsigned warmup, unsigned reps,
-		unsigned allowed_cpus, struct pb_cell_result *r);
+int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
+		struct pb_cell_result *r);
 
 #endif

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+#include <unistd.h>
+
 #include "../runners/affinity.h"
+#include "stats.h"
 #include "cli.h"
 #include "parse.h"
 
@@ -14,9 +18,16 @@
 #define QUICK_REPS 3
 #define QUICK_WARMUP 1
 #define MAX_REPS 100000
+#define DEFAULT_MAX_REPS 100
+#define DEFAULT_TARGET_CI 2.0    /* percent */
+#define DEFAULT_CELL_BUDGET 1.0  /* seconds of timed repetitions */
+#define QUICK_CELL_BUDGET 0.2
 #define MAX_WARMUP 10000
 
-enum { OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS };
+enum {
+	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
+	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS,
+};
 
 static const struct option long_options[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -33,6 +44,13 @@ static const struct option long_options[] = {
 	{"quick", no_argument, NULL, 'q'},
 	{"no-plot", no_argument, NULL, OPT_NO_PLOT},
 	{"no-overhead", no_argument, NULL, OPT_NO_OVERHEAD},
+	{"target-ci", required_argument, NULL, OPT_TARGET_CI},
+	{"cell-budget", required_argument, NULL, OPT_CELL_BUDGET},
+	{"max-reps", required_argument, NULL, OPT_MAX_REPS},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -50,8 +68,17 @@ void pb_cli_usage(FILE *out)
 "                         count); more than that is allowed and flagged\n"
 "  -n, --size K=N[,K=N]   size of kernel K, e.g. sum=2^27 (repeat a kernel to\n"
 "                         sweep several sizes)\n"
-"  -R, --reps N           timed repetitions per cell (default 10, quick 3)\n"
+"  -R, --reps N           at least N timed repetitions per cell (default 10,\n"
+"                         quick 3); then more until the median is known well\n"
+"      --target-ci PCT    enough: its 95%% CI within PCT%% (default 2)\n"
+"      --cell-budget S    or S seconds of timed repetitions spent (default 1,\n"
+"                         quick 0.2)\n"
+"      --max-reps N       or N repetitions (default 100)\n"
 "  -W, --warmup N         untimed warm-up repetitions (default 2, quick 1)\n"
+"      --seed N           seed of the cell order and the bootstrap (default: new)\n"
+"      --no-shuffle       run cells in plan order instead of interleaved\n"
+"      --progress, --no-progress  progress line on stderr (default: when\n"
+"                         stderr is a terminal)\n"
 "  -s, --schedule LIST    static, dynamic, guided, each optionally :CHUNK\n"
 "                         (default: static,dynamic; chunk: items/(256*workers))\n"
 "  -o, --out DIR          results root (default: results)\n"
@@ -268,7 +295,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	struct pb_config *cfg = &cli->cfg;
 	static struct size_requests sizes;
 	const char *workers_text = NULL;
-	int c, reps_set = 0, warmup_set = 0;
+	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0;
 
 	memset(cli, 0, sizeof(*cli));
 	sizes.count = 0;
@@ -277,6 +304,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	cfg->plots_root = "plots";
 	cfg->plot = 1;
 	cfg->overhead = 1;
+	cfg->shuffle = 1;
+	cfg->progress = -1;
+	cfg->target_ci = DEFAULT_TARGET_CI / 100;
+	cfg->max_reps = DEFAULT_MAX_REPS;
+	/* A new order every run unless --seed replays one; recorded. */
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	cfg->seed = pb_random_next(&seed);
 	cfg->allowed_cpus = pb_allowed_cpus();
 	cfg->command_line = join_args(argc, argv);
 
@@ -320,6 +354,30 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case 'q': cfg->quick = 1; break;
 		case OPT_NO_PLOT: cfg->plot = 0; break;
 		case OPT_NO_OVERHEAD: cfg->overhead = 0; break;
+		case OPT_TARGET_CI:
+			if (pb_parse_decimal(optarg, 0.001, 100, &cfg->target_ci))
+				return fail(err, len, "--target-ci: '%s' is not a percentage "
+					    "between 0.001 and 100", optarg);
+			cfg->target_ci /= 100;
+			break;
+		case OPT_CELL_BUDGET:
+			if (pb_parse_decimal(optarg, 0, 86400, &cfg->cell_budget))
+				return fail(err, len, "--cell-budget: '%s' is not a number of "
+					    "seconds between 0 and 86400", optarg);
+			budget_set = 1;
+			break;
+		case OPT_MAX_REPS:
+			if (parse_small("--max-reps", optarg, MAX_REPS, 0, &cfg->max_reps, err, len))
+				return -1;
+			max_set = 1;
+			break;
+		case OPT_SEED:
+			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
+				return fail(err, len, "--seed: '%s' is not a positive integer", optarg);
+			break;
+		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
+		case OPT_PROGRESS: cfg->progress = 1; break;
+		case OPT_NO_PROGRESS: cfg->progress = 0; break;
 		case ':':
 			return fail(err, len, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -395,5 +453,11 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cfg->reps = cfg->quick ? QUICK_REPS : DEFAULT_REPS;
 	if (!warmup_set)
 		cfg->warmup = cfg->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
+	if (!budget_set)
+		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
+	if (!max_set && cfg->max_reps < cfg->reps)
+		cfg->max_reps = cfg->reps;
+	if (cfg->max_reps < cfg->reps)
+		return fail(err, len, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
 	return 0;
 }

@@ -29,7 +29,14 @@ struct pb_config {
 	size_t worker_count;
 	struct pb_schedule schedules[PB_SCHED_COUNT]; /* chunk 0: default */
 	size_t schedule_count;
-	unsigned reps, warmup;
+	unsigned reps, warmup;  /* reps: the minimum of timed repetitions */
+	unsigned max_reps;
+	double target_ci;       /* stop when the median's 95% CI half-width is
+				 * within this fraction of the median ... */
+	double cell_budget;     /* ... or when a cell's timed reps took this long */
+	uint64_t seed;          /* shuffling and bootstrap; recorded */
+	int shuffle;            /* interleave the cells in a random order */
+	int progress;           /* 1 on, 0 off, -1 when stderr is a terminal */
 	unsigned allowed_cpus; /* CPUs this process may use */
 	const char *results_root, *plots_root;
 	int quick, plot, overhead;

@@ -52,24 +52,34 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r)
 
 int pb_csv_summary_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",reps,ok_reps,startup_s,init_s,median_s,min_s,max_s,"
-		     "mean_s,stddev_s,speedup,efficiency,gbps,status\n", f) < 0 ? -1 : 0;
+	return fputs(KEY_COLUMNS ",reps,ok_reps,stop,startup_s,init_s,median_s,"
+		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
+		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
+		     "gbps_reference,gbps_ratio,status\n", f) < 0 ? -1 : 0;
 }
 
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
 	key_fields(f, run_id, &r->cell);
-	fprintf(f, ",%u,%u", r->rep_count, r->ok_count);
+	fprintf(f, ",%u,%u,%s", r->rep_count, r->ok_count, r->stop ? r->stop : "");
 	number(f, r->startup_s);
 	number(f, r->init_s);
 	number(f, r->stats.median);
+	number(f, r->ci_low);
+	number(f, r->ci_high);
 	number(f, r->stats.min);
 	number(f, r->stats.max);
 	number(f, r->stats.mean);
 	number(f, r->stats.stddev);
+	fprintf(f, ",%u", r->outliers);
 	number(f, r->speedup);
+	number(f, r->speedup_ci_low);
+	number(f, r->speedup_ci_high);
 	number(f, r->efficiency);
+	number(f, r->karp_flatt);
 	number(f, r->gbps);
+	number(f, r->gbps_reference);
+	number(f, r->gbps_ratio);
 	fprintf(f, ",%s\n", r->status);
 	return ferror(f) ? -1 : 0;
 }

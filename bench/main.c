@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "overhead.h"
 #include "plot.h"
+#include "reference.h"
 #include "report.h"
 #include "rundir.h"
 #include "sweep.h"
@@ -36,35 +39,62 @@ static unsigned overhead_workers(const struct pb_config *cfg)
 	return best ? best : smallest;
 }
 
-static size_t measure_overheads(const struct pb_config *cfg, const struct pb_sweep *sw,
-				struct pb_overhead *o, size_t cap)
+static size_t measure_overheads(const struct pb_config *cfg, struct pb_overhead *o,
+				size_t cap)
 {
 	unsigned w = overhead_workers(cfg);
 	size_t count = 0;
-	struct pb_outfile out;
 
 	for (size_t i = 0; i < cfg->runner_count && count < cap; i++)
 		if (cfg->runners[i]->schedules &&
 		    pb_overhead_measure(cfg->runners[i], w, w <= cfg->allowed_cpus, &o[count]) == 0)
 			count++;
-	if (count && pb_outfile_open(&out, sw->dir, "overhead.csv") == 0) {
-		pb_overhead_csv_header(out.f);
-		for (size_t i = 0; i < count; i++)
-			pb_overhead_csv_row(out.f, sw->run_id, &o[i]);
-		if (pb_outfile_commit(&out))
-			fprintf(stderr, "parbench: cannot write %s/overhead.csv\n", sw->dir);
-	}
 	return count;
 }
 
-static int sweep(const struct pb_config *cfg)
+/* The run's context files, each complete or absent. */
+static void write_context(const struct pb_sweep *sw, const struct pb_overhead *o,
+			  size_t o_count, const struct pb_reference *ref, size_t ref_count,
+			  const struct pb_analysis *a)
+{
+	struct pb_outfile out;
+	int err = 0;
+
+	if (o_count && !(err = pb_outfile_open(&out, sw->dir, "overhead.csv"))) {
+		pb_overhead_csv_header(out.f);
+		for (size_t i = 0; i < o_count; i++)
+			pb_overhead_csv_row(out.f, sw->run_id, &o[i]);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && ref_count && !(err = pb_outfile_open(&out, sw->dir, "reference.csv"))) {
+		pb_reference_csv(out.f, sw->run_id, ref, ref_count);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && !(err = pb_outfile_open(&out, sw->dir, "fits.csv"))) {
+		pb_fits_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && a->breakeven_count && !(err = pb_outfile_open(&out, sw->dir, "breakeven.csv"))) {
+		pb_breakeven_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	if (err)
+		fprintf(stderr, "parbench: cannot write context files in %s: %s\n", sw->dir,
+			strerror(-err));
+}
+
+static int sweep(struct pb_config *cfg)
 {
 	char err[512], plots[PB_PATH_MAX];
 	struct pb_sweep sw;
 	struct pb_overhead overheads[PB_MAX_RUNNERS];
-	size_t overhead_count = 0;
-	int usage;
+	struct pb_reference *ref = NULL;
+	struct pb_analysis analysis;
+	size_t overhead_count = 0, ref_count = 0;
+	int usage, e;
 
+	if (cfg->progress < 0)
+		cfg->progress = isatty(STDERR_FILENO);
 	for (size_t i = 0; i < cfg->worker_count; i++)
 		if (cfg->workers[i] > cfg->allowed_cpus) {
 			fprintf(stderr, "parbench: note: %u workers on %u allowed CPUs: "
@@ -76,12 +106,32 @@ static int sweep(const struct pb_config *cfg)
 		pb_sweep_free(&sw);
 		return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
 	}
-	if (cfg->overhead)
-		overhead_count = measure_overheads(cfg, &sw, overheads, PB_MAX_RUNNERS);
-	pb_report_print(stdout, &sw, overheads, overhead_count, cfg->allowed_cpus);
+	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
+	if (cfg->overhead) {
+		struct pb_measure m = pb_sweep_measure(cfg);
+		e = pb_reference_measure(sw.results, sw.done, &m, cfg->quick, &ref);
+		ref_count = e > 0 ? (size_t)e : 0;
+		overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
+	}
+	if (pb_analyse(&sw, cfg->seed, ref, ref_count, overheads, overhead_count,
+		       cfg->allowed_cpus, &analysis)) {
+		free(ref);
+		pb_sweep_free(&sw);
+		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
+	}
+	if ((e = pb_sweep_write_summary(&sw)) ||
+	    (e = pb_latest_link(cfg->results_root, sw.run_id))) {
+		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", sw.dir, strerror(-e));
+		free(ref);
+		pb_analysis_free(&analysis);
+		pb_sweep_free(&sw);
+		return EXIT_FAILED_CELLS;
+	}
+	write_context(&sw, overheads, overhead_count, ref, ref_count, &analysis);
+	pb_report_print(stdout, &sw, overheads, overhead_count, ref, ref_count, &analysis,
+			cfg->allowed_cpus);
 
-	printf("\nResults: %s/ (raw.csv, summary.csv, provenance.txt%s)\n", sw.dir,
-	       overhead_count ? ", overhead.csv" : "");
+	printf("\nResults: %s/\n", sw.dir);
 	if (cfg->plot) {
 		if (pb_plot_run(sw.dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
 			fprintf(stderr, "parbench: plots skipped: %s\n", err);
@@ -94,6 +144,8 @@ static int sweep(const struct pb_config *cfg)
 			"run (see status in summary.csv)\n", sw.failed, sw.done);
 		status = EXIT_FAILED_CELLS;
 	}
+	free(ref);
+	pb_analysis_free(&analysis);
 	pb_sweep_free(&sw);
 	return status;
 }

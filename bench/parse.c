@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
@@ -46,6 +48,22 @@ int pb_parse_count(const char *text, uint64_t max, uint64_t *value)
 	if (v == 0)
 		return -EINVAL;
 	if (v > max)
+		return -ERANGE;
+	*value = v;
+	return 0;
+}
+
+int pb_parse_decimal(const char *text, double min, double max, double *value)
+{
+	char *end;
+
+	if (!*text || !((*text >= '0' && *text <= '9') || *text == '.'))
+		return -EINVAL;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (*end || errno == ERANGE || !isfinite(v))
+		return errno == ERANGE ? -ERANGE : -EINVAL;
+	if (v < min || v > max)
 		return -ERANGE;
 	*value = v;
 	return 0;

@@ -13,6 +13,12 @@
 int pb_parse_count(const char *text, uint64_t max, uint64_t *value);
 
 /*
+ * A decimal number (12, 0.5, 1e-3) within [min, max]: all of text, no
+ * blanks, finite.  Returns 0, -EINVAL or -ERANGE.
+ */
+int pb_parse_decimal(const char *text, double min, double max, double *value);
+
+/*
  * A list of worker counts: "1,2,4", a range "1-8", or both ("1-4,8,16").
  * Values are kept in the order given, duplicates dropped.  Returns the
  * number of values, or a negative errno as pb_parse_count (-E2BIG when more

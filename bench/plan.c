@@ -13,7 +13,9 @@ static int push(struct pb_plan *plan, size_t *cap, const struct pb_cell *cell)
 		plan->cells = p;
 		*cap = grown;
 	}
-	plan->cells[plan->count++] = *cell;
+	plan->cells[plan->count] = *cell;
+	plan->cells[plan->count].order = plan->count;
+	plan->count++;
 	return 0;
 }
 

@@ -15,6 +15,7 @@ struct pb_cell {
 	struct pb_schedule sched;  /* chunk resolved for this cell */
 	unsigned workers;
 	int oversubscribed;        /* more workers than allowed CPUs */
+	size_t order;              /* position in the unshuffled plan */
 };
 
 struct pb_plan {

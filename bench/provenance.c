@@ -115,7 +115,10 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 #ifdef _OPENMP
 	fprintf(f, "openmp=%d\n", _OPENMP);
 #endif
-	fprintf(f, "reps=%u\nwarmup=%u\nquick=%d\n", cfg->reps, cfg->warmup, cfg->quick);
+	fprintf(f, "reps=%u\nmax_reps=%u\nwarmup=%u\ntarget_ci=%g\ncell_budget_s=%g\n"
+		"quick=%d\nshuffle=%d\nseed=%llu\n", cfg->reps, cfg->max_reps, cfg->warmup,
+		cfg->target_ci, cfg->cell_budget, cfg->quick, cfg->shuffle,
+		(unsigned long long)cfg->seed);
 	fprintf(f, "command_line=%s\n", cfg->command_line ? cfg->command_line : "");
 	/* The variables that change how runtimes behave. */
 	for (char **e = environ; *e; e++)

@@ -43,11 +43,16 @@ static void print_best(FILE *f, const struct pb_sweep *sw)
 			if (!best || r->stats.median < best->stats.median)
 				best = r;
 		}
-		if (best)
-			fprintf(f, "  %-9s n=%-10llu %s %s w=%u: %.6f s, speedup %.2f\n",
-				c->kernel->name, (unsigned long long)c->n, best->cell.runner->name,
-				sched_of(&best->cell), best->cell.workers, best->stats.median,
-				isfinite(best->speedup) ? best->speedup : 1.0);
+		if (best && isfinite(best->speedup_ci_low))
+			fprintf(f, "  %-9s n=%-10llu %s %s w=%u: %.6f s, speedup %.2f "
+				"[95%% CI %.2f-%.2f]\n", c->kernel->name, (unsigned long long)c->n,
+				best->cell.runner->name, sched_of(&best->cell), best->cell.workers,
+				best->stats.median, best->speedup, best->speedup_ci_low,
+				best->speedup_ci_high);
+		else if (best)
+			fprintf(f, "  %-9s n=%-10llu %s %s w=%u: %.6f s\n", c->kernel->name,
+				(unsigned long long)c->n, best->cell.runner->name,
+				sched_of(&best->cell), best->cell.workers, best->stats.median);
 	}
 }
 
@@ -106,11 +111,74 @@ static void print_overhead(FILE *f, const struct pb_overhead *o, size_t count)
 	}
 }
 
+static void print_breakeven(FILE *f, const struct pb_analysis *a)
+{
+	if (!a->breakeven_count)
+		return;
+	fputs("\nBreak-even size N* (beats seq above it; model: fixed cost + scaled work):\n", f);
+	for (size_t i = 0; i < a->breakeven_count; i++) {
+		const struct pb_breakeven *b = &a->breakeven[i];
+		fprintf(f, "  %-9s %-8s %-8s w=%-3u fixed cost %8.3f us, speedup %.2f: ",
+			b->cell->kernel->name, b->cell->runner->name, sched_of(b->cell),
+			b->cell->workers, b->overhead_us, b->speedup);
+		if (b->n_star == 0)
+			fputs("never (no speedup)\n", f);
+		else if (b->n_star == UINT64_MAX)
+			fputs("beyond the largest size\n", f);
+		else
+			fprintf(f, "N* = %llu\n", (unsigned long long)b->n_star);
+	}
+}
+
+static void print_fits(FILE *f, const struct pb_analysis *a)
+{
+	int any = 0;
+	for (size_t i = 0; i < a->fit_count; i++) {
+		const struct pb_fit *x = &a->fits[i];
+		if (!x->points)
+			continue;
+		if (!any++)
+			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
+		fprintf(f, "  %-9s %-8s %-8s f = %.4f", x->cell->kernel->name,
+			x->cell->runner->name, sched_of(x->cell), x->serial_fraction);
+		if (isfinite(x->serial_fraction_se))
+			fprintf(f, " +- %.4f (%zu points)\n", x->serial_fraction_se, x->points);
+		else
+			fprintf(f, " (%zu point: no error estimate)\n", x->points);
+	}
+}
+
+static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_reference *ref,
+			    size_t ref_count)
+{
+	if (!ref_count)
+		return;
+	fputs("\nBandwidth reference (STREAM-like, same runner and workers), GB/s:\n", f);
+	for (size_t i = 0; i < ref_count; i += 3) {
+		fprintf(f, "  %-8s w=%-3u", ref[i].runner->name, ref[i].workers);
+		for (size_t t = i; t < i + 3 && t < ref_count; t++)
+			fprintf(f, "  %s %7.2f", ref[t].test->name + strlen("stream-"), ref[t].gbps);
+		fputc('\n', f);
+	}
+	fputs("Memory-bound kernels against it (best schedule per runner and workers):\n", f);
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		if (isfinite(r->gbps_ratio))
+			fprintf(f, "  %-9s %-8s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference\n",
+				r->cell.kernel->name, r->cell.runner->name, sched_of(&r->cell),
+				r->cell.workers, r->gbps, 100 * r->gbps_ratio);
+	}
+}
+
 void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhead *o,
-		     size_t overhead_count, unsigned allowed_cpus)
+		     size_t overhead_count, const struct pb_reference *ref, size_t ref_count,
+		     const struct pb_analysis *a, unsigned allowed_cpus)
 {
 	print_best(f, sw);
 	print_efficiency(f, sw, allowed_cpus);
 	print_baseline(f, sw);
+	print_fits(f, a);
+	print_bandwidth(f, sw, ref, ref_count);
 	print_overhead(f, o, overhead_count);
+	print_breakeven(f, a);
 }

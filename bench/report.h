@@ -4,7 +4,9 @@
 
 #include <stdio.h>
 
+#include "analysis.h"
 #include "overhead.h"
+#include "reference.h"
 #include "sweep.h"
 
 /*
@@ -13,6 +15,7 @@
  * are from seq; and the dispatch costs.
  */
 void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhead *o,
-		     size_t overhead_count, unsigned allowed_cpus);
+		     size_t overhead_count, const struct pb_reference *ref, size_t ref_count,
+		     const struct pb_analysis *a, unsigned allowed_cpus);
 
 #endif

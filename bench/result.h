@@ -24,9 +24,26 @@ struct pb_cell_result {
 	unsigned ok_count;   /* of the timed ones */
 	int failed;          /* any repetition (warm-up included) failed */
 	char status[96];     /* "ok" or a reason, one token without commas */
+	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
 	struct pb_stats stats; /* of the seconds of the verified repetitions */
-	double speedup, efficiency, gbps; /* NaN where not applicable */
+	double ci_low, ci_high; /* 95% CI of the median */
+	unsigned outliers;
+	/* NaN where not applicable: */
+	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
+	double gbps, gbps_reference, gbps_ratio;
 };
+
+/* How long to measure a cell. */
+struct pb_measure {
+	unsigned warmup;
+	unsigned min_reps, max_reps;
+	double target_ci;   /* relative half-width of the median's 95% CI */
+	double budget_s;    /* timed seconds per cell after min_reps */
+	unsigned allowed_cpus;
+};
+
+/* The verified repetitions' seconds (caller frees); *count set. */
+double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count);
 
 void pb_cell_result_free(struct pb_cell_result *r);
 

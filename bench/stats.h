@@ -3,6 +3,7 @@
 #define PB_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pb_stats {
 	size_t count;
@@ -15,5 +16,40 @@ int pb_stats_compute(const double *x, size_t count, struct pb_stats *s);
 
 /* Median of x[0..count), sorting x in place; NaN when count is 0. */
 double pb_median_inplace(double *x, size_t count);
+
+/*
+ * Distribution-free 95% confidence interval of the median from order
+ * statistics: [x(j), x(n-j+1)] with j the largest rank whose binomial tail
+ * P(B(n, 1/2) < j) stays within 2.5%.  sorted must be ascending.  Below 6
+ * values no such j exists and the interval is [min, max] (coverage < 95%).
+ */
+void pb_median_ci(const double *sorted, size_t count, double *lo, double *hi);
+
+/* Values outside Tukey's fences [Q1 - 1.5 IQR, Q3 + 1.5 IQR]. */
+size_t pb_outliers_tukey(const double *sorted, size_t count);
+
+/* A small, fast, reproducible generator (splitmix64). */
+uint64_t pb_random_next(uint64_t *state);
+
+/*
+ * Percentile bootstrap 95% CI of median(a) / median(b), resampling both
+ * samples `iterations` times from `seed`.  Returns 0, -EINVAL (an empty
+ * sample) or -ENOMEM.
+ */
+int pb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+			  unsigned iterations, uint64_t seed, double *lo, double *hi);
+
+/*
+ * Amdahl fit of speedups s[i] at worker counts p[i]: 1/S = f + (1 - f)/p is
+ * linear in f, so least squares through the origin on
+ * y = 1/S - 1/p, x = 1 - 1/p gives f and its standard error (NaN with fewer
+ * than two points that carry information, i.e. p > 1).  Returns the number
+ * of points used.
+ */
+size_t pb_amdahl_fit(const unsigned *p, const double *s, size_t count, double *f,
+		     double *se);
+
+/* Karp-Flatt experimentally determined serial fraction; NaN for p = 1. */
+double pb_karp_flatt(double speedup, unsigned p);
 
 #endif

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "clock.h"
 #include "csv.h"
 #include "provenance.h"
+#include "stats.h"
 #include "sweep.h"
 
 /* Refuse sizes whose memory would not fit: a clear error beats the OOM
@@ -51,17 +53,40 @@ const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 	return NULL;
 }
 
-static void set_speedup(const struct pb_sweep *sw, struct pb_cell_result *r)
+struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
 {
-	const struct pb_cell_result *base = pb_sweep_baseline(sw, &r->cell);
-
-	if (!base || !base->stats.count || !r->stats.count)
-		return;
-	r->speedup = base->stats.median / r->stats.median;
-	r->efficiency = r->speedup / r->cell.workers;
+	return (struct pb_measure){
+		.warmup = cfg->warmup,
+		.min_reps = cfg->reps,
+		.max_reps = cfg->max_reps,
+		.target_ci = cfg->target_ci,
+		.budget_s = cfg->cell_budget,
+		.allowed_cpus = cfg->allowed_cpus,
+	};
 }
 
-static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_result *r)
+/* Fisher-Yates with the run's seed: drift and heat then favour no runner,
+ * and the order can be replayed with --seed. */
+static void shuffle(struct pb_plan *plan, uint64_t seed)
+{
+	uint64_t rng = seed;
+	for (size_t i = plan->count; i > 1; i--) {
+		size_t j = (size_t)(pb_random_next(&rng) % i);
+		struct pb_cell t = plan->cells[i - 1];
+		plan->cells[i - 1] = plan->cells[j];
+		plan->cells[j] = t;
+	}
+}
+
+static int by_plan_order(const void *a, const void *b)
+{
+	size_t x = ((const struct pb_cell_result *)a)->cell.order;
+	size_t y = ((const struct pb_cell_result *)b)->cell.order;
+	return (x > y) - (x < y);
+}
+
+static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_result *r,
+		     const struct pb_cell_result *base)
 {
 	const struct pb_cell *c = &r->cell;
 	char sched[48];
@@ -77,10 +102,11 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 		c->kernel->name, (unsigned long long)c->n, c->runner->name, sched,
 		c->workers);
 	if (r->stats.count) {
-		fprintf(log, " median %9.6f s  sd %4.1f%%", r->stats.median,
-			100 * r->stats.stddev / r->stats.mean);
-		if (isfinite(r->speedup))
-			fprintf(log, "  speedup %5.2f  eff %4.2f", r->speedup, r->efficiency);
+		fprintf(log, " median %9.6f s +-%4.1f%% (%2u reps, %s)", r->stats.median,
+			100 * fmax(r->stats.median - r->ci_low, r->ci_high - r->stats.median) /
+				r->stats.median, r->rep_count, r->stop);
+		if (base && base->stats.count)
+			fprintf(log, "  speedup %5.2f", base->stats.median / r->stats.median);
 		if (isfinite(r->gbps))
 			fprintf(log, "  %6.2f GB/s", r->gbps);
 	}
@@ -88,7 +114,24 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 	fflush(log);
 }
 
-static int write_summary(const struct pb_sweep *sw)
+static void progress(const struct pb_config *cfg, size_t done, size_t count, double t0)
+{
+	if (!cfg->progress)
+		return;
+	double elapsed = pb_now() - t0;
+	double eta = done ? elapsed / (double)done * (double)(count - done) : NAN;
+	if (done == count) {
+		fputs("\r\033[K", stderr);
+	} else if (isfinite(eta)) {
+		fprintf(stderr, "\r\033[Kcell %zu of %zu, %.0f s elapsed, about %.0f s left",
+			done + 1, count, elapsed, eta);
+	} else {
+		fprintf(stderr, "\r\033[Kcell %zu of %zu", done + 1, count);
+	}
+	fflush(stderr);
+}
+
+int pb_sweep_write_summary(const struct pb_sweep *sw)
 {
 	struct pb_outfile out;
 	int err = pb_outfile_open(&out, sw->dir, "summary.csv");
@@ -116,6 +159,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		 char *err, size_t errlen, int *usage)
 {
 	struct pb_outfile raw;
+	struct pb_measure m = pb_sweep_measure(cfg);
 	int e;
 
 	memset(sw, 0, sizeof(*sw));
@@ -126,6 +170,8 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		*usage = 1;
 		return -1;
 	}
+	if (cfg->shuffle)
+		shuffle(&sw->plan, cfg->seed);
 	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
 	if (!sw->results)
 		return fail(err, errlen, "out of memory");
@@ -143,28 +189,30 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	}
 	pb_csv_raw_header(raw.f);
 
+	double t0 = pb_now();
 	for (size_t i = 0; i < sw->plan.count; i++) {
 		struct pb_cell_result *r = &sw->results[i];
-		if (pb_cell_run(&sw->plan.cells[i], cfg->warmup, cfg->reps,
-				cfg->allowed_cpus, r)) {
+		progress(cfg, i, sw->plan.count, t0);
+		if (pb_cell_run(&sw->plan.cells[i], &m, r)) {
 			pb_outfile_abandon(&raw);
 			return fail(err, errlen, "out of memory running cell %zu", i + 1);
 		}
 		sw->done = i + 1;
-		set_speedup(sw, r);
 		sw->failed += r->failed != 0;
 		/* Rows reach the disk cell by cell, so an interrupted sweep
 		 * leaves what it measured (in raw.csv.partial). */
 		pb_csv_raw_rows(raw.f, sw->run_id, r);
 		fflush(raw.f);
-		log_cell(log, i, sw->plan.count, r);
+		if (cfg->progress)
+			fputs("\r\033[K", stderr);
+		log_cell(log, i, sw->plan.count, r, pb_sweep_baseline(sw, &r->cell));
 	}
+	progress(cfg, sw->plan.count, sw->plan.count, t0);
+	/* Back to plan order: summaries and reports read best that way. */
+	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 
-	if ((e = pb_outfile_commit(&raw)) || (e = write_summary(sw)))
+	if ((e = pb_outfile_commit(&raw)))
 		return fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
-			    strerror(-e));
-	if ((e = pb_latest_link(cfg->results_root, sw->run_id)))
-		return fail(err, errlen, "cannot link %s/latest: %s", cfg->results_root,
 			    strerror(-e));
 	return 0;
 }

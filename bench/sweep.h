@@ -13,24 +13,31 @@ struct pb_sweep {
 	char run_id[PB_RUN_ID_MAX];
 	char dir[PB_PATH_MAX];      /* results/<run-id> */
 	struct pb_plan plan;
-	struct pb_cell_result *results; /* one per cell of the plan */
+	struct pb_cell_result *results; /* one per cell run, in plan order */
 	size_t done;                /* cells run */
 	size_t failed;              /* cells with a failure */
 };
 
 /*
- * Checks the plan against this machine (memory), creates the run folder
- * and runs every cell, printing a line per cell to `log` (may be NULL).
- * Returns 0 (failed cells are counted, not errors), or -1 with a one-line
- * message in err; the exit status it deserves is in *usage (1: bad input
- * or unusable results folder, 0: an internal failure).
+ * Checks the plan against this machine (memory), creates the run folder,
+ * writes the provenance, runs every cell (shuffled when cfg->shuffle) and
+ * commits raw.csv, printing a line per cell to `log` (may be NULL) and a
+ * progress line to stderr when cfg->progress.  Returns 0 (failed cells are
+ * counted, not errors), or -1 with a one-line message in err; *usage is 1
+ * when the cause is the user's input or results folder.
  */
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		 char *err, size_t errlen, int *usage);
 void pb_sweep_free(struct pb_sweep *sw);
 
-/* The summary row of seq at the same kernel and n, or NULL. */
+/* The result of seq at the same kernel and n, or NULL. */
 const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 					       const struct pb_cell *cell);
+
+/* Writes summary.csv into the run folder (complete or not at all). */
+int pb_sweep_write_summary(const struct pb_sweep *sw);
+
+/* Measurement settings of a config. */
+struct pb_measure pb_sweep_measure(const struct pb_config *cfg);
 
 #endif

@@ -42,6 +42,8 @@ static uint64_t cube_expect(uint64_t n)
 	return t * t;
 }
 
+static double cube_work(uint64_t n) { return (double)n; }
+
 const struct pb_kernel pb_kernel_cube = {
 	.name = "cube",
 	.shape = "memory-bound map: b[i] = a[i]^3, streams a read and a write",
@@ -55,4 +57,5 @@ const struct pb_kernel pb_kernel_cube = {
 	.run = cube_run,
 	.expect = cube_expect,
 	.bytes_per_item = 2 * sizeof(uint64_t),
+	.work = cube_work,
 };

@@ -17,6 +17,7 @@ static uint64_t empty_run(void *mem, uint64_t n, uint64_t begin, uint64_t end)
 	return end - begin; /* counts items, so a lost range still shows */
 }
 static uint64_t empty_expect(uint64_t n) { return n; }
+static double empty_work(uint64_t n) { (void)n; return 0; }
 
 const struct pb_kernel pb_kernel_empty = {
 	.name = "empty",
@@ -30,4 +31,5 @@ const struct pb_kernel pb_kernel_empty = {
 	.init = empty_init,
 	.run = empty_run,
 	.expect = empty_expect,
+	.work = empty_work,
 };

@@ -53,11 +53,14 @@ static uint64_t factorial_expect(uint64_t n)
 	return s;
 }
 
+/* Item i costs i - 1 multiplications, plus the loop around it. */
+static double factorial_work(uint64_t n) { return (double)n * (double)n / 2 + (double)n; }
+
 const struct pb_kernel pb_kernel_factorial = {
 	.name = "factorial",
 	.shape = "compute-bound, uneven items: item i costs O(i) (triangular)",
 	.n_means = "items (i! mod 2^61-1 for i < n)",
-	.default_n = 14000,
+	.default_n = 10000,
 	.quick_n = 4000,
 	.max_n = 1000000,
 	.items = factorial_items,
@@ -65,4 +68,5 @@ const struct pb_kernel pb_kernel_factorial = {
 	.init = factorial_init,
 	.run = factorial_run,
 	.expect = factorial_expect,
+	.work = factorial_work,
 };

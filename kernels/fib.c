@@ -59,6 +59,9 @@ static uint64_t fib_expect(uint64_t n)
 	return a;
 }
 
+/* Naive fib(n) makes 2 fib(n + 1) - 1 calls. */
+static double fib_work(uint64_t n) { return 2 * (double)fib_expect(n + 1) - 1; }
+
 const struct pb_kernel pb_kernel_fib = {
 	.name = "fib",
 	.shape = "recursive task tree: naive fib(n) cut into 2^d leaf tasks of uneven cost",
@@ -71,4 +74,5 @@ const struct pb_kernel pb_kernel_fib = {
 	.init = fib_init,
 	.run = fib_run,
 	.expect = fib_expect,
+	.work = fib_work,
 };

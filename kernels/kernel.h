@@ -34,14 +34,24 @@ struct pb_kernel {
 	uint64_t (*expect)(uint64_t n);
 	/* Bytes moved per item by run, for bandwidth figures (0: compute-bound). */
 	unsigned bytes_per_item;
+	/* Work of size n in arbitrary units proportional to its sequential
+	 * time, for scaling a measured time to other sizes (break-even). */
+	double (*work)(uint64_t n);
 };
 
-/* NULL-terminated table of the built-in kernels. */
+/* NULL-terminated table of the benchmark kernels (what users choose). */
 extern const struct pb_kernel *const pb_kernels[];
 
+/* A benchmark kernel by name, or NULL. */
 const struct pb_kernel *pb_kernel_find(const char *name);
 
-/* A job with no work, for measuring a runner's fixed cost (EPCC style). */
-extern const struct pb_kernel pb_kernel_empty;
+/* Any kernel by name, the harness's own ones included (for programs that
+ * receive a job by name, as the MPI ranks do), or NULL. */
+const struct pb_kernel *pb_kernel_lookup(const char *name);
+
+/* The harness's own kernels: no work at all (a runner's fixed cost, EPCC
+ * style) and the STREAM-like bandwidth reference. */
+extern const struct pb_kernel pb_kernel_empty, pb_kernel_stream_copy,
+	pb_kernel_stream_triad, pb_kernel_stream_dot;
 
 #endif

@@ -39,6 +39,8 @@ static uint64_t sum_expect(uint64_t n)
 	return SUM_SCALE * pb_triangle(n) + SUM_OFFSET * n;
 }
 
+static double sum_work(uint64_t n) { return (double)n; }
+
 const struct pb_kernel pb_kernel_sum = {
 	.name = "sum",
 	.shape = "memory-bound reduction: streams one uint64 array",
@@ -52,4 +54,5 @@ const struct pb_kernel pb_kernel_sum = {
 	.run = sum_run,
 	.expect = sum_expect,
 	.bytes_per_item = sizeof(uint64_t),
+	.work = sum_work,
 };

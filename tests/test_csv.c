@@ -21,7 +21,10 @@ static struct pb_cell_result sample(struct pb_rep *reps)
 		.reps = reps, .rep_count = 3, .ok_count = 2, .failed = 1,
 		.stats = {.count = 2, .median = 0.25, .min = 0.125, .max = 0.375,
 			  .mean = 0.25, .stddev = 0.1767766953},
-		.speedup = 1.96875, .efficiency = NAN, .gbps = NAN,
+		.speedup = 1.96875, .efficiency = NAN, .gbps = NAN, .stop = "budget",
+		.ci_low = 0.125, .ci_high = 0.375, .outliers = 1,
+		.speedup_ci_low = 1.5, .speedup_ci_high = 2.25, .karp_flatt = NAN,
+		.gbps_reference = NAN, .gbps_ratio = NAN,
 	};
 	snprintf(r.status, sizeof(r.status), "wrong-result");
 	return r;
@@ -102,6 +105,11 @@ Test(csv, summary_row_parses_back)
 	cr_expect_str_eq(COL("reps"), "3");
 	cr_expect_str_eq(COL("ok_reps"), "2");
 	cr_expect_str_eq(COL("status"), "wrong-result");
+	cr_expect_str_eq(COL("stop"), "budget");
+	cr_expect_str_eq(COL("outliers"), "1");
+	cr_expect_eq(strtod(COL("median_ci_low_s"), NULL), 0.125);
+	cr_expect_eq(strtod(COL("speedup_ci_high"), NULL), 2.25);
+	cr_expect_str_eq(COL("karp_flatt"), "");
 	cr_expect_str_eq(COL("runner"), "pthread");
 #undef COL
 	pb_table_free(&t);

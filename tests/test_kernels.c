@@ -135,3 +135,23 @@ Test(kernels, registry_is_complete_and_sane)
 	cr_expect_null(pb_kernel_find("nope"));
 	cr_expect_null(pb_kernel_find("empty"), "the empty job is not a benchmark kernel");
 }
+
+Test(kernels, harness_kernels_are_exact)
+{
+	static const char *const names[] = {"stream-copy", "stream-triad", "stream-dot", "empty"};
+	for (size_t i = 0; i < 4; i++) {
+		const struct pb_kernel *k = pb_kernel_lookup(names[i]);
+		cr_assert(k, "%s", names[i]);
+		cr_expect_null(pb_kernel_find(names[i]), "%s is not offered to users", names[i]);
+		for (uint64_t n = 0; n < 3000; n += 577) {
+			cr_expect_eq(run_whole(k, n), k->expect(n), "%s n=%llu", names[i],
+				     (unsigned long long)n);
+			cr_expect_eq(run_whole(k, n), k->expect(n), "again");
+		}
+	}
+	/* dot against a plain loop */
+	uint64_t s = 0, n = 4321;
+	for (uint64_t i = 0; i < n; i++)
+		s += i * (2 * i + 1);
+	cr_expect_eq(pb_kernel_stream_dot.expect(n), s);
+}

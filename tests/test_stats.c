@@ -1,5 +1,6 @@
 /* Descriptive statistics on fixed samples with known answers. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 
 #include "../bench/stats.h"
@@ -26,4 +27,72 @@ Test(stats, known_values)
 
 	cr_assert_eq(pb_stats_compute(NULL, 0, &s), 0);
 	cr_expect(isnan(s.median) && s.count == 0);
+}
+
+Test(stats, median_ci_order_statistics)
+{
+	double x[10];
+	for (int i = 0; i < 10; i++)
+		x[i] = i + 1;
+	double lo, hi;
+	pb_median_ci(x, 10, &lo, &hi);
+	/* n = 10: ranks 2 and 9 (coverage 97.9%), the textbook answer. */
+	cr_expect_eq(lo, 2);
+	cr_expect_eq(hi, 9);
+	pb_median_ci(x, 6, &lo, &hi);
+	cr_expect(lo == 1 && hi == 6);
+	pb_median_ci(x, 3, &lo, &hi);
+	cr_expect(lo == 1 && hi == 3, "too few values: the whole range");
+	double y[100];
+	for (int i = 0; i < 100; i++)
+		y[i] = i + 1;
+	pb_median_ci(y, 100, &lo, &hi);
+	/* n = 100: ranks 40 and 61. */
+	cr_expect_eq(lo, 40);
+	cr_expect_eq(hi, 61);
+}
+
+Test(stats, tukey_outliers)
+{
+	double x[] = {1, 10, 10.1, 10.2, 10.3, 10.4, 10.5, 30};
+	cr_expect_eq(pb_outliers_tukey(x, 8), 2);
+	double y[] = {1, 2, 3, 4, 5};
+	cr_expect_eq(pb_outliers_tukey(y, 5), 0);
+}
+
+Test(stats, bootstrap_is_reproducible_and_sane)
+{
+	double a[] = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02, 1.98};
+	double b[] = {1.0, 1.05, 0.95, 1.02, 0.98, 1.01, 0.99};
+	double lo1, hi1, lo2, hi2;
+	cr_assert_eq(pb_bootstrap_ratio_ci(a, 7, b, 7, 2000, 42, &lo1, &hi1), 0);
+	cr_assert_eq(pb_bootstrap_ratio_ci(a, 7, b, 7, 2000, 42, &lo2, &hi2), 0);
+	cr_expect(lo1 == lo2 && hi1 == hi2, "same seed, same interval");
+	cr_expect(lo1 < 2.0 && 2.0 < hi1, "[%g, %g] holds the true ratio", lo1, hi1);
+	cr_expect(lo1 > 1.8 && hi1 < 2.2, "[%g, %g] is tight", lo1, hi1);
+	cr_expect_eq(pb_bootstrap_ratio_ci(a, 0, b, 7, 10, 1, &lo1, &hi1), -EINVAL);
+}
+
+Test(stats, amdahl_fit_recovers_serial_fraction)
+{
+	unsigned p[] = {1, 2, 4, 8, 16, 32};
+	double s[6], f, se;
+	const double truth = 0.05;
+	for (int i = 0; i < 6; i++) /* with 1% multiplicative noise */
+		s[i] = 1 / (truth + (1 - truth) / p[i]) * (1 + 0.01 * ((i % 3) - 1));
+	cr_expect_eq(pb_amdahl_fit(p, s, 6, &f, &se), 5);
+	cr_expect_float_eq(f, truth, 0.005, "f = %g", f);
+	cr_expect(se > 0 && se < 0.01, "se = %g", se);
+	unsigned p2[] = {1, 2};
+	double s2[] = {1, 1.9};
+	cr_expect_eq(pb_amdahl_fit(p2, s2, 2, &f, &se), 1);
+	cr_expect_float_eq(f, 2 / 1.9 - 1, 1e-12);
+	cr_expect(isnan(se), "one point: no error estimate");
+}
+
+Test(stats, karp_flatt)
+{
+	cr_expect_float_eq(pb_karp_flatt(2, 2), 0, 1e-12);
+	cr_expect_float_eq(pb_karp_flatt(1, 4), 1, 1e-12);
+	cr_expect(isnan(pb_karp_flatt(1, 1)));
 }
