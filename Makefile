@@ -105,3 +105,8 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# Pinned against unpinned, medians side by side (the placement check).
+bench-pinning: $(BUILD)/parbench
+	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none --no-plot $(ARGS)
+.PHONY: bench-pinning

@@ -9,6 +9,7 @@
 static int same_series(const struct pb_cell *a, const struct pb_cell *b)
 {
 	return a->kernel == b->kernel && a->n == b->n && a->runner == b->runner &&
+	       a->pin == b->pin &&
 	       a->has_schedule == b->has_schedule &&
 	       (!a->has_schedule || a->sched.kind == b->sched.kind);
 }

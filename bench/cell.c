@@ -11,8 +11,16 @@
 void pb_cell_result_free(struct pb_cell_result *r)
 {
 	free(r->reps);
+	free(r->cpus);
+	free(r->seen);
 	r->reps = NULL;
+	r->cpus = r->seen = NULL;
 }
+
+/* Scratch arrays the runner fills with where each worker ran. */
+struct where {
+	int *bound, *start, *end;
+};
 
 static void set_failed(struct pb_cell_result *r, const char *fmt, const char *detail)
 {
@@ -23,13 +31,35 @@ static void set_failed(struct pb_cell_result *r, const char *fmt, const char *de
 	pb_token_sanitize(r->status);
 }
 
+/* Keeps where the workers of timed repetition i ran, and checks it against
+ * their binding. */
+static void record_where(struct pb_cell_result *r, unsigned i, const struct where *w)
+{
+	for (unsigned k = 0; k < r->cell.workers; k++) {
+		int *seen = pb_cell_seen(r, i, k);
+		seen[0] = w->bound[k];
+		seen[1] = w->start[k];
+		seen[2] = w->end[k];
+		if (r->cpus[k] < 0)
+			continue;
+		r->binding_checked++;
+		r->binding_ok += seen[0] == r->cpus[k] && seen[1] == r->cpus[k] &&
+				 seen[2] == r->cpus[k];
+	}
+}
+
 /* One repetition; returns 0, or -1 when the pool is unusable afterwards. */
 static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 		   const struct pb_job *job, struct pb_cell_result *r,
-		   struct pb_rep *rep)
+		   struct pb_rep *rep, const struct where *where)
 {
 	struct pb_outcome out = {0};
 
+	for (unsigned k = 0; k < r->cell.workers; k++)
+		where->bound[k] = where->start[k] = where->end[k] = -1;
+	out.cpu_bound = where->bound;
+	out.cpu_start = where->start;
+	out.cpu_end = where->end;
 	pb_outcome_reset(&out);
 	double t0 = pb_now();
 	int err = runner->run(pool, job, &out);
@@ -98,11 +128,51 @@ static int reserve(struct pb_cell_result *r, unsigned *cap, unsigned i)
 	if (i < *cap)
 		return 0;
 	unsigned grown = *cap ? *cap * 2 : 16;
+	while (grown <= i)
+		grown *= 2;
 	struct pb_rep *p = realloc(r->reps, grown * sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	r->reps = p;
+	int *s = realloc(r->seen, (size_t)grown * r->cell.workers * 3 * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	r->seen = s;
 	*cap = grown;
+	return 0;
+}
+
+/* Decides where each worker goes: r->cpus, r->pin, and opts->cpus. */
+static int place(const struct pb_measure *m, struct pb_cell_result *r,
+		 struct pb_pool_opts *opts)
+{
+	const struct pb_runner *runner = r->cell.runner;
+	unsigned workers = r->cell.workers;
+	char why[PB_PLACEMENT_WHY] = "";
+	int over = 0;
+
+	for (unsigned k = 0; k < workers; k++)
+		r->cpus[k] = -1;
+	snprintf(r->pin, sizeof(r->pin), "none");
+	if (runner->own_placement && runner->own_placement()) {
+		snprintf(r->pin, sizeof(r->pin), "runtime-env");
+		return 0;
+	}
+	const struct pb_placement *pin = r->cell.pin;
+	if (!pin || !m->topology)
+		return 0;
+	int err = pb_placement_cpus(m->topology, pin, workers, r->cpus, &over, why);
+	if (err) {
+		set_failed(r, "placement-failed:%s", why[0] ? why : strerror(-err));
+		return err;
+	}
+	snprintf(r->pin, sizeof(r->pin), "%s", pb_placement_name(pin));
+	if (pb_placement_binds(pin))
+		opts->cpus = r->cpus;
+	if (over) {
+		r->cell.oversubscribed = 1;
+		opts->spin = 0;
+	}
 	return 0;
 }
 
@@ -121,21 +191,34 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 
 	memset(r, 0, sizeof(*r));
 	r->cell = *cell;
+	r->cpus = calloc(cell->workers, sizeof(*r->cpus));
+	struct where where = {
+		calloc(cell->workers, sizeof(int)), calloc(cell->workers, sizeof(int)),
+		calloc(cell->workers, sizeof(int)),
+	};
+	if (!r->cpus || !where.bound || !where.start || !where.end) {
+		free(where.bound), free(where.start), free(where.end);
+		return -ENOMEM;
+	}
 	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
 	r->efficiency = r->karp_flatt = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
 	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
-	if (reserve(r, &cap, m->min_reps))
+	if (reserve(r, &cap, m->min_reps)) {
+		free(where.bound), free(where.start), free(where.end);
 		return -ENOMEM;
+	}
 	r->expected = kernel->expect(cell->n);
 
+	int err = place(m, r, &opts);
 	double t0 = pb_now();
-	int err = runner->open(&pool, &opts);
+	if (!err && (err = runner->open(&pool, &opts)))
+		set_failed(r, "open-failed:%s", strerror(-err));
 	r->startup_s = pb_now() - t0;
 	if (err) {
-		set_failed(r, "open-failed:%s", strerror(-err));
+		free(where.bound), free(where.start), free(where.end);
 		summarise(r);
 		return 0;
 	}
@@ -153,6 +236,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	if (bytes && !job.mem) {
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
+		free(where.bound), free(where.start), free(where.end);
 		summarise(r);
 		return 0;
 	}
@@ -166,7 +250,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
 	for (unsigned i = 0; !err && i < m->warmup; i++)
-		err = one_rep(runner, pool, &job, r, &scratch);
+		err = one_rep(runner, pool, &job, r, &scratch, &where);
 
 	/* At least min_reps; then on until the median is known well enough,
 	 * the budget is spent, or max_reps. */
@@ -190,7 +274,8 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 			err = -ENOMEM;
 			break;
 		}
-		err = one_rep(runner, pool, &job, r, &r->reps[i]);
+		err = one_rep(runner, pool, &job, r, &r->reps[i], &where);
+		record_where(r, i, &where);
 		timed += r->reps[i].seconds;
 		r->rep_count = i + 1;
 		r->ok_count += r->reps[i].ok;
@@ -200,6 +285,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
+	free(where.bound), free(where.start), free(where.end);
 	summarise(r);
 	return err == -ENOMEM ? -ENOMEM : 0;
 }

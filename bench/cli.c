@@ -26,7 +26,7 @@
 
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
-	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +51,7 @@ static const struct option long_options[] = {
 	{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"pin", required_argument, NULL, OPT_PIN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -75,6 +76,8 @@ void pb_cli_usage(FILE *out)
 "                         quick 0.2)\n"
 "      --max-reps N       or N repetitions (default 100)\n"
 "  -W, --warmup N         untimed warm-up repetitions (default 2, quick 1)\n"
+"      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
+"                         and likwid write them (0-3,8); repeat to compare\n"
 "      --seed N           seed of the cell order and the bootstrap (default: new)\n"
 "      --no-shuffle       run cells in plan order instead of interleaved\n"
 "      --progress, --no-progress  progress line on stderr (default: when\n"
@@ -378,6 +381,15 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
 		case OPT_PROGRESS: cfg->progress = 1; break;
 		case OPT_NO_PROGRESS: cfg->progress = 0; break;
+		case OPT_PIN: {
+			char why[PB_PLACEMENT_WHY];
+			if (cfg->pin_count == PB_MAX_PINS)
+				return fail(err, len, "--pin: at most %d policies", PB_MAX_PINS);
+			if (pb_placement_parse(optarg, &cfg->pins[cfg->pin_count], why))
+				return fail(err, len, "--pin %s: %s", optarg, why);
+			cfg->pin_count++;
+			break;
+		}
 		case ':':
 			return fail(err, len, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -453,6 +465,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cfg->reps = cfg->quick ? QUICK_REPS : DEFAULT_REPS;
 	if (!warmup_set)
 		cfg->warmup = cfg->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
+	if (cfg->pin_count == 0)
+		pb_placement_parse("compact", &cfg->pins[cfg->pin_count++], NULL);
 	if (!budget_set)
 		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
 	if (!max_set && cfg->max_reps < cfg->reps)

@@ -7,12 +7,14 @@
 
 #include "../kernels/kernel.h"
 #include "../runners/runner.h"
+#include "placement.h"
 
 #define PB_MAX_KERNELS 16
 #define PB_MAX_SIZES 8   /* sizes per kernel */
 #define PB_MAX_RUNNERS 16
 #define PB_MAX_WORKER_COUNTS 64
 #define PB_MAX_WORKERS 4096
+#define PB_MAX_PINS 4
 
 struct pb_kernel_sizes {
 	const struct pb_kernel *kernel;
@@ -36,6 +38,9 @@ struct pb_config {
 	double cell_budget;     /* ... or when a cell's timed reps took this long */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */
 	int shuffle;            /* interleave the cells in a random order */
+	struct pb_placement pins[PB_MAX_PINS]; /* placements to sweep (--pin) */
+	size_t pin_count;
+	hwloc_topology_t topology; /* loaded by the program, NULL: no pinning */
 	int progress;           /* 1 on, 0 off, -1 when stderr is a terminal */
 	unsigned allowed_cpus; /* CPUs this process may use */
 	const char *results_root, *plots_root;

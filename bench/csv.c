@@ -4,14 +4,27 @@
 
 #include "csv.h"
 
-#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed"
+#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed"
 
-static int key_fields(FILE *f, const char *run_id, const struct pb_cell *c)
+static int key_fields(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
-	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%d", run_id, c->kernel->name,
+	const struct pb_cell *c = &r->cell;
+	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%s,%d", run_id, c->kernel->name,
 		       (unsigned long long)c->n, c->runner->name,
 		       pb_cell_schedule_name(c), (unsigned long long)c->sched.chunk,
-		       c->workers, c->oversubscribed);
+		       c->workers, r->pin[0] ? r->pin : "none", c->oversubscribed);
+}
+
+/* A CPU list field: "0;1", or empty when there is nothing to say. */
+static void cpu_field(FILE *f, const int *cpus, unsigned count, size_t stride)
+{
+	char buf[16];
+	fputc(',', f);
+	for (unsigned i = 0; cpus && i < count; i++) {
+		int c = cpus[i * stride];
+		pb_cpulist_format(&c, 1, buf, sizeof(buf));
+		fprintf(f, "%s%s", i ? ";" : "", buf);
+	}
 }
 
 /* A number that reads back as exactly the same double (the shortest of
@@ -32,20 +45,33 @@ static void number(FILE *f, double x)
 
 int pb_csv_raw_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",rep,seconds,comm_seconds,result,expected,ok\n", f) < 0
-		       ? -1 : 0;
+	return fputs(KEY_COLUMNS ",rep,seconds,comm_seconds,result,expected,ok,cpus,"
+		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -1 : 0;
 }
 
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
 	for (unsigned i = 0; i < r->rep_count; i++) {
 		const struct pb_rep *rep = &r->reps[i];
-		key_fields(f, run_id, &r->cell);
+		key_fields(f, run_id, r);
 		fprintf(f, ",%u", i);
 		number(f, rep->seconds);
 		number(f, rep->comm_seconds >= 0 ? rep->comm_seconds : NAN);
-		fprintf(f, ",%llu,%llu,%d\n", (unsigned long long)rep->result,
+		fprintf(f, ",%llu,%llu,%d", (unsigned long long)rep->result,
 			(unsigned long long)r->expected, rep->ok);
+		unsigned w = r->cell.workers;
+		int bound = r->cpus && r->cpus[0] >= 0, on = 1;
+		cpu_field(f, bound ? r->cpus : NULL, w, 1);
+		for (unsigned k = 0; k < 3; k++)
+			cpu_field(f, r->seen ? pb_cell_seen(r, i, 0) + k : NULL, w, 3);
+		for (unsigned k = 0; bound && r->seen && k < w; k++) {
+			const int *s = pb_cell_seen(r, i, k);
+			on &= s[0] == r->cpus[k] && s[1] == r->cpus[k] && s[2] == r->cpus[k];
+		}
+		if (bound && r->seen)
+			fprintf(f, ",%d\n", on);
+		else
+			fputs(",\n", f); /* not bound: nothing to check */
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -55,12 +81,13 @@ int pb_csv_summary_header(FILE *f)
 	return fputs(KEY_COLUMNS ",reps,ok_reps,stop,startup_s,init_s,median_s,"
 		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
-		     "gbps_reference,gbps_ratio,status\n", f) < 0 ? -1 : 0;
+		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,status\n", f) < 0
+		       ? -1 : 0;
 }
 
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
-	key_fields(f, run_id, &r->cell);
+	key_fields(f, run_id, r);
 	fprintf(f, ",%u,%u,%s", r->rep_count, r->ok_count, r->stop ? r->stop : "");
 	number(f, r->startup_s);
 	number(f, r->init_s);
@@ -80,6 +107,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->gbps);
 	number(f, r->gbps_reference);
 	number(f, r->gbps_ratio);
+	fprintf(f, ",%u,%u", r->binding_checked, r->binding_ok);
 	fprintf(f, ",%s\n", r->status);
 	return ferror(f) ? -1 : 0;
 }

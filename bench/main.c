@@ -83,6 +83,32 @@ static void write_context(const struct pb_sweep *sw, const struct pb_overhead *o
 			strerror(-err));
 }
 
+/* Loads the topology and checks each --pin policy against it: a list
+ * naming a CPU this process may not use is bad input, not a failed cell. */
+static int prepare_placement(struct pb_config *cfg, char *err, size_t len)
+{
+	char why[PB_PLACEMENT_WHY];
+	unsigned most = 1;
+	int e = pb_placement_topology_load(&cfg->topology, NULL);
+
+	if (e) {
+		snprintf(err, len, "cannot read this machine's topology (hwloc): %s", strerror(-e));
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->worker_count; i++)
+		if (cfg->workers[i] > most)
+			most = cfg->workers[i];
+	int *cpus = calloc(most, sizeof(*cpus)), over;
+	for (size_t i = 0; cpus && i < cfg->pin_count; i++)
+		if (pb_placement_cpus(cfg->topology, &cfg->pins[i], most, cpus, &over, why)) {
+			snprintf(err, len, "--pin %s: %s", pb_placement_name(&cfg->pins[i]), why);
+			free(cpus);
+			return -1;
+		}
+	free(cpus);
+	return 0;
+}
+
 static int sweep(struct pb_config *cfg)
 {
 	char err[512], plots[PB_PATH_MAX];
@@ -95,6 +121,10 @@ static int sweep(struct pb_config *cfg)
 
 	if (cfg->progress < 0)
 		cfg->progress = isatty(STDERR_FILENO);
+	if (prepare_placement(cfg, err, sizeof(err))) {
+		pb_placement_topology_free(cfg->topology);
+		return die(EXIT_USAGE, err);
+	}
 	for (size_t i = 0; i < cfg->worker_count; i++)
 		if (cfg->workers[i] > cfg->allowed_cpus) {
 			fprintf(stderr, "parbench: note: %u workers on %u allowed CPUs: "
@@ -147,6 +177,7 @@ static int sweep(struct pb_config *cfg)
 	free(ref);
 	pb_analysis_free(&analysis);
 	pb_sweep_free(&sw);
+	pb_placement_topology_free(cfg->topology);
 	return status;
 }
 

@@ -31,10 +31,12 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 		size_t size_count = pb_config_sizes(cfg, k, &sizes);
 
 		for (size_t s = 0; s < size_count; s++)
+		for (size_t pin = 0; pin < cfg->pin_count; pin++)
 		for (size_t r = 0; r < cfg->runner_count; r++) {
 			const struct pb_runner *runner = cfg->runners[r];
 			struct pb_cell cell = {
 				.kernel = kernel, .n = sizes[s], .runner = runner,
+				.pin = &cfg->pins[pin],
 			};
 			if (!runner->schedules) {
 				cell.workers = 1;

@@ -15,6 +15,7 @@ struct pb_cell {
 	struct pb_schedule sched;  /* chunk resolved for this cell */
 	unsigned workers;
 	int oversubscribed;        /* more workers than allowed CPUs */
+	const struct pb_placement *pin; /* where its workers are bound */
 	size_t order;              /* position in the unshuffled plan */
 };
 

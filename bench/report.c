@@ -170,10 +170,63 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 	}
 }
 
+static void print_binding(FILE *f, const struct pb_sweep *sw)
+{
+	unsigned long checked = 0, ok = 0, cells = 0;
+	for (size_t i = 0; i < sw->done; i++) {
+		checked += sw->results[i].binding_checked;
+		ok += sw->results[i].binding_ok;
+		cells += sw->results[i].binding_checked > 0;
+	}
+	if (!checked)
+		return;
+	fprintf(f, "\nBinding verified: %lu of %lu pinned worker-repetitions (%.1f%%) in %lu "
+		"cells ran on their CPU from start to end\n", ok, checked,
+		100.0 * (double)ok / (double)checked, cells);
+}
+
+/* With several --pin policies: the same cell's median under each. */
+static void print_pinning(FILE *f, const struct pb_sweep *sw)
+{
+	int several = 0;
+	for (size_t i = 1; i < sw->done && !several; i++)
+		several = sw->results[i].cell.pin != sw->results[0].cell.pin;
+	if (!several)
+		return;
+	fputs("\nMedian time by placement (same cell, side by side):\n", f);
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		int first = 1;
+		for (size_t j = 0; j < i && first; j++) {
+			const struct pb_cell *c = &sw->results[j].cell;
+			first = !(c->kernel == r->cell.kernel && c->n == r->cell.n &&
+				  c->runner == r->cell.runner && c->workers == r->cell.workers &&
+				  c->has_schedule == r->cell.has_schedule &&
+				  c->sched.kind == r->cell.sched.kind);
+		}
+		if (!first)
+			continue;
+		fprintf(f, "  %-9s %-8s %-8s w=%-3u", r->cell.kernel->name, r->cell.runner->name,
+			sched_of(&r->cell), r->cell.workers);
+		for (size_t j = i; j < sw->done; j++) {
+			const struct pb_cell_result *s = &sw->results[j];
+			const struct pb_cell *c = &s->cell;
+			if (c->kernel == r->cell.kernel && c->n == r->cell.n &&
+			    c->runner == r->cell.runner && c->workers == r->cell.workers &&
+			    c->has_schedule == r->cell.has_schedule &&
+			    c->sched.kind == r->cell.sched.kind)
+				fprintf(f, "  %s %.6f s", s->pin, s->stats.median);
+		}
+		fputc('\n', f);
+	}
+}
+
 void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhead *o,
 		     size_t overhead_count, const struct pb_reference *ref, size_t ref_count,
 		     const struct pb_analysis *a, unsigned allowed_cpus)
 {
+	print_binding(f, sw);
+	print_pinning(f, sw);
 	print_best(f, sw);
 	print_efficiency(f, sw, allowed_cpus);
 	print_baseline(f, sw);

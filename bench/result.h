@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "placement.h"
 #include "plan.h"
 #include "stats.h"
 
@@ -31,7 +32,21 @@ struct pb_cell_result {
 	/* NaN where not applicable: */
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
 	double gbps, gbps_reference, gbps_ratio;
+
+	/* Placement: the policy used ("none", "compact", ..., "omp-env" when
+	 * the runtime placed its own workers), the CPU each worker was bound
+	 * to, and per timed repetition and worker where it was seen. */
+	char pin[PB_PLACEMENT_NAME_MAX];
+	int *cpus;           /* workers entries; -1: not bound */
+	int *seen;           /* rep_count x workers x {bound, start, end} */
+	unsigned binding_checked, binding_ok; /* worker-repetitions */
 };
+
+/* Where worker w was seen in repetition rep: [0] bound, [1] start, [2] end. */
+static inline int *pb_cell_seen(const struct pb_cell_result *r, unsigned rep, unsigned w)
+{
+	return &r->seen[((size_t)rep * r->cell.workers + w) * 3];
+}
 
 /* How long to measure a cell. */
 struct pb_measure {
@@ -40,6 +55,7 @@ struct pb_measure {
 	double target_ci;   /* relative half-width of the median's 95% CI */
 	double budget_s;    /* timed seconds per cell after min_reps */
 	unsigned allowed_cpus;
+	hwloc_topology_t topology; /* this machine's, loaded once per sweep */
 };
 
 /* The verified repetitions' seconds (caller frees); *count set. */

@@ -47,7 +47,7 @@ const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell *c = &sw->results[i].cell;
 		if (!c->has_schedule && strcmp(c->runner->name, "seq") == 0 &&
-		    c->kernel == cell->kernel && c->n == cell->n)
+		    c->kernel == cell->kernel && c->n == cell->n && c->pin == cell->pin)
 			return &sw->results[i];
 	}
 	return NULL;
@@ -62,6 +62,7 @@ struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
 		.target_ci = cfg->target_ci,
 		.budget_s = cfg->cell_budget,
 		.allowed_cpus = cfg->allowed_cpus,
+		.topology = cfg->topology,
 	};
 }
 

@@ -9,10 +9,20 @@
  * in open() is the one every repetition reuses.  When the harness gives a
  * CPU per worker, each thread binds itself inside a parallel region (the
  * runtime's own OMP_PROC_BIND is then not used, so nothing is pinned twice).
+ *
+ * A user who sets OMP_PLACES or OMP_PROC_BIND gets libgomp's placement
+ * instead: the runner then ignores the harness's CPUs (own_placement).
+ * libgomp also pins the initial thread to the first place before main();
+ * every pthread and forked child would inherit that one-CPU mask, so at
+ * start-up the main thread is widened back to the union of all places and
+ * libgomp's binding is given back to it only inside omp cells.
  */
 #include <errno.h>
 #include <omp.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "affinity.h"
 #include "memory.h"
@@ -26,8 +36,40 @@ struct pb_pool {
 
 static void gomp_close(struct pb_pool *pool);
 
+static struct pb_affinity libgomp_initial; /* libgomp's binding of main */
+
+static int gomp_own_placement(void)
+{
+	const char *places = getenv("OMP_PLACES"), *bind = getenv("OMP_PROC_BIND");
+	return (places && *places) || (bind && *bind && strcasecmp(bind, "false") != 0);
+}
+
+/* Runs after libgomp's own initialisation (libraries' constructors first). */
+__attribute__((constructor)) static void widen_initial_thread(void)
+{
+	cpu_set_t all;
+	int ids[CPU_SETSIZE];
+
+	if (!gomp_own_placement())
+		return;
+	pb_affinity_save(&libgomp_initial);
+	CPU_ZERO(&all);
+	for (int p = 0; p < omp_get_num_places(); p++) {
+		int n = omp_get_place_num_procs(p);
+		if (n <= 0 || n > CPU_SETSIZE)
+			continue;
+		omp_get_place_proc_ids(p, ids);
+		for (int i = 0; i < n; i++)
+			if (ids[i] >= 0 && ids[i] < CPU_SETSIZE)
+				CPU_SET(ids[i], &all);
+	}
+	if (CPU_COUNT(&all) > 0)
+		sched_setaffinity(0, sizeof(all), &all);
+}
+
 static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 {
+	const int *opts_cpus = opts->cpus;
 	int bind_err = 0;
 	struct pb_affinity caller;
 
@@ -35,11 +77,15 @@ static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 		return -EINVAL;
 	pb_affinity_save(&caller);
 	omp_set_dynamic(0);
+	if (gomp_own_placement()) {
+		pb_affinity_restore(&libgomp_initial);
+		opts_cpus = NULL;
+	}
 	/* Creates (and optionally binds) the team before anything is timed. */
 #pragma omp parallel num_threads(opts->workers) reduction(min:bind_err)
 	{
-		if (opts->cpus) {
-			int err = pb_bind_self(opts->cpus[omp_get_thread_num()]);
+		if (opts_cpus) {
+			int err = pb_bind_self(opts_cpus[omp_get_thread_num()]);
 			if (err < bind_err)
 				bind_err = err;
 		}
@@ -49,7 +95,7 @@ static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 		bind_err = -ENOMEM;
 	} else {
 		(*pool)->workers = opts->workers;
-		(*pool)->bound = opts->cpus != NULL;
+		(*pool)->bound = opts_cpus != NULL;
 		(*pool)->caller = caller;
 	}
 	if (bind_err) {
@@ -134,4 +180,5 @@ const struct pb_runner pb_runner_omp = {
 	.free = gomp_free,
 	.run = gomp_run,
 	.close = gomp_close,
+	.own_placement = gomp_own_placement,
 };

@@ -52,11 +52,12 @@ struct pb_outcome {
 	double seconds;      /* < 0: the harness's own clock is used */
 	double comm_seconds; /* communication part of seconds, < 0: none */
 	char why[96];        /* on failure: a short reason, e.g. "SIGKILL" */
-	/* Where each worker ran, when the harness asks (both non-NULL, one
-	 * entry per worker): the CPU (sched_getcpu) at the start and at the end
-	 * of its share of this job; -1 where unknown.  Not cleared by
-	 * pb_outcome_reset. */
-	int *cpu_start, *cpu_end;
+	/* Where each worker ran, when the harness asks (non-NULL, one entry
+	 * per worker): the CPU (sched_getcpu) at the start and at the end of
+	 * its share of this job, and the one CPU its affinity allowed at the
+	 * start (-1: several, i.e. not bound); -1 where unknown.  Not cleared
+	 * by pb_outcome_reset. */
+	int *cpu_start, *cpu_end, *cpu_bound;
 };
 
 struct pb_pool_opts {
@@ -90,6 +91,10 @@ struct pb_runner {
 	int (*run)(struct pb_pool *pool, const struct pb_job *job,
 		   struct pb_outcome *out);
 	void (*close)(struct pb_pool *pool);
+	/* Optional: whether the runner's runtime places its workers itself
+	 * because the user asked it to (OMP_PLACES, OMP_PROC_BIND); then it
+	 * ignores pb_pool_opts.cpus. */
+	int (*own_placement)(void);
 };
 
 /* NULL-terminated table of the runners this build has. */

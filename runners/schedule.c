@@ -64,4 +64,13 @@ void pb_outcome_where(struct pb_outcome *out, unsigned w, int at_end)
 	int *slot = at_end ? out->cpu_end : out->cpu_start;
 	if (slot)
 		slot[w] = sched_getcpu();
+	if (!at_end && out->cpu_bound) {
+		cpu_set_t set;
+		int bound = -1;
+		if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) == 1)
+			for (int c = 0; c < CPU_SETSIZE && bound < 0; c++)
+				if (CPU_ISSET(c, &set))
+					bound = c;
+		out->cpu_bound[w] = bound;
+	}
 }
