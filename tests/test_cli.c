@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,5 +250,63 @@ Test(cli, sweep_writes_verified_results)
 		strcat(path, ".partial");
 		cr_expect_neq(access(path, F_OK), 0, "no leftover %s", path);
 	}
+	remove_tree(dir);
+}
+
+/* Under `taskset -c 1` every worker of every runner lands on CPU 1. */
+Test(cli, taskset_one_cpu_places_everything_there)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("needs CPU 1");
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(1, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0); /* inherited by exec */
+	char dir[64], path[256];
+	make_tmpdir(dir);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--workers", "1,2", NULL});
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	snprintf(path, sizeof(path), "%s/latest/raw.csv", dir);
+	struct pb_table t;
+	cr_assert_eq(pb_table_load(path, &t), 0);
+	const char *cols[] = {"cpus", "cpus_bound", "cpus_start", "cpus_end"};
+	for (size_t i = 0; i < t.row_count; i++)
+		for (size_t c = 0; c < 4; c++) {
+			const char *v = t.rows[i][pb_table_column(&t, cols[c])];
+			cr_expect(!strcmp(v, "1") || !strcmp(v, "1;1"), "row %zu %s = '%s'", i,
+				  cols[c], v);
+		}
+	cr_expect_gt(t.row_count, 0);
+	pb_table_free(&t);
+	remove_tree(dir);
+}
+
+/* A user's OMP_PROC_BIND is left to libgomp, and does not shrink every
+ * other runner to the one CPU libgomp pins the initial thread to. */
+Test(cli, users_omp_proc_bind_is_respected)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("needs 2 CPUs");
+	setenv("OMP_PROC_BIND", "close", 1); /* inherited by exec */
+	char dir[64], path[256];
+	make_tmpdir(dir);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--workers", "2", "--runners", "omp,pthread",
+				 NULL});
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", dir);
+	struct pb_table t;
+	cr_assert_eq(pb_table_load(path, &t), 0);
+	int runner = pb_table_column(&t, "runner"), pin = pb_table_column(&t, "pin"),
+	    over = pb_table_column(&t, "oversubscribed");
+	for (size_t i = 0; i < t.row_count; i++) {
+		if (!strcmp(t.rows[i][runner], "omp"))
+			cr_expect_str_eq(t.rows[i][pin], "runtime-env");
+		else
+			cr_expect_str_eq(t.rows[i][pin], "compact");
+		cr_expect_str_eq(t.rows[i][over], "0", "2 workers on 2 CPUs");
+	}
+	pb_table_free(&t);
 	remove_tree(dir);
 }

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "../runners/runner.h"
 
@@ -158,6 +159,37 @@ Test(runners, records_where_workers_ran)
 		for (unsigned w = 0; w < workers; w++)
 			cr_expect(start[w] >= 0 && end[w] >= 0, "%s worker %u: cpus %d %d",
 				  (*r)->name, w, start[w], end[w]);
+		(*r)->close(pool);
+	}
+}
+
+/* Each worker ends up bound where the harness asked: read back with
+ * sched_getaffinity by the worker itself (pb_outcome.cpu_bound). */
+Test(runners, workers_bound_where_asked)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	const struct pb_kernel *fib = pb_kernel_find("fib");
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		unsigned workers = (*r)->schedules ? 3 : 1;
+		int cpus[3], bound[3] = {-2, -2, -2}, start[3], end[3];
+		for (unsigned w = 0; w < workers; w++)
+			cpus[w] = (int)((w + 1) % ncpu); /* not the identity, to be sure */
+		if ((*r)->own_placement && (*r)->own_placement())
+			continue; /* the user's OMP_PLACES rules */
+		struct pb_pool_opts opts = {.workers = workers, .cpus = cpus};
+		struct pb_pool *pool;
+		cr_assert_eq((*r)->open(&pool, &opts), 0, "%s", (*r)->name);
+		struct pb_job job = {.kernel = fib, .n = 20, .items = fib->items(20),
+				     .phase = PB_PHASE_RUN, .sched = {PB_SCHED_STATIC, 0}};
+		struct pb_outcome out = {.cpu_start = start, .cpu_end = end, .cpu_bound = bound};
+		pb_outcome_reset(&out);
+		cr_assert_eq((*r)->run(pool, &job, &out), 0);
+		for (unsigned w = 0; w < workers; w++) {
+			cr_expect_eq(bound[w], cpus[w], "%s worker %u bound to %d, asked %d",
+				     (*r)->name, w, bound[w], cpus[w]);
+			cr_expect_eq(start[w], cpus[w], "%s worker %u ran on %d", (*r)->name, w,
+				     start[w]);
+		}
 		(*r)->close(pool);
 	}
 }
