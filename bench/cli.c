@@ -11,6 +11,7 @@
 #include "../runners/affinity.h"
 #include "stats.h"
 #include "cli.h"
+#include "fail.h"
 #include "parse.h"
 
 #define DEFAULT_REPS 10
@@ -116,15 +117,6 @@ void pb_cli_list(FILE *out)
 	}
 }
 
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static const char *count_error(int e)
 {
 	return e == -ERANGE ? "is too large" : "is not a positive integer";
@@ -140,7 +132,7 @@ static int for_each_item(const char *list, int (*fn)(const char *item, void *ctx
 	for (const char *p = list;;) {
 		size_t n = strcspn(p, ",");
 		if (n == 0 || n >= sizeof(item))
-			return fail(err, len, "empty or overlong item in list '%s'", list);
+			return pb_fail(err, len, "empty or overlong item in list '%s'", list);
 		memcpy(item, p, n);
 		item[n] = '\0';
 		if (fn(item, ctx, err, len))
@@ -169,7 +161,7 @@ static int add_kernel(const char *name, void *ctx, char *err, size_t len)
 {
 	const struct pb_kernel *k = pb_kernel_find(name);
 	if (!k)
-		return fail(err, len, "unknown kernel '%s' (see --list)", name);
+		return pb_fail(err, len, "unknown kernel '%s' (see --list)", name);
 	kernel_slot(ctx, k, 1);
 	return 0;
 }
@@ -179,12 +171,12 @@ static int add_runner(const char *name, void *ctx, char *err, size_t len)
 	struct pb_config *cfg = ctx;
 	const struct pb_runner *r = pb_runner_find(name);
 	if (!r)
-		return fail(err, len, "unknown runner '%s' (see --list)", name);
+		return pb_fail(err, len, "unknown runner '%s' (see --list)", name);
 	for (size_t i = 0; i < cfg->runner_count; i++)
 		if (cfg->runners[i] == r)
 			return 0;
 	if (cfg->runner_count == PB_MAX_RUNNERS)
-		return fail(err, len, "too many runners");
+		return pb_fail(err, len, "too many runners");
 	cfg->runners[cfg->runner_count++] = r;
 	return 0;
 }
@@ -206,22 +198,22 @@ static int add_size(const char *item, void *ctx, char *err, size_t len)
 	char name[64];
 
 	if (!eq || eq == item || (size_t)(eq - item) >= sizeof(name))
-		return fail(err, len, "--size: '%s' is not KERNEL=N (e.g. sum=2^27)", item);
+		return pb_fail(err, len, "--size: '%s' is not KERNEL=N (e.g. sum=2^27)", item);
 	memcpy(name, item, (size_t)(eq - item));
 	name[eq - item] = '\0';
 	const struct pb_kernel *k = pb_kernel_find(name);
 	if (!k)
-		return fail(err, len, "--size: unknown kernel '%s' (see --list)", name);
+		return pb_fail(err, len, "--size: unknown kernel '%s' (see --list)", name);
 	uint64_t n;
 	int e = pb_parse_count(eq + 1, k->max_n, &n);
 	if (e == -ERANGE)
-		return fail(err, len, "--size: %s=%s is too large (at most %llu)", name,
+		return pb_fail(err, len, "--size: %s=%s is too large (at most %llu)", name,
 			    eq + 1, (unsigned long long)k->max_n);
 	if (e)
-		return fail(err, len, "--size: %s=%s: '%s' is not a positive integer",
+		return pb_fail(err, len, "--size: %s=%s: '%s' is not a positive integer",
 			    name, eq + 1, eq + 1);
 	if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
-		return fail(err, len, "--size: too many sizes");
+		return pb_fail(err, len, "--size: too many sizes");
 	sizes->item[sizes->count++] = (struct size_request){k, n};
 	return 0;
 }
@@ -235,21 +227,21 @@ static int add_schedule(const char *item, void *ctx, char *err, size_t len)
 	struct pb_schedule s = {0};
 
 	if (n >= sizeof(name))
-		return fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", item);
+		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", item);
 	memcpy(name, item, n);
 	name[n] = '\0';
 	if (pb_sched_parse(name, &s.kind))
-		return fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", name);
+		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", name);
 	if (colon) {
 		if (s.kind == PB_SCHED_STATIC)
-			return fail(err, len, "--schedule: static takes no chunk");
+			return pb_fail(err, len, "--schedule: static takes no chunk");
 		int e = pb_parse_count(colon + 1, UINT64_C(1) << 40, &s.chunk);
 		if (e)
-			return fail(err, len, "--schedule: chunk '%s' %s", colon + 1, count_error(e));
+			return pb_fail(err, len, "--schedule: chunk '%s' %s", colon + 1, count_error(e));
 	}
 	for (size_t i = 0; i < cfg->schedule_count; i++)
 		if (cfg->schedules[i].kind == s.kind)
-			return fail(err, len, "--schedule: '%s' named twice", name);
+			return pb_fail(err, len, "--schedule: '%s' named twice", name);
 	cfg->schedules[cfg->schedule_count++] = s;
 	return 0;
 }
@@ -264,9 +256,9 @@ static int parse_small(const char *opt, const char *text, unsigned max,
 	}
 	int e = pb_parse_count(text, max, &v);
 	if (e == -ERANGE)
-		return fail(err, len, "%s: '%s' is too large (at most %u)", opt, text, max);
+		return pb_fail(err, len, "%s: '%s' is too large (at most %u)", opt, text, max);
 	if (e)
-		return fail(err, len, "%s: '%s' is not a %s integer", opt, text,
+		return pb_fail(err, len, "%s: '%s' is not a %s integer", opt, text,
 			    zero_ok ? "non-negative" : "positive");
 	*value = (unsigned)v;
 	return 0;
@@ -359,13 +351,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_NO_OVERHEAD: cfg->overhead = 0; break;
 		case OPT_TARGET_CI:
 			if (pb_parse_decimal(optarg, 0.001, 100, &cfg->target_ci))
-				return fail(err, len, "--target-ci: '%s' is not a percentage "
+				return pb_fail(err, len, "--target-ci: '%s' is not a percentage "
 					    "between 0.001 and 100", optarg);
 			cfg->target_ci /= 100;
 			break;
 		case OPT_CELL_BUDGET:
 			if (pb_parse_decimal(optarg, 0, 86400, &cfg->cell_budget))
-				return fail(err, len, "--cell-budget: '%s' is not a number of "
+				return pb_fail(err, len, "--cell-budget: '%s' is not a number of "
 					    "seconds between 0 and 86400", optarg);
 			budget_set = 1;
 			break;
@@ -376,7 +368,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			break;
 		case OPT_SEED:
 			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
-				return fail(err, len, "--seed: '%s' is not a positive integer", optarg);
+				return pb_fail(err, len, "--seed: '%s' is not a positive integer", optarg);
 			break;
 		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
 		case OPT_PROGRESS: cfg->progress = 1; break;
@@ -384,16 +376,16 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_PIN: {
 			char why[PB_PLACEMENT_WHY];
 			if (cfg->pin_count == PB_MAX_PINS)
-				return fail(err, len, "--pin: at most %d policies", PB_MAX_PINS);
+				return pb_fail(err, len, "--pin: at most %d policies", PB_MAX_PINS);
 			if (pb_placement_parse(optarg, &cfg->pins[cfg->pin_count], why))
-				return fail(err, len, "--pin %s: %s", optarg, why);
+				return pb_fail(err, len, "--pin %s: %s", optarg, why);
 			cfg->pin_count++;
 			break;
 		}
 		case ':':
-			return fail(err, len, "option '%s' needs a value", argv[optind - 1]);
+			return pb_fail(err, len, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return fail(err, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return pb_fail(err, len, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
@@ -403,8 +395,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			return 0;
 		}
 		if (strcmp(argv[optind], "plot") == 0)
-			return fail(err, len, "usage: parbench plot RUN_DIR");
-		return fail(err, len, "unexpected argument '%s' (see --help)", argv[optind]);
+			return pb_fail(err, len, "usage: parbench plot RUN_DIR");
+		return pb_fail(err, len, "unexpected argument '%s' (see --help)", argv[optind]);
 	}
 
 	if (cfg->kernel_count == 0)
@@ -413,10 +405,10 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	for (size_t i = 0; i < sizes.count; i++) {
 		struct pb_kernel_sizes *ks = kernel_slot(cfg, sizes.item[i].kernel, 0);
 		if (!ks)
-			return fail(err, len, "--size names kernel '%s', which is not in --kernels",
+			return pb_fail(err, len, "--size names kernel '%s', which is not in --kernels",
 				    sizes.item[i].kernel->name);
 		if (ks->count == PB_MAX_SIZES)
-			return fail(err, len, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
+			return pb_fail(err, len, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
 		ks->n[ks->count++] = sizes.item[i].n;
 	}
 
@@ -424,7 +416,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		for (const struct pb_runner *const *r = pb_runners; *r; r++)
 			cfg->runners[cfg->runner_count++] = *r;
 	if (!pb_runner_find("seq"))
-		return fail(err, len, "this build has no seq runner");
+		return pb_fail(err, len, "this build has no seq runner");
 	/* seq first: every speedup is measured against it. */
 	const struct pb_runner *seq = pb_runner_find("seq");
 	size_t at = cfg->runner_count;
@@ -433,7 +425,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			at = i;
 	if (at == cfg->runner_count) {
 		if (cfg->runner_count == PB_MAX_RUNNERS)
-			return fail(err, len, "too many runners");
+			return pb_fail(err, len, "too many runners");
 		cfg->runner_count++;
 	}
 	memmove(&cfg->runners[1], &cfg->runners[0], at * sizeof(cfg->runners[0]));
@@ -443,13 +435,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		int n = pb_parse_count_list(workers_text, PB_MAX_WORKERS, cfg->workers,
 					    PB_MAX_WORKER_COUNTS);
 		if (n == -ERANGE)
-			return fail(err, len, "--workers: '%s' is too large (at most %d workers)",
+			return pb_fail(err, len, "--workers: '%s' is too large (at most %d workers)",
 				    workers_text, PB_MAX_WORKERS);
 		if (n == -E2BIG)
-			return fail(err, len, "--workers: more than %d worker counts",
+			return pb_fail(err, len, "--workers: more than %d worker counts",
 				    PB_MAX_WORKER_COUNTS);
 		if (n < 0)
-			return fail(err, len, "--workers: '%s' is not a list of positive integers "
+			return pb_fail(err, len, "--workers: '%s' is not a list of positive integers "
 				    "(e.g. 1,2,4 or 1-8)", workers_text);
 		cfg->worker_count = (size_t)n;
 	} else {
@@ -472,6 +464,6 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	if (!max_set && cfg->max_reps < cfg->reps)
 		cfg->max_reps = cfg->reps;
 	if (cfg->max_reps < cfg->reps)
-		return fail(err, len, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
+		return pb_fail(err, len, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
 	return 0;
 }

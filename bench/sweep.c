@@ -8,6 +8,7 @@
 #include "cell.h"
 #include "clock.h"
 #include "csv.h"
+#include "fail.h"
 #include "provenance.h"
 #include "stats.h"
 #include "sweep.h"
@@ -15,15 +16,6 @@
 /* Refuse sizes whose memory would not fit: a clear error beats the OOM
  * killer halfway through a sweep. */
 #define MAX_MEMORY_FRACTION 0.75
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int check_memory(const struct pb_plan *plan, char *err, size_t len)
 {
@@ -33,7 +25,7 @@ static int check_memory(const struct pb_plan *plan, char *err, size_t len)
 		const struct pb_cell *c = &plan->cells[i];
 		double bytes = (double)c->kernel->bytes(c->n);
 		if (phys > 0 && bytes > MAX_MEMORY_FRACTION * phys)
-			return fail(err, len, "--size %s=%llu needs %.1f GiB, more than %.0f%% of "
+			return pb_fail(err, len, "--size %s=%llu needs %.1f GiB, more than %.0f%% of "
 				    "this machine's %.1f GiB", c->kernel->name,
 				    (unsigned long long)c->n, bytes / (1 << 30),
 				    MAX_MEMORY_FRACTION * 100, phys / (1 << 30));
@@ -166,7 +158,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	memset(sw, 0, sizeof(*sw));
 	*usage = 0;
 	if (pb_plan_build(cfg, &sw->plan))
-		return fail(err, errlen, "out of memory planning the sweep");
+		return pb_fail(err, errlen, "out of memory planning the sweep");
 	if (check_memory(&sw->plan, err, errlen)) {
 		*usage = 1;
 		return -1;
@@ -175,17 +167,17 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		shuffle(&sw->plan, cfg->seed);
 	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
 	if (!sw->results)
-		return fail(err, errlen, "out of memory");
+		return pb_fail(err, errlen, "out of memory");
 
 	if ((e = pb_rundir_create(cfg->results_root, sw->run_id, sizeof(sw->run_id),
 				  sw->dir, sizeof(sw->dir)))) {
 		*usage = 1;
-		return fail(err, errlen, "cannot write results to '%s': %s",
+		return pb_fail(err, errlen, "cannot write results to '%s': %s",
 			    cfg->results_root, strerror(-e));
 	}
 	if ((e = write_provenance(sw, cfg)) || (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
 		*usage = 1;
-		return fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	}
 	pb_csv_raw_header(raw.f);
@@ -196,7 +188,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		progress(cfg, i, sw->plan.count, t0);
 		if (pb_cell_run(&sw->plan.cells[i], &m, r)) {
 			pb_outfile_abandon(&raw);
-			return fail(err, errlen, "out of memory running cell %zu", i + 1);
+			return pb_fail(err, errlen, "out of memory running cell %zu", i + 1);
 		}
 		sw->done = i + 1;
 		sw->failed += r->failed != 0;
@@ -213,7 +205,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 
 	if ((e = pb_outfile_commit(&raw)))
-		return fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	return 0;
 }

@@ -3,8 +3,9 @@
 
 #include "memory.h"
 
-void *pb_private_alloc(size_t bytes)
+void *pb_private_alloc(struct pb_pool *pool, size_t bytes)
 {
+	(void)pool;
 	if (bytes == 0)
 		return NULL;
 	/* mmap leaves every page untouched, so the workers' init phase is the
@@ -14,8 +15,9 @@ void *pb_private_alloc(size_t bytes)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-void pb_private_free(void *mem, size_t bytes)
+void pb_private_free(struct pb_pool *pool, void *mem, size_t bytes)
 {
+	(void)pool;
 	if (mem)
 		munmap(mem, bytes);
 }

@@ -108,18 +108,6 @@ static int gomp_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 	return 0;
 }
 
-static void *gomp_alloc(struct pb_pool *pool, size_t bytes)
-{
-	(void)pool;
-	return pb_private_alloc(bytes);
-}
-
-static void gomp_free(struct pb_pool *pool, void *mem, size_t bytes)
-{
-	(void)pool;
-	pb_private_free(mem, bytes);
-}
-
 static int gomp_run(struct pb_pool *pool, const struct pb_job *job,
 		   struct pb_outcome *out)
 {
@@ -176,8 +164,8 @@ const struct pb_runner pb_runner_omp = {
 	.schedules = PB_SCHED_BIT(PB_SCHED_STATIC) | PB_SCHED_BIT(PB_SCHED_DYNAMIC) |
 		     PB_SCHED_BIT(PB_SCHED_GUIDED),
 	.open = gomp_open,
-	.alloc = gomp_alloc,
-	.free = gomp_free,
+	.alloc = pb_private_alloc,
+	.free = pb_private_free,
 	.run = gomp_run,
 	.close = gomp_close,
 	.own_placement = gomp_own_placement,

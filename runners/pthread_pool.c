@@ -126,18 +126,6 @@ static int pool_open(struct pb_pool **out, const struct pb_pool_opts *opts)
 	return 0;
 }
 
-static void *pool_alloc(struct pb_pool *pool, size_t bytes)
-{
-	(void)pool;
-	return pb_private_alloc(bytes);
-}
-
-static void pool_free(struct pb_pool *pool, void *mem, size_t bytes)
-{
-	(void)pool;
-	pb_private_free(mem, bytes);
-}
-
 static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 		    struct pb_outcome *out)
 {
@@ -182,8 +170,8 @@ const struct pb_runner pb_runner_pthread = {
 	.schedules = PB_SCHED_BIT(PB_SCHED_STATIC) | PB_SCHED_BIT(PB_SCHED_DYNAMIC) |
 		     PB_SCHED_BIT(PB_SCHED_GUIDED),
 	.open = pool_open,
-	.alloc = pool_alloc,
-	.free = pool_free,
+	.alloc = pb_private_alloc,
+	.free = pb_private_free,
 	.run = pool_run,
 	.close = pool_close,
 };

@@ -32,18 +32,6 @@ static int seq_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 	return 0;
 }
 
-static void *seq_alloc(struct pb_pool *pool, size_t bytes)
-{
-	(void)pool;
-	return pb_private_alloc(bytes);
-}
-
-static void seq_free(struct pb_pool *pool, void *mem, size_t bytes)
-{
-	(void)pool;
-	pb_private_free(mem, bytes);
-}
-
 static int seq_run(struct pb_pool *pool, const struct pb_job *job,
 		   struct pb_outcome *out)
 {
@@ -67,8 +55,8 @@ const struct pb_runner pb_runner_seq = {
 	.summary = "sequential baseline: one call of the kernel over all items",
 	.schedules = 0, /* no schedule: one range */
 	.open = seq_open,
-	.alloc = seq_alloc,
-	.free = seq_free,
+	.alloc = pb_private_alloc,
+	.free = pb_private_free,
 	.run = seq_run,
 	.close = seq_close,
 };
