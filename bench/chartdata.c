@@ -198,13 +198,10 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 			if (!p->oversubscribed && p->workers > g->max_fitting)
 				g->max_fitting = p->workers;
 			if (isfinite(p->median) && p->median > 0) {
-				double lo = isfinite(p->median_lo) && p->median_lo > 0 ? p->median_lo
-										  : p->median;
-				double hi = isfinite(p->median_hi) ? p->median_hi : p->median;
-				if (lo < g->min_median)
-					g->min_median = lo;
-				if (hi > g->max_median)
-					g->max_median = hi;
+				if (p->median < g->min_median)
+					g->min_median = p->median;
+				if (p->median > g->max_median)
+					g->max_median = p->median;
 			}
 		}
 		if (pass == 0)

@@ -7,12 +7,15 @@
 #              series of each runner: schedules share the reference)
 set datafile separator whitespace
 set datafile columnheaders
-set key top left Left reverse box opaque samplen 3 spacing 1.1
+# Outside the plot: it never hides a point, whatever the data.
+set key outside right top Left reverse box samplen 3 spacing 1.1 width 1
 set grid xtics ytics
 set xlabel "workers"
 set ylabel "memory bandwidth, GB/s (10^9 bytes/s)" noenhanced
 set title plottitle noenhanced
-set xrange [1:(xmax > 1 ? xmax : 2)]
+# A margin on both sides keeps the end points and their bars off the frame.
+xpad = 0.04 * (xmax > 2 ? xmax - 1 : 1)
+set xrange [1 - xpad:(xmax > 1 ? xmax : 2) + xpad]
 set offsets graph 0.03, graph 0.03, graph 0.05, 0
 set yrange [0:*]
 if (xmax <= 16) { set xtics 1 }
@@ -29,9 +32,9 @@ over(c) = column(11) > 0 ? column(c) : NaN
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 960,640 font "DejaVu Sans,11"
+		set terminal pngcairo size 1100,640 font "DejaVu Sans,11"
 	} else {
-		set terminal svg size 960,640 dynamic font "DejaVu Sans,11"
+		set terminal svg size 1100,640 dynamic font "DejaVu Sans,11"
 	}
 	set output outbase.".".fmt
 	# seq, the last block when present, in grey; the others by index.

@@ -4,12 +4,15 @@
 #   datafile nseries xmax ovx haveci plottitle outbase
 set datafile separator whitespace
 set datafile columnheaders
-set key bottom left Left reverse box opaque samplen 3 spacing 1.1
+# Outside the plot: it never hides a point, whatever the data.
+set key outside right top Left reverse box samplen 3 spacing 1.1 width 1
 set grid xtics ytics
 set xlabel "workers"
 set ylabel (haveci ? "efficiency = speedup / workers (bars: 95% CI)" : "efficiency = speedup / workers")
 set title plottitle noenhanced
-set xrange [1:(xmax > 1 ? xmax : 2)]
+# A margin on both sides keeps the end points and their bars off the frame.
+xpad = 0.04 * (xmax > 2 ? xmax - 1 : 1)
+set xrange [1 - xpad:(xmax > 1 ? xmax : 2) + xpad]
 set offsets graph 0.03, graph 0.03, graph 0.05, 0
 set yrange [0:*]
 if (xmax <= 16) { set xtics 1 }
@@ -27,9 +30,9 @@ over(c) = column(11) > 0 ? column(c) : NaN
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 960,640 font "DejaVu Sans,11"
+		set terminal pngcairo size 1100,640 font "DejaVu Sans,11"
 	} else {
-		set terminal svg size 960,640 dynamic font "DejaVu Sans,11"
+		set terminal svg size 1100,640 dynamic font "DejaVu Sans,11"
 	}
 	set output outbase.".".fmt
 	plot 1 with lines dashtype 2 linecolor "gray40" title "1.0: perfect scaling", \

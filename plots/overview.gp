@@ -35,7 +35,8 @@ do for [fmt in "png svg"] {
 		margins 0.06,0.98,(40.0/height),(1.0 - 90.0/height) spacing 0.07,(110.0/height)
 	do for [p=1:panels] {
 		xm = v("xmax", p)
-		set xrange [1:(xm > 1 ? xm : 2)]
+		xpad = 0.04 * (xm > 2 ? xm - 1 : 1)
+		set xrange [1 - xpad:(xm > 1 ? xm : 2) + xpad]
 		if (xm <= 16) { set xtics 1 } else { set xtics autofreq }
 		set title v("title", p) noenhanced
 		unset object 1

@@ -15,12 +15,15 @@
 #   outbase    output path without extension (.png and .svg are written)
 set datafile separator whitespace
 set datafile columnheaders
-set key top left Left reverse box opaque samplen 3 spacing 1.1
+# Outside the plot: it never hides a point, whatever the data.
+set key outside right top Left reverse box samplen 3 spacing 1.1 width 1
 set grid xtics ytics
 set xlabel "workers"
 set ylabel (haveci ? "speedup over seq (bars: 95% CI)" : "speedup over seq (ratio of median times)")
 set title plottitle noenhanced
-set xrange [1:(xmax > 1 ? xmax : 2)]
+# A margin on both sides keeps the end points and their bars off the frame.
+xpad = 0.04 * (xmax > 2 ? xmax - 1 : 1)
+set xrange [1 - xpad:(xmax > 1 ? xmax : 2) + xpad]
 set offsets graph 0.03, graph 0.03, graph 0.05, 0
 set yrange [0:*]
 if (xmax <= 16) { set xtics 1 }
@@ -42,9 +45,9 @@ over(c) = column(11) > 0 ? column(c) : NaN
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 960,640 font "DejaVu Sans,11"
+		set terminal pngcairo size 1100,640 font "DejaVu Sans,11"
 	} else {
-		set terminal svg size 960,640 dynamic font "DejaVu Sans,11"
+		set terminal svg size 1100,640 dynamic font "DejaVu Sans,11"
 	}
 	set output outbase.".".fmt
 	plot ideal(x) with lines dashtype 2 linecolor "gray40" title "ideal (linear)", \
@@ -52,7 +55,7 @@ do for [fmt in "png svg"] {
 	         linecolor i+1 linewidth 2 pointtype 7 title columnheader(2), \
 	     for [i=0:nseries-1] (fitf(i) >= 0 ? amdahl(x, fitf(i)) : NaN) with lines \
 	         linecolor i+1 dashtype 3 linewidth 1.5 \
-	         title (fitf(i) >= 0 ? sprintf("%s: Amdahl fit, serial fraction %.3g", \
+	         title (fitf(i) >= 0 ? sprintf("%s: Amdahl fit, f = %.3g", \
 	                value(sprintf("name%d", i)), fitf(i)) : ""), \
 	     for [i=0:nseries-1] datafile index i using 1:(over(2)) with points \
 	         linecolor "white" pointtype 7 pointsize 0.9 notitle, \

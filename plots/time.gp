@@ -8,17 +8,22 @@
 #   tunit     "s", "ms" or "us"
 set datafile separator whitespace
 set datafile columnheaders
-set key bottom left Left reverse box opaque samplen 3 spacing 1.1
+# Outside the plot: it never hides a point, whatever the data.
+set key outside right top Left reverse box samplen 3 spacing 1.1 width 1
 set grid xtics ytics mytics
 set xlabel "workers"
 set ylabel sprintf("median time per repetition, %s%s", tunit, haveci ? " (bars: 95% CI)" : "")
 set title plottitle noenhanced
-set xrange [1:(xmax > 1 ? xmax : 2)]
+# A margin on both sides keeps the end points and their bars off the frame.
+xpad = 0.04 * (xmax > 2 ? xmax - 1 : 1)
+set xrange [1 - xpad:(xmax > 1 ? xmax : 2) + xpad]
 set offsets graph 0.03, graph 0.03, graph 0.05, 0
 if (logy) {
 	set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 	set logscale y
-	set format y "%.2g"
+	# Not out to whole decades: the data would fill a fraction of the axis.
+	set autoscale yfix
+	set format y "%g"
 } else {
 	set yrange [0:*]
 	set format y "%.3g"
@@ -38,9 +43,9 @@ over(c) = column(11) > 0 ? column(c) : NaN
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 960,640 font "DejaVu Sans,11"
+		set terminal pngcairo size 1100,640 font "DejaVu Sans,11"
 	} else {
-		set terminal svg size 960,640 dynamic font "DejaVu Sans,11"
+		set terminal svg size 1100,640 dynamic font "DejaVu Sans,11"
 	}
 	set output outbase.".".fmt
 	plot (seqtime > 0 ? seqtime * tscale : NaN) with lines dashtype 2 linecolor "gray40" \
