@@ -149,11 +149,13 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 {
 	static char vars[VARS_MAX];
 	size_t used = 0, panels = 0;
+	int shaded = 0;
 
 	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
 		if (pb_chart_group_load(run, pairs[i], g) || !drawn(g, CHART_SPEEDUP))
 			continue;
 		panels++;
+		shaded |= g->first_oversubscribed != 0;
 		append(vars, sizeof(vars), &used,
 		       "file%zu='data/%s-%s.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
 		       "title%zu=\"%s, n = %s\"; ",
@@ -164,8 +166,9 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 		return 0;
 	append(vars, sizeof(vars), &used,
 	       "panels=%zu; cols=%d; outbase='overview'; "
-	       "plottitle=\"All kernels: speedup over seq (dashed: ideal; shaded: oversubscribed)\\n%s\"",
-	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3, machine);
+	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
+	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3,
+	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
 	if (used >= sizeof(vars))
 		return fail(err, errlen, "too many panels for the overview");
 	return pb_gnuplot_run(script, dir, vars, err, errlen);
