@@ -3,6 +3,7 @@
 #
 #   make bench        install what is missing, build, run the default sweep
 #   make bench QUICK=1  a 30-second smoke sweep
+#   make compare A=results/<id> [B=results/latest]  two runs side by side
 #   make test         the whole suite, then again under ASan + UBSan
 #   make install      PREFIX=/usr/local, DESTDIR honoured
 .SUFFIXES:
@@ -46,7 +47,7 @@ MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps bench test test-unit test-sanitize plots install uninstall clean
+.PHONY: all deps bench test test-unit test-sanitize plots compare install uninstall clean
 all: $(BUILD)/parbench
 
 # Installing packages is the build's first step on a fresh machine.
@@ -78,6 +79,12 @@ bench: $(BUILD)/parbench
 RUN ?= results/latest
 plots: $(BUILD)/parbench
 	$(BUILD)/parbench plot $(RUN)
+
+# Two runs side by side, B against A: make compare A=results/<id> B=results/latest
+B ?= results/latest
+compare: $(BUILD)/parbench
+	@test -n "$(A)" || { echo "usage: make compare A=RUN_DIR [B=RUN_DIR]" >&2; exit 2; }
+	$(BUILD)/parbench compare $(A) $(B)
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "ratio_ci.h"
 #include "stats.h"
 
 static int same_series(const struct pb_cell *a, const struct pb_cell *b)
@@ -30,9 +31,14 @@ static int speedup_of(struct pb_cell_result *r, const struct pb_cell_result *bas
 			     r->cell.workers;
 		if (r == base) {
 			r->speedup_ci_low = r->speedup_ci_high = 1;
-		} else if (pb_bootstrap_ratio_ci(b, nb, x, nr, PB_BOOTSTRAP_ITERATIONS, s,
-						 &r->speedup_ci_low, &r->speedup_ci_high) == -ENOMEM) {
-			err = -ENOMEM;
+		} else {
+			/* speedup = median(seq) / median(cell): "b over a" below. */
+			struct pb_ratio_ci ci;
+			err = pb_ratio_ci_bootstrap(x, nr, b, nb, PB_BOOTSTRAP_ITERATIONS, 0.95, s,
+						    &ci);
+			r->speedup_ci_low = err ? NAN : ci.low;
+			r->speedup_ci_high = err ? NAN : ci.high;
+			err = err == -ENOMEM ? -ENOMEM : 0;
 		}
 	}
 	free(b);

@@ -60,7 +60,8 @@ void pb_cli_usage(FILE *out)
 {
 	fputs(
 "usage: parbench [options]            run a sweep, write results/ and plots/\n"
-"       parbench plot RUN_DIR         render the plots of an existing run\n"
+"       parbench plot RUN_DIR         render the plots and report of a run\n"
+"       parbench compare A B          compare two runs cell by cell (B against A)\n"
 "\n"
 "  -k, --kernels LIST     kernels to run, e.g. sum,fib (default: all; see --list)\n"
 "  -r, --runners LIST     runners to compare (default: all built; seq, the\n"
@@ -396,6 +397,14 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		}
 		if (strcmp(argv[optind], "plot") == 0)
 			return pb_fail(err, len, "usage: parbench plot RUN_DIR");
+		if (strcmp(argv[optind], "compare") == 0 && optind + 3 == argc) {
+			cli->action = PB_CLI_COMPARE;
+			cli->compare_a = argv[optind + 1];
+			cli->compare_b = argv[optind + 2];
+			return 0;
+		}
+		if (strcmp(argv[optind], "compare") == 0)
+			return pb_fail(err, len, "usage: parbench compare RUN_DIR_A RUN_DIR_B");
 		return pb_fail(err, len, "unexpected argument '%s' (see --help)", argv[optind]);
 	}
 

@@ -12,12 +12,14 @@ enum pb_cli_action {
 	PB_CLI_HELP,
 	PB_CLI_LIST,
 	PB_CLI_PLOT, /* parbench plot RUN_DIR: render an existing run */
+	PB_CLI_COMPARE, /* parbench compare A B: two runs side by side */
 };
 
 struct pb_cli {
 	enum pb_cli_action action;
 	struct pb_config cfg;
 	const char *plot_run; /* for PB_CLI_PLOT */
+	const char *compare_a, *compare_b; /* for PB_CLI_COMPARE */
 };
 
 /*

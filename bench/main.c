@@ -9,6 +9,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "compare.h"
 #include "overhead.h"
 #include "plot.h"
 #include "reference.h"
@@ -200,6 +201,10 @@ int main(int argc, char **argv)
 				sizeof(err)))
 			return die(EXIT_FAILED_CELLS, err);
 		printf("Plots: %s/\n", dir);
+		return 0;
+	case PB_CLI_COMPARE:
+		if (pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err, sizeof(err)))
+			return die(EXIT_USAGE, err);
 		return 0;
 	case PB_CLI_SWEEP:
 		break;

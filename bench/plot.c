@@ -1,251 +1,244 @@
+/*
+ * The charts of a run: C gathers each kernel's series into a gnuplot data
+ * file (bench/chartdata.c), one script per chart type renders it (plots/NAME.gp),
+ * and the report (bench/report_html.c) puts them on one page.
+ */
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "fail.h"
+#include "chartdata.h"
+#include "gnuplot.h"
 #include "plot.h"
-#include "rundir.h"
-#include "table.h"
+#include "report_html.h"
+#include "runfiles.h"
 
-#define MAX_SERIES 32
-#define MAX_POINTS 64
+#define MAX_PAIRS 64
+#define MAX_PANELS 24
+#define VARS_MAX 16384
 
-static int fail(char *err, size_t len, const char *fmt, ...)
+enum chart { CHART_SPEEDUP, CHART_EFFICIENCY, CHART_TIME, CHART_BANDWIDTH, CHART_COUNT };
+
+/* Charts as data: the script, the file name and the title of each type. */
+static const struct {
+	const char *type, *script, *what;
+} charts[CHART_COUNT] = {
+	[CHART_SPEEDUP] = {"speedup", "speedup.gp", "speedup over seq"},
+	[CHART_EFFICIENCY] = {"efficiency", "efficiency.gp", "parallel efficiency"},
+	[CHART_TIME] = {"time", "time.gp", "median time per repetition"},
+	[CHART_BANDWIDTH] = {"bandwidth", "bandwidth.gp",
+			     "memory bandwidth against the STREAM-like reference"},
+};
+
+/* Appends to a bounded buffer; *used stays within len. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/*
- * The gnuplot scripts: $PARBENCH_DATADIR, else beside the executable in the
- * build tree (build/../plots) or an installed tree (bin/../share/parbench).
- */
-static int find_script(const char *name, char *path, size_t len)
-{
-	const char *env = getenv("PARBENCH_DATADIR");
-	char exe[PB_PATH_MAX];
-
-	if (env && *env) {
-		snprintf(path, len, "%s/%s", env, name);
-		return access(path, R_OK) == 0 ? 0 : -ENOENT;
-	}
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -ENOENT;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	static const char *const rel[] = {"../plots", "../share/parbench"};
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		snprintf(path, len, "%s/%s/%s", exe, rel[i], name);
-		if (access(path, R_OK) == 0)
-			return 0;
-	}
-	return -ENOENT;
-}
-
-/* Text safe inside a gnuplot single-quoted string. */
-static void gp_quote_safe(char *s)
-{
-	for (; *s; s++)
-		if (*s == '\'' || *s == '"' || *s == '\\' || *s == '\n')
-			*s = ' ';
-}
-
-static int run_gnuplot(const char *script, const char *vars, char *err, size_t errlen)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return fail(err, errlen, "cannot start gnuplot: %s", strerror(errno));
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return fail(err, errlen, "waiting for gnuplot: %s", strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return fail(err, errlen, "gnuplot not found: install gnuplot (gnuplot-nox) "
-			    "or run 'parbench plot RUN_DIR' where it is");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return fail(err, errlen, "gnuplot failed on %s", script);
-	return 0;
-}
-
-/* Reads "key=value" from the run's provenance, or "unknown". */
-static void provenance_value(const char *run_dir, const char *key, char *buf, size_t len)
-{
-	char path[PB_PATH_MAX], line[1024];
-	size_t klen = strlen(key);
-	FILE *f;
-
-	snprintf(buf, len, "unknown");
-	snprintf(path, sizeof(path), "%s/provenance.txt", run_dir);
-	if (!(f = fopen(path, "r")))
+	if (*used >= len)
 		return;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(buf, len, "%s", line + klen + 1);
-			break;
-		}
-	fclose(f);
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + (size_t)n < len ? *used + (size_t)n : len;
 }
 
-struct series {
-	char runner[32], schedule[32];
-	unsigned workers[MAX_POINTS];
-	double speedup[MAX_POINTS];
-	size_t count;
-};
-
-struct columns {
-	int kernel, n, runner, schedule, workers, speedup;
-};
-
-static int sort_points(struct series *s)
+static int drawn(const struct pb_chart_group *g, enum chart c)
 {
-	for (size_t i = 1; i < s->count; i++)
-		for (size_t j = i; j > 0 && s->workers[j - 1] > s->workers[j]; j--) {
-			unsigned w = s->workers[j];
-			double x = s->speedup[j];
-			s->workers[j] = s->workers[j - 1];
-			s->speedup[j] = s->speedup[j - 1];
-			s->workers[j - 1] = w;
-			s->speedup[j - 1] = x;
+	int any = 0;
+	/* Speedup and efficiency charts leave out seq, whose speedup is 1. */
+	size_t to = c == CHART_SPEEDUP || c == CHART_EFFICIENCY ? g->parallel : g->count;
+	for (size_t s = 0; s < to && !any; s++)
+		for (size_t i = 0; i < g->series[s].count && !any; i++) {
+			const struct pb_chart_point *p = &g->series[s].pt[i];
+			switch (c) {
+			case CHART_SPEEDUP: any = isfinite(p->speedup); break;
+			case CHART_EFFICIENCY: any = isfinite(p->efficiency); break;
+			case CHART_TIME: any = isfinite(p->median); break;
+			default: any = isfinite(p->gbps); break;
+			}
 		}
-	return 0;
+	return any;
 }
 
-/* One speedup chart for the rows of kernel at size n. */
-static int plot_kernel(const struct pb_table *t, const struct columns *c,
-		       const char *kernel, const char *n, const char *dir,
-		       const char *script, const char *machine, char *err, size_t errlen)
+/* Where the shaded "oversubscribed" region starts, 0 for none. */
+static double oversubscribed_from(const struct pb_chart_group *g)
 {
-	static struct series series[MAX_SERIES];
-	size_t count = 0;
-	unsigned xmax = 1;
+	if (!g->first_oversubscribed)
+		return 0;
+	if (g->max_fitting && g->max_fitting < g->first_oversubscribed)
+		return (g->max_fitting + g->first_oversubscribed) / 2.0;
+	return g->first_oversubscribed - 0.5;
+}
 
-	for (size_t i = 0; i < t->row_count; i++) {
-		char **row = t->rows[i];
-		if (strcmp(row[c->kernel], kernel) || strcmp(row[c->n], n) ||
-		    strcmp(row[c->runner], "seq") == 0 || row[c->speedup][0] == '\0')
-			continue;
-		size_t s;
-		for (s = 0; s < count; s++)
-			if (!strcmp(series[s].runner, row[c->runner]) &&
-			    !strcmp(series[s].schedule, row[c->schedule]))
-				break;
-		if (s == count) {
-			if (count == MAX_SERIES)
-				continue;
-			memset(&series[s], 0, sizeof(series[s]));
-			snprintf(series[s].runner, sizeof(series[s].runner), "%s", row[c->runner]);
-			snprintf(series[s].schedule, sizeof(series[s].schedule), "%s",
-				 row[c->schedule]);
-			count++;
-		}
-		if (series[s].count == MAX_POINTS)
-			continue;
-		unsigned w = (unsigned)strtoul(row[c->workers], NULL, 10);
-		series[s].workers[series[s].count] = w;
-		series[s].speedup[series[s].count++] = strtod(row[c->speedup], NULL);
-		if (w > xmax)
-			xmax = w;
-	}
-	if (count == 0)
-		return 0; /* nothing but the baseline: no chart */
+static double seq_time(const struct pb_chart_group *g)
+{
+	if (g->count == g->parallel)
+		return 0;
+	const struct pb_chart_series *s = &g->series[g->count - 1];
+	return s->count && isfinite(s->pt[0].median) ? s->pt[0].median : 0;
+}
 
-	char data[PB_PATH_MAX], base[PB_PATH_MAX], vars[3 * PB_PATH_MAX];
-	snprintf(data, sizeof(data), "%s/data/speedup-%s-%s.dat", dir, kernel, n);
-	snprintf(base, sizeof(base), "%s/speedup-%s-%s", dir, kernel, n);
+static int plot_group(const struct pb_chart_group *g, const char *dir, const char *machine,
+		      char scripts[CHART_COUNT][PB_PATH_MAX], char *err, size_t errlen)
+{
+	char data[PB_PATH_MAX], rel[256], base[256], title[1024];
+	static char vars[VARS_MAX];
+
+	snprintf(rel, sizeof(rel), "data/%s-%s.dat", g->kernel, g->n);
+	snprintf(data, sizeof(data), "%s/%s", dir, rel);
 	FILE *f = fopen(data, "w");
 	if (!f)
-		return fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
-	for (size_t s = 0; s < count; s++) {
-		sort_points(&series[s]);
-		fprintf(f, "%s# %s %s\nworkers \"%s %s\"\n", s ? "\n\n" : "", series[s].runner,
-			series[s].schedule, series[s].runner, series[s].schedule);
-		for (size_t p = 0; p < series[s].count; p++)
-			fprintf(f, "%u %.6g\n", series[s].workers[p], series[s].speedup[p]);
-	}
-	if (fclose(f) != 0)
-		return fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+	int e = pb_chart_group_write(f, g);
+	if (fclose(f) != 0 || e)
+		return pb_fail(err, errlen, "cannot write %s", data);
 
-	char title[512];
-	snprintf(title, sizeof(title), "%s (n = %s): speedup over seq\\n%s", kernel, n, machine);
-	snprintf(vars, sizeof(vars),
-		 "datafile='%s'; outbase='%s'; nseries=%zu; xmax=%u; plottitle=\"%s\"",
-		 data, base, count, xmax, title);
-	return run_gnuplot(script, vars, err, errlen);
+	for (int c = 0; c < CHART_COUNT; c++) {
+		if (!drawn(g, (enum chart)c))
+			continue;
+		size_t used = 0;
+		int ci = c == CHART_TIME ? g->has_median_ci : g->has_speedup_ci;
+		pb_chart_basename(base, sizeof(base), charts[c].type, g->kernel, g->n);
+		snprintf(title, sizeof(title), "%s (n = %s): %s\\n%s", g->kernel, g->n,
+			 charts[c].what, machine);
+		/* Time in the unit that keeps the axis labels short. */
+		double scale = g->max_median >= 1 ? 1 : g->max_median >= 1e-3 ? 1e3 : 1e6;
+		append(vars, sizeof(vars), &used,
+		       "datafile='%s'; outbase='%s'; nseries=%zu; nall=%zu; xmax=%u; ovx=%g; "
+		       "haveci=%d; haveref=%d; seqtime=%.9g; logy=%d; tscale=%g; tunit='%s'; "
+		       "plottitle=\"%s\"",
+		       rel, base, g->parallel, g->count, g->max_workers, oversubscribed_from(g), ci,
+		       g->has_gbps_ref, seq_time(g), g->max_median > 10 * g->min_median, scale,
+		       scale == 1 ? "s" : scale == 1e3 ? "ms" : "us", title);
+		for (size_t s = 0; s < g->count; s++) {
+			int first_of_runner = 1;
+			for (size_t r = 0; r < s; r++)
+				first_of_runner &= strcmp(g->series[r].runner, g->series[s].runner) != 0;
+			append(vars, sizeof(vars), &used, "; ref%zu=%d", s, first_of_runner);
+			append(vars, sizeof(vars), &used, "; fit%zu=%.6g; name%zu=\"%s%s%s\"", s,
+			       isfinite(g->series[s].serial_fraction) ? g->series[s].serial_fraction
+								       : -1.0,
+			       s, g->series[s].runner, strcmp(g->series[s].schedule, "none") ? " " : "",
+			       strcmp(g->series[s].schedule, "none") ? g->series[s].schedule : "");
+		}
+		if (used >= sizeof(vars))
+			return pb_fail(err, errlen, "too many series to chart for %s", g->kernel);
+		if (pb_gnuplot_run(scripts[c], dir, vars, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* One page, a speedup panel per kernel and size that has one. */
+static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
+			 const size_t *pairs, size_t npairs, const char *dir,
+			 const char *machine, const char *script, char *err, size_t errlen)
+{
+	static char vars[VARS_MAX];
+	size_t used = 0, panels = 0;
+	int shaded = 0;
+
+	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
+		if (pb_chart_group_load(run, pairs[i], g) || !drawn(g, CHART_SPEEDUP))
+			continue;
+		panels++;
+		shaded |= g->first_oversubscribed != 0;
+		append(vars, sizeof(vars), &used,
+		       "file%zu='data/%s-%s.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
+		       "title%zu=\"%s, n = %s\"; ",
+		       panels, g->kernel, g->n, panels, g->parallel, panels, g->max_workers,
+		       panels, oversubscribed_from(g), panels, g->kernel, g->n);
+	}
+	if (panels == 0)
+		return 0;
+	append(vars, sizeof(vars), &used,
+	       "panels=%zu; cols=%d; outbase='overview'; "
+	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
+	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3,
+	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
+	if (used >= sizeof(vars))
+		return pb_fail(err, errlen, "too many panels for the overview");
+	return pb_gnuplot_run(script, dir, vars, err, errlen);
+}
+
+static void machine_line(const struct pb_run *run, char *buf, size_t len)
+{
+	const char *host = pb_run_provenance(run, "host");
+	const char *model = pb_run_provenance(run, "cpu_model");
+	const char *cpus = pb_run_provenance(run, "allowed_cpus");
+
+	snprintf(buf, len, "%s, %s%s%s%s", host ? host : "unknown host",
+		 model ? model : "unknown CPU", cpus ? ", " : "", cpus ? cpus : "",
+		 cpus ? " CPUs allowed" : "");
+	pb_gnuplot_quote_safe(buf);
+}
+
+static int render(const struct pb_run *run, const char *dir, char *err, size_t errlen)
+{
+	char scripts[CHART_COUNT][PB_PATH_MAX], overview[PB_PATH_MAX], machine[600];
+	size_t pairs[MAX_PAIRS];
+
+	for (int c = 0; c < CHART_COUNT; c++)
+		if (pb_gnuplot_script(charts[c].script, scripts[c], sizeof(scripts[c])))
+			return pb_fail(err, errlen, "cannot find the gnuplot script %s "
+				    "(set PARBENCH_DATADIR)", charts[c].script);
+	if (pb_gnuplot_script("overview.gp", overview, sizeof(overview)))
+		return pb_fail(err, errlen, "cannot find the gnuplot script overview.gp "
+			    "(set PARBENCH_DATADIR)");
+	machine_line(run, machine, sizeof(machine));
+
+	struct pb_chart_group *g = malloc(sizeof(*g));
+	if (!g)
+		return pb_fail(err, errlen, "out of memory");
+	size_t npairs = pb_chart_pairs(&run->summary, pairs, MAX_PAIRS);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < npairs; i++)
+		if (pb_chart_group_load(run, pairs[i], g) == 0 && g->count)
+			rc = plot_group(g, dir, machine, scripts, err, errlen);
+	if (rc == 0)
+		rc = plot_overview(g, run, pairs, npairs, dir, machine, overview, err, errlen);
+	free(g);
+	return rc;
 }
 
 int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
 		size_t outlen, char *err, size_t errlen)
 {
-	char resolved[PATH_MAX], summary[PB_PATH_MAX], script[PB_PATH_MAX];
-	char host[256], model[256], machine[600], dir[PB_PATH_MAX], sub[PB_PATH_MAX];
-	struct pb_table t;
+	char dir[PB_PATH_MAX], sub[PB_PATH_MAX];
+	struct pb_run run;
 	int e;
 
-	if (!realpath(run_dir, resolved))
-		return fail(err, errlen, "no run at '%s': %s", run_dir, strerror(errno));
-	const char *id = strrchr(resolved, '/') ? strrchr(resolved, '/') + 1 : resolved;
-	snprintf(summary, sizeof(summary), "%s/summary.csv", resolved);
-	if ((e = pb_table_load(summary, &t)))
-		return fail(err, errlen, "cannot read %s: %s", summary, strerror(-e));
-
-	struct columns c = {
-		pb_table_column(&t, "kernel"), pb_table_column(&t, "n"),
-		pb_table_column(&t, "runner"), pb_table_column(&t, "schedule"),
-		pb_table_column(&t, "workers"), pb_table_column(&t, "speedup"),
-	};
-	if (c.kernel < 0 || c.n < 0 || c.runner < 0 || c.schedule < 0 || c.workers < 0 ||
-	    c.speedup < 0) {
-		pb_table_free(&t);
-		return fail(err, errlen, "%s lacks the columns a chart needs", summary);
+	if (pb_run_open(run_dir, PB_RUN_EXTRAS, &run, err, errlen)) {
+		pb_run_close(&run);
+		return -1;
 	}
-	if (find_script("speedup.gp", script, sizeof(script))) {
-		pb_table_free(&t);
-		return fail(err, errlen, "cannot find the gnuplot scripts (set PARBENCH_DATADIR)");
-	}
-	snprintf(dir, sizeof(dir), "%s/%s", plots_root, id);
+	static const char *const needed[] = {"kernel", "n", "runner", "schedule", "workers",
+					     "speedup"};
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (pb_table_column(&run.summary, needed[i]) < 0) {
+			pb_fail(err, errlen, "%s/summary.csv lacks the columns a chart needs (%s)",
+			     run.dir, needed[i]);
+			pb_run_close(&run);
+			return -1;
+		}
+	snprintf(dir, sizeof(dir), "%s/%s", plots_root, run.id);
 	snprintf(sub, sizeof(sub), "%s/data", dir);
 	if ((e = pb_mkdirs(sub))) {
-		pb_table_free(&t);
-		return fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
+		pb_run_close(&run);
+		return pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
 	}
-	provenance_value(resolved, "host", host, sizeof(host));
-	provenance_value(resolved, "cpu_model", model, sizeof(model));
-	snprintf(machine, sizeof(machine), "%s, %s", host, model);
-	gp_quote_safe(machine);
-
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < t.row_count; i++) {
-		/* Each (kernel, n) once, in the order of the file. */
-		int seen = 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(t.rows[j][c.kernel], t.rows[i][c.kernel]) &&
-			       !strcmp(t.rows[j][c.n], t.rows[i][c.n]);
-		if (!seen)
-			rc = plot_kernel(&t, &c, t.rows[i][c.kernel], t.rows[i][c.n], dir, script,
-					 machine, err, errlen);
-	}
-	pb_table_free(&t);
-	if (rc)
-		return rc;
-	if ((e = pb_latest_link(plots_root, id)))
-		return fail(err, errlen, "cannot link %s/latest: %s", plots_root, strerror(-e));
-	snprintf(out, outlen, "%s", dir);
-	return 0;
+	int rc = render(&run, dir, err, errlen);
+	if (rc == 0)
+		rc = pb_report_html_write(&run, dir, err, errlen);
+	if (rc == 0 && (e = pb_latest_link(plots_root, run.id)))
+		rc = pb_fail(err, errlen, "cannot link %s/latest: %s", plots_root, strerror(-e));
+	pb_run_close(&run);
+	if (rc == 0)
+		snprintf(out, outlen, "%s", dir);
+	return rc;
 }

@@ -110,40 +110,6 @@ uint64_t pb_random_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static double resampled_median(const double *x, size_t n, double *scratch, uint64_t *rng)
-{
-	for (size_t i = 0; i < n; i++)
-		scratch[i] = x[pb_random_next(rng) % n];
-	return pb_median_inplace(scratch, n);
-}
-
-int pb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-			  unsigned iterations, uint64_t seed, double *lo, double *hi)
-{
-	*lo = *hi = NAN;
-	if (na == 0 || nb == 0 || iterations == 0)
-		return -EINVAL;
-	double *scratch = malloc((na > nb ? na : nb) * sizeof(*scratch));
-	double *ratios = malloc(iterations * sizeof(*ratios));
-	if (!scratch || !ratios) {
-		free(scratch);
-		free(ratios);
-		return -ENOMEM;
-	}
-	uint64_t rng = seed;
-	for (unsigned i = 0; i < iterations; i++) {
-		double ma = resampled_median(a, na, scratch, &rng);
-		double mb = resampled_median(b, nb, scratch, &rng);
-		ratios[i] = ma / mb;
-	}
-	qsort(ratios, iterations, sizeof(*ratios), cmp_double);
-	*lo = quantile(ratios, iterations, 0.025);
-	*hi = quantile(ratios, iterations, 0.975);
-	free(scratch);
-	free(ratios);
-	return 0;
-}
-
 size_t pb_amdahl_fit(const unsigned *p, const double *s, size_t count, double *f,
 		     double *se)
 {

@@ -32,14 +32,6 @@ size_t pb_outliers_tukey(const double *sorted, size_t count);
 uint64_t pb_random_next(uint64_t *state);
 
 /*
- * Percentile bootstrap 95% CI of median(a) / median(b), resampling both
- * samples `iterations` times from `seed`.  Returns 0, -EINVAL (an empty
- * sample) or -ENOMEM.
- */
-int pb_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-			  unsigned iterations, uint64_t seed, double *lo, double *hi);
-
-/*
  * Amdahl fit of speedups s[i] at worker counts p[i]: 1/S = f + (1 - f)/p is
  * linear in f, so least squares through the origin on
  * y = 1/S - 1/p, x = 1 - 1/p gives f and its standard error (NaN with fewer

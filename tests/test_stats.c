@@ -60,19 +60,6 @@ Test(stats, tukey_outliers)
 	cr_expect_eq(pb_outliers_tukey(y, 5), 0);
 }
 
-Test(stats, bootstrap_is_reproducible_and_sane)
-{
-	double a[] = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02, 1.98};
-	double b[] = {1.0, 1.05, 0.95, 1.02, 0.98, 1.01, 0.99};
-	double lo1, hi1, lo2, hi2;
-	cr_assert_eq(pb_bootstrap_ratio_ci(a, 7, b, 7, 2000, 42, &lo1, &hi1), 0);
-	cr_assert_eq(pb_bootstrap_ratio_ci(a, 7, b, 7, 2000, 42, &lo2, &hi2), 0);
-	cr_expect(lo1 == lo2 && hi1 == hi2, "same seed, same interval");
-	cr_expect(lo1 < 2.0 && 2.0 < hi1, "[%g, %g] holds the true ratio", lo1, hi1);
-	cr_expect(lo1 > 1.8 && hi1 < 2.2, "[%g, %g] is tight", lo1, hi1);
-	cr_expect_eq(pb_bootstrap_ratio_ci(a, 0, b, 7, 10, 1, &lo1, &hi1), -EINVAL);
-}
-
 Test(stats, amdahl_fit_recovers_serial_fraction)
 {
 	unsigned p[] = {1, 2, 4, 8, 16, 32};

@@ -1,0 +1,30 @@
+/*
+ * `parbench compare A B`: two runs side by side.  For every cell in both
+ * (kernel, n, runner, schedule, workers): B's median time over A's with a
+ * 95% bootstrap CI from the verified repetitions of each run's raw.csv, a
+ * flag where that CI excludes 1, and the ratio of the median speedups; then
+ * the cell whose median speedup changed most.
+ */
+#ifndef PB_COMPARE_H
+#define PB_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PB_COMPARE_RESAMPLES 2000
+#define PB_COMPARE_SEED UINT64_C(20261122) /* printed with the table */
+
+/* What a comparison found, for callers and tests. */
+struct pb_compare_result {
+	size_t common, only_a, only_b;
+	size_t slower, faster;  /* cells whose time ratio CI excludes 1 */
+	double worst_change;    /* B/A - 1 of the median speedup, largest |.|; NaN: none */
+};
+
+/* Prints the table to out.  Returns 0, or -1 with a one-line message in
+ * err when a run cannot be read (flagged changes are not an error). */
+int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_result *res,
+		    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * A finished run read back: its CSV files by name, the optional ones
+ * absent (header NULL) when an older or partial run lacks them, and its
+ * provenance as key=value pairs.  Charts, the report and `compare` share it.
+ */
+#ifndef PB_RUNFILES_H
+#define PB_RUNFILES_H
+
+#include <stddef.h>
+
+#include "rundir.h"
+#include "table.h"
+
+#define PB_PROVENANCE_MAX 128
+
+struct pb_run {
+	char dir[PB_PATH_MAX]; /* the resolved folder (a `latest` link followed) */
+	char id[PB_RUN_ID_MAX];
+	struct pb_table summary; /* required */
+	struct pb_table raw, fits, reference, overhead, breakeven; /* optional */
+	char *provenance_text;   /* lines split in place */
+	const char *prov_key[PB_PROVENANCE_MAX], *prov_value[PB_PROVENANCE_MAX];
+	size_t prov_count;
+};
+
+/* Bits for what pb_run_open reads beyond summary.csv and provenance.txt. */
+enum {
+	PB_RUN_RAW = 1 << 0,
+	PB_RUN_EXTRAS = 1 << 1, /* fits, reference, overhead, breakeven */
+};
+
+/* Returns 0, or -1 with a one-line message in err.  pb_run_close frees
+ * what was read, also after a failed open. */
+int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
+		size_t errlen);
+void pb_run_close(struct pb_run *run);
+
+/* The provenance value of key, or NULL. */
+const char *pb_run_provenance(const struct pb_run *run, const char *key);
+
+/* Whether an optional table was read. */
+static inline int pb_table_present(const struct pb_table *t)
+{
+	return t->header != NULL;
+}
+
+/* Field of a row, "" where the column is absent (col < 0). */
+static inline const char *pb_field(const struct pb_table *t, size_t row, int col)
+{
+	return col < 0 ? "" : t->rows[row][col];
+}
+
+/* A numeric field, NaN where it is empty, absent or not a number. */
+double pb_field_num(const struct pb_table *t, size_t row, int col);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * `compare` flags a real slowdown and leaves noise alone; its bootstrap is
+ * reproducible for a seed.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "../bench/compare.h"
+#include "../bench/ratio_ci.h"
+
+#define REPS 20
+
+/* Deterministic noise in [-1, 1): a 64-bit LCG, the top bits. */
+static double noise(uint64_t *state)
+{
+	*state = *state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return (double)(*state >> 11) / (double)(UINT64_C(1) << 52) - 1.0;
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+	double x = *(const double *)p, y = *(const double *)q;
+	return (x > y) - (x < y);
+}
+
+struct cell {
+	const char *runner, *schedule;
+	unsigned workers;
+	double seconds; /* typical time per repetition */
+};
+
+/*
+ * A run folder with raw.csv (REPS repetitions per cell, +-2% noise from
+ * seed) and summary.csv (their medians, speedup over the seq cell).
+ */
+static void write_run(const char *dir, const struct cell *cells, size_t n, double slow_omp,
+		      double slow_pthread, uint64_t seed)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "mkdir -p %s", dir);
+	cr_assert_eq(system(path), 0);
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	FILE *raw = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	FILE *sum = fopen(path, "w");
+	cr_assert(raw && sum);
+	fputs("run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed,rep,seconds,"
+	      "comm_seconds,result,expected,ok\n", raw);
+	fputs("run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed,median_s,speedup,"
+	      "status\n", sum);
+	double seq_median = 0;
+	for (size_t c = 0; c < n; c++) {
+		double x[REPS], factor = !strcmp(cells[c].runner, "omp") ? slow_omp
+				      : !strcmp(cells[c].runner, "pthread") ? slow_pthread : 1;
+		for (int r = 0; r < REPS; r++) {
+			x[r] = cells[c].seconds * factor * (1 + 0.02 * noise(&seed));
+			fprintf(raw, "r,fib,30,%s,%s,0,%u,0,%d,%.9g,,1,1,1\n", cells[c].runner,
+				cells[c].schedule, cells[c].workers, r, x[r]);
+		}
+		/* A failed repetition that must not count. */
+		fprintf(raw, "r,fib,30,%s,%s,0,%u,0,%d,100,,0,1,0\n", cells[c].runner,
+			cells[c].schedule, cells[c].workers, REPS);
+		qsort(x, REPS, sizeof(x[0]), cmp_double);
+		double median = (x[REPS / 2 - 1] + x[REPS / 2]) / 2;
+		if (c == 0)
+			seq_median = median;
+		fprintf(sum, "r,fib,30,%s,%s,0,%u,0,%.9g,%.9g,ok\n", cells[c].runner,
+			cells[c].schedule, cells[c].workers, median, seq_median / median);
+	}
+	fclose(raw);
+	fclose(sum);
+}
+
+static const struct cell cells[] = {
+	{"seq", "none", 1, 0.100},
+	{"omp", "static", 2, 0.052},
+	{"pthread", "static", 2, 0.051},
+};
+
+static char *compare_text(const char *a, const char *b, struct pb_compare_result *res)
+{
+	char *text = NULL, err[512];
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	cr_assert(out);
+	int rc = pb_compare_runs(a, b, out, res, err, sizeof(err));
+	fclose(out);
+	cr_assert_eq(rc, 0, "%s", err);
+	return text;
+}
+
+static const char *line_of(const char *text, const char *runner)
+{
+	static char line[512];
+	char key[64];
+	snprintf(key, sizeof(key), "\nfib        30         %-8s", runner);
+	const char *p = strstr(text, key);
+	cr_assert(p, "no line for %s in\n%s", runner, text);
+	size_t n = strcspn(p + 1, "\n");
+	snprintf(line, sizeof(line), "%.*s", (int)n, p + 1);
+	return line;
+}
+
+Test(compare, flags_a_20_percent_slowdown_not_half_a_percent)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.20, 1.005, 2);
+
+	struct pb_compare_result res;
+	char *text = compare_text(a, b, &res);
+	cr_expect_eq(res.common, 3);
+	cr_expect_eq(res.slower, 1, "only the 20%% slowdown:\n%s", text);
+	cr_expect_eq(res.faster, 0, "%s", text);
+	cr_expect(strstr(line_of(text, "omp"), " slower "), "%s", text);
+	cr_expect(!strstr(line_of(text, "pthread"), "slower"), "%s", text);
+	cr_expect(!strstr(line_of(text, "seq"), "slower"), "%s", text);
+	/* The omp cell's speedup fell by about 1/1.2: the worst cell. */
+	cr_expect(fabs(res.worst_change - (1 / 1.2 - 1)) < 0.03, "%g", res.worst_change);
+	cr_expect(strstr(text, "worst cell (median speedup): fib n=30 omp static workers=2"),
+		  "%s", text);
+	free(text);
+
+	/* A run against itself: nothing flagged, no change. */
+	text = compare_text(a, a, &res);
+	cr_expect_eq(res.slower + res.faster, 0);
+	cr_expect_eq(res.worst_change, 0);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(compare, unreadable_run_is_an_error)
+{
+	char err[512];
+	FILE *out = fopen("/dev/null", "w");
+	cr_assert(out);
+	cr_expect_eq(pb_compare_runs("/nonexistent/A", "/nonexistent/B", out, NULL, err,
+				     sizeof(err)), -1);
+	fclose(out);
+	cr_expect(strstr(err, "no run at '/nonexistent/A'"), "%s", err);
+	cr_expect(!strchr(err, '\n'), "one line");
+}
+
+/* Through the CLI: exit 0 with a report, 2 with one line for bad usage. */
+Test(compare, cli_exit_status)
+{
+	const char *bin = getenv("PARBENCH_BIN");
+	char root[] = "/tmp/pb-compare-XXXXXX", cmd[600];
+	if (!bin || !*bin)
+		bin = "build/parbench";
+	cr_assert(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "%s/A", root);
+	write_run(cmd, cells, 3, 1.0, 1.0, 3);
+	snprintf(cmd, sizeof(cmd), "%s compare %s/A %s/A >/dev/null 2>&1", bin, root, root);
+	int st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "compare of a run with itself");
+	snprintf(cmd, sizeof(cmd), "%s compare %s/A >/dev/null 2>&1", bin, root);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "one run is bad usage");
+	snprintf(cmd, sizeof(cmd), "%s compare %s/A %s/missing 2>/dev/null", bin, root, root);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "unreadable run");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(ratio_ci, reproducible_for_a_seed)
+{
+	double a[REPS], b[REPS];
+	uint64_t state = 42;
+	for (int i = 0; i < REPS; i++) {
+		a[i] = 1.0 + 0.05 * noise(&state);
+		b[i] = 1.5 + 0.05 * noise(&state);
+	}
+	double kept[REPS];
+	memcpy(kept, a, sizeof(a));
+	struct pb_ratio_ci x, y, z;
+	cr_assert_eq(pb_ratio_ci_bootstrap(a, REPS, b, REPS, 1000, 0.95, 7, &x), 0);
+	cr_expect_eq(memcmp(kept, a, sizeof(a)), 0, "input not modified");
+	cr_assert_eq(pb_ratio_ci_bootstrap(a, REPS, b, REPS, 1000, 0.95, 7, &y), 0);
+	cr_expect(x.ratio == y.ratio && x.low == y.low && x.high == y.high, "same seed, same CI");
+	cr_assert_eq(pb_ratio_ci_bootstrap(a, REPS, b, REPS, 1000, 0.95, 8, &z), 0);
+	cr_expect(z.low != x.low || z.high != x.high, "another seed, other resamples");
+	cr_expect(x.low <= x.ratio && x.ratio <= x.high);
+	cr_expect(x.low > 1.4 && x.high < 1.6, "[%g, %g]", x.low, x.high);
+}
+
+Test(ratio_ci, known_and_invalid_input)
+{
+	double a[] = {2, 2, 2}, b[] = {3, 3, 3, 3};
+	struct pb_ratio_ci ci;
+	cr_assert_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 100, 0.95, 1, &ci), 0);
+	cr_expect(ci.ratio == 1.5 && ci.low == 1.5 && ci.high == 1.5, "constant samples");
+	cr_expect_eq(pb_ratio_ci_bootstrap(a, 0, b, 4, 100, 0.95, 1, &ci), -EINVAL);
+	cr_expect_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 0, 0.95, 1, &ci), -EINVAL);
+	cr_expect_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 100, 1.0, 1, &ci), -EINVAL);
+}
