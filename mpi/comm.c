@@ -10,21 +10,29 @@
 
 #include "rank.h"
 
-#define SPIN_POLLS 2000   /* MPI_Test calls before yielding */
+/* Back-to-back commands (timed repetitions, the overhead measurement's
+ * thousands of empty jobs) arrive well within this: ranks with a CPU of
+ * their own are awake for them and the barrier does not wait on a sleeper. */
+#define IDLE_SPIN_S 0.02
 #define YIELD_POLLS 200   /* sched_yield rounds before sleeping */
 #define SLEEP_NS 50000L   /* between polls once asleep */
 
-static void wait_polling(MPI_Request *req, int spin_polls)
+static void wait_polling(MPI_Request *req, double spin_seconds)
 {
+	double start = spin_seconds > 0 ? MPI_Wtime() : 0;
 	int done = 0;
 
 	for (long i = 0;; i++) {
 		MPI_Test(req, &done, MPI_STATUS_IGNORE);
 		if (done)
 			return;
-		if (i < spin_polls)
-			continue;
-		if (i < spin_polls + YIELD_POLLS) {
+		if (spin_seconds > 0) {
+			if (MPI_Wtime() - start < spin_seconds)
+				continue;
+			spin_seconds = 0;
+			i = 0;
+		}
+		if (i < YIELD_POLLS) {
 			sched_yield();
 			continue;
 		}
@@ -45,15 +53,15 @@ void pb_coll_barrier(const struct pb_rank *st)
 	wait_polling(&req, 0);
 }
 
-void pb_coll_bcast_idle(void *buf, int bytes)
+void pb_coll_bcast_idle(const struct pb_rank *st, void *buf, int bytes)
 {
 	MPI_Request req;
 
 	/* Between commands ranks may wait for the driver for a long time:
-	 * they spin a little, then sleep, even with CPUs of their own.  The
-	 * timed region starts at a barrier, so the wake-up is not in it. */
+	 * they spin a little (with CPUs of their own), then sleep.  The timed
+	 * region starts at a barrier, so a wake-up is not in it. */
 	MPI_Ibcast(buf, bytes, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
-	wait_polling(&req, SPIN_POLLS);
+	wait_polling(&req, st->spin ? IDLE_SPIN_S : 0);
 }
 
 void pb_coll_reduce(const struct pb_rank *st, const void *in, void *out, int count,

@@ -117,7 +117,7 @@ static int serve(struct pb_rank *st)
 	for (;;) {
 		if (st->rank == 0)
 			next_command(&cmd);
-		pb_coll_bcast_idle(&cmd, sizeof(cmd));
+		pb_coll_bcast_idle(st, &cmd, sizeof(cmd));
 		if (cmd.op == PB_CMD_QUIT)
 			break;
 		if (cmd.op == PB_CMD_ALLOC || cmd.op == PB_CMD_FREE) {

@@ -44,7 +44,7 @@ struct pb_run_result {
 /* Collectives that either spin in MPI (a CPU per rank) or poll and sleep,
  * so that oversubscribed ranks leave the CPUs to those still working. */
 void pb_coll_barrier(const struct pb_rank *st);
-void pb_coll_bcast_idle(void *buf, int bytes); /* from rank 0 */
+void pb_coll_bcast_idle(const struct pb_rank *st, void *buf, int bytes); /* from rank 0 */
 /* To rank 0; in == out reduces in place. */
 void pb_coll_reduce(const struct pb_rank *st, const void *in, void *out, int count,
 		    MPI_Datatype type, MPI_Op op);

@@ -8,7 +8,7 @@
  * with MPI_Fetch_and_op (passive-target RMA, no help from rank 0 needed).
  *
  * mpi-scatter: rank 0 initialises the whole input and, in every run,
- * scatters each rank its slice, and gathers the output back; those phases
+ * scatters each rank its slice and gathers the output back; those phases
  * are timed apart from the compute, between barriers.  Memory is read as
  * K uint64 arrays of `items` elements each (as sum and cube lay it out):
  * with K > 1 the last one is the output, the others are inputs.
@@ -271,10 +271,11 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 		t1 = MPI_Wtime();
 	}
 	cpus[0] = sched_getcpu();
-	if (scatter && job.phase == PB_PHASE_INIT) {
-		/* Rank 0 holds the whole input; the others get theirs per run. */
-		if (st->rank == 0)
-			pb_job_range(&job, 0, job.items);
+	if (scatter && job.phase == PB_PHASE_INIT && st->rank == 0) {
+		/* Rank 0 holds the whole input.  The others touch their own
+		 * slices (first touch, as in mpi), so that page faults are not
+		 * timed as communication or compute in the runs. */
+		pb_job_range(&job, 0, job.items);
 	} else {
 		part = share(st, &job);
 	}
