@@ -14,6 +14,9 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/parbench
 BUILD ?= build
 CC ?= cc
+# The MPI program only; the driver links no MPI.
+MPICC ?= mpicc
+MPIRUN ?= mpirun
 # Benchmark code is compiled for this machine, as STREAM and friends are:
 # without -O3 -march=native a uint64 sum is not vectorised.
 CFLAGS ?= -O3 -march=native -g
@@ -36,7 +39,7 @@ PB_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wno-format-truncation -fopenmp -pth
 	-DPB_GIT_REVISION='"$(GIT_REVISION)"' -DPB_BUILD_CFLAGS='"$(CFLAGS)"'
 PB_LDLIBS = -fopenmp -pthread $(HWLOC_LIBS) -lm
 
-subdirs := kernels runners bench tests
+subdirs := kernels runners bench tests mpi
 LIB_SRCS :=
 MAIN_SRCS :=
 TEST_SRCS :=
@@ -45,10 +48,11 @@ include $(subdirs:%=%/Makefile.local)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps bench test test-unit test-sanitize plots compare install uninstall clean
-all: $(BUILD)/parbench
+.PHONY: all deps bench test test-unit test-sanitize plots compare install uninstall clean mpi-latency
+all: $(BUILD)/parbench $(BUILD)/parbench-mpi
 
 # Installing packages is the build's first step on a fresh machine.
 deps: $(DEPS_STAMP)
@@ -59,6 +63,14 @@ $(DEPS_STAMP): mk/install-deps.sh
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# A shorter stem than $(BUILD)/%.o: make picks this rule for $(BUILD)/mpi/...
+$(BUILD)/mpi/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(MPICC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/parbench-mpi: $(MPI_OBJS)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
 
 $(BUILD)/libparbench.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -72,8 +84,16 @@ $(BUILD)/tests/parbench-tests: $(TEST_OBJS) $(BUILD)/libparbench.a
 $(TEST_OBJS): PB_CFLAGS += $(CRITERION_CFLAGS)
 
 BENCH_ARGS = $(if $(QUICK),--quick) $(ARGS)
-bench: $(BUILD)/parbench
+bench: $(BUILD)/parbench $(BUILD)/parbench-mpi
 	$(BUILD)/parbench $(BENCH_ARGS)
+
+# MPI's floor (a bare MPI_Barrier + 8-byte MPI_Reduce) beside the mpi
+# runner's timed path on an empty job, in one MPI job of NP ranks.
+NP ?= $(shell nproc)
+MPI_LAUNCH ?= $(MPIRUN) -np $(NP) --oversubscribe --bind-to none
+mpi-latency: $(BUILD)/parbench-mpi
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+	OMPI_MCA_pml=$${OMPI_MCA_pml:-ob1} $(MPI_LAUNCH) $(BUILD)/parbench-mpi --latency --spin
 
 # Render (again) the plots of a run, e.g. on a login node: make plots RUN=results/latest
 RUN ?= results/latest
@@ -90,7 +110,7 @@ compare: $(BUILD)/parbench
 # UndefinedBehaviorSanitizer in a build folder of its own.
 test: test-unit test-sanitize
 
-test-unit: $(BUILD)/parbench $(BUILD)/tests/parbench-tests
+test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		$(BUILD)/tests/parbench-tests $(TEST_ARGS)
 
@@ -100,18 +120,20 @@ test-sanitize: | $(DEPS_STAMP)
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize CFLAGS='$(SANITIZE_FLAGS)' \
 		LDFLAGS='$(SANITIZE_FLAGS)' DEPS_STAMP=$(DEPS_STAMP) test-unit
 
-install: $(BUILD)/parbench
+install: $(BUILD)/parbench $(BUILD)/parbench-mpi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/parbench $(DESTDIR)$(BINDIR)/parbench
+	install -m 755 $(BUILD)/parbench-mpi $(DESTDIR)$(BINDIR)/parbench-mpi
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/parbench $(DESTDIR)$(DATADIR)/*.gp
+	rm -f $(DESTDIR)$(BINDIR)/parbench $(DESTDIR)$(BINDIR)/parbench-mpi \
+		$(DESTDIR)$(DATADIR)/*.gp
 
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(MPI_OBJS:.o=.d)
 
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: $(BUILD)/parbench

@@ -1,0 +1,191 @@
+/*
+ * parbench-mpi: the MPI side of the mpi and mpi-scatter runners.  Started by
+ * a launcher on behalf of the driver (which links no MPI), it lives for one
+ * cell: rank 0 reads commands on stdin, broadcasts them, and answers on
+ * stdout (protocol.h); the other ranks never write to stdout.
+ *
+ *   parbench-mpi [--scatter] [--spin]   serve the driver
+ *   parbench-mpi --latency [reps]       print MPI's fixed costs, then exit
+ *
+ * PARBENCH_MPI_TEST_FAIL=abort|hang makes the last rank crash or hang at the
+ * first timed run: the hook the runner's tests use.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "rank.h"
+
+#define LINE_MAX_ 512
+
+/*
+ * Read by AddressSanitizer in sanitizer builds (make test-sanitize), unused
+ * otherwise: Open MPI leaves its components' allocations to the end of the
+ * process, and a leak report would turn every rank's exit status into 1.
+ * Our own code is still checked for every other kind of error.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+
+static int parse_cmd(char *line, struct pb_cmd *cmd)
+{
+	char phase[8], kernel[PB_MPI_NAME_MAX], sched[16];
+	unsigned long long n, chunk, bytes;
+	int cpus;
+	enum pb_sched_kind kind;
+
+	memset(cmd, 0, sizeof(*cmd));
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strcmp(line, "quit") == 0) {
+		cmd->op = PB_CMD_QUIT;
+		return 0;
+	}
+	if (strcmp(line, "free") == 0) {
+		cmd->op = PB_CMD_FREE;
+		return 0;
+	}
+	if (sscanf(line, "alloc %llu", &bytes) == 1) {
+		cmd->op = PB_CMD_ALLOC;
+		cmd->bytes = bytes;
+		return 0;
+	}
+	if (sscanf(line, "run %7s %31s %llu %15s %llu %d", phase, kernel, &n, sched,
+		   &chunk, &cpus) == 6 && pb_sched_parse(sched, &kind) == 0 &&
+	    (strcmp(phase, "init") == 0 || strcmp(phase, "run") == 0)) {
+		cmd->op = PB_CMD_RUN;
+		cmd->phase = strcmp(phase, "init") == 0 ? PB_PHASE_INIT : PB_PHASE_RUN;
+		cmd->sched = kind;
+		cmd->n = n;
+		cmd->chunk = chunk;
+		cmd->want_cpus = cpus != 0;
+		snprintf(cmd->kernel, sizeof(cmd->kernel), "%s", kernel);
+		return 0;
+	}
+	return -1;
+}
+
+static void reply_run(const struct pb_rank *st, const struct pb_cmd *cmd,
+		      const struct pb_run_result *r)
+{
+	if (r->why[0]) {
+		printf(PB_MPI_TAG " err %s\n", r->why);
+		return;
+	}
+	printf(PB_MPI_TAG " ok %llu %.9e %.9e", (unsigned long long)r->result,
+	       r->seconds, r->comm_seconds);
+	for (int i = 0; cmd->want_cpus && i < 2 * st->size; i++)
+		printf(" %d", r->cpus[i]);
+	putchar('\n');
+}
+
+/* Rank 0: the next command from the driver; end of input means quit. */
+static void next_command(struct pb_cmd *cmd)
+{
+	static char line[LINE_MAX_];
+
+	for (;;) {
+		if (!fgets(line, sizeof(line), stdin)) {
+			memset(cmd, 0, sizeof(*cmd));
+			cmd->op = PB_CMD_QUIT;
+			return;
+		}
+		if (parse_cmd(line, cmd) == 0)
+			return;
+		printf(PB_MPI_TAG " err bad-command\n");
+		fflush(stdout);
+	}
+}
+
+static int serve(struct pb_rank *st)
+{
+	struct pb_cmd cmd;
+	struct pb_run_result r = {0};
+
+	if (st->rank == 0) {
+		r.cpus = malloc(2 * sizeof(int) * (size_t)st->size);
+		if (!r.cpus)
+			MPI_Abort(MPI_COMM_WORLD, 1);
+		printf(PB_MPI_TAG " ready %d\n", st->size);
+		fflush(stdout);
+	}
+	for (;;) {
+		if (st->rank == 0)
+			next_command(&cmd);
+		pb_coll_bcast_idle(st, &cmd, sizeof(cmd));
+		if (cmd.op == PB_CMD_QUIT)
+			break;
+		if (cmd.op == PB_CMD_ALLOC || cmd.op == PB_CMD_FREE) {
+			int bad = cmd.op == PB_CMD_ALLOC ? pb_rank_alloc(st, cmd.bytes) != 0 : 0;
+			if (cmd.op == PB_CMD_FREE)
+				pb_rank_free(st);
+			/* All ranks hold memory, or none does. */
+			MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+			if (bad)
+				pb_rank_free(st);
+			if (st->rank == 0)
+				printf(PB_MPI_TAG " %s\n", bad ? "err out-of-memory" : "ok");
+		} else {
+			pb_rank_run(st, &cmd, &r);
+			if (st->rank == 0)
+				reply_run(st, &cmd, &r);
+		}
+		if (st->rank == 0)
+			fflush(stdout);
+	}
+	free(r.cpus);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pb_rank st = {0};
+	int latency = 0, reps = 100000;
+
+	/* Ranks die with their launcher (or local daemon): a driver that
+	 * kills a stuck job must not leave ranks behind.  Open MPI puts each
+	 * rank in a process group of its own, out of reach of the driver's
+	 * kill of the launcher's group. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--scatter") == 0)
+			st.scatter = 1;
+		else if (strcmp(argv[i], "--spin") == 0)
+			st.spin = 1;
+		else if (strcmp(argv[i], "--latency") == 0)
+			latency = 1;
+		else if (latency && atoi(argv[i]) > 0)
+			reps = atoi(argv[i]);
+		else {
+			fprintf(stderr, "parbench-mpi: unknown argument %s\n", argv[i]);
+			return 2;
+		}
+	}
+	const char *fail = getenv("PARBENCH_MPI_TEST_FAIL");
+	if (fail && strcmp(fail, "abort") == 0)
+		st.fail = 'a';
+	else if (fail && strcmp(fail, "hang") == 0)
+		st.fail = 'h';
+
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &st.size);
+	MPI_Win_allocate(st.rank == 0 ? sizeof(uint64_t) : 0, sizeof(uint64_t),
+			 MPI_INFO_NULL, MPI_COMM_WORLD, &st.counter, &st.win);
+	MPI_Win_lock_all(MPI_MODE_NOCHECK, st.win);
+
+	int status = latency ? pb_latency_main(&st, reps) : serve(&st);
+
+	MPI_Win_unlock_all(st.win);
+	MPI_Win_free(&st.win);
+	pb_rank_free(&st);
+	MPI_Finalize();
+	return status;
+}

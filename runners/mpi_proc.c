@@ -1,0 +1,226 @@
+/*
+ * Launcher process and line channel of the mpi runners.
+ *
+ * The launcher leads a process group of its own, so that ending a stuck
+ * job reaches whatever it forked there.  Open MPI puts each rank in a group
+ * of its own, though: ranks are ended by mpirun itself on SIGTERM, and
+ * parbench-mpi asks the kernel to kill each rank when its parent (mpirun or
+ * the node's daemon) dies, which covers a SIGKILLed launcher.
+ *
+ * The channel is two socket pairs rather than pipes: send(MSG_NOSIGNAL)
+ * turns a write to a dead job into -EPIPE instead of a SIGPIPE that would
+ * kill the whole harness.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mpi_proc.h"
+
+#define KILL_GRACE 2.0    /* seconds from SIGTERM to SIGKILL */
+#define READ_CHUNK 4096
+#define LINE_LIMIT (1u << 20)
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Milliseconds left until deadline, for poll(), at least 0. */
+static int ms_left(double deadline)
+{
+	double left = (deadline - now()) * 1e3;
+	if (left <= 0)
+		return 0;
+	return left > 1e9 ? 1000000000 : (int)left + 1;
+}
+
+int pb_mpi_find_exe(const char *name, char *path, size_t size)
+{
+	if (strchr(name, '/')) {
+		if (snprintf(path, size, "%s", name) >= (int)size)
+			return -ENAMETOOLONG;
+		return access(path, X_OK) == 0 ? 0 : -ENOENT;
+	}
+	const char *dirs = getenv("PATH");
+	if (!dirs || !*dirs)
+		dirs = "/usr/local/bin:/usr/bin:/bin";
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+		if (len && snprintf(path, size, "%.*s/%s", (int)len, dirs, name) < (int)size &&
+		    access(path, X_OK) == 0)
+			return 0;
+		dirs += len + (dirs[len] == ':');
+	}
+	return -ENOENT;
+}
+
+int pb_mpi_spawn(struct pb_mpi_proc *p, char *const argv[], char *const envp[])
+{
+	int in[2], out[2];
+
+	memset(p, 0, sizeof(*p));
+	p->to = p->from = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in))
+		return -errno;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out)) {
+		int err = -errno;
+		close(in[0]);
+		close(in[1]);
+		return err;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Only async-signal-safe calls: the driver may have threads. */
+		setpgid(0, 0);
+		if (dup2(in[1], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		/* The harness's other files (result files, other jobs'
+		 * channels) are none of the launcher's business. */
+		close_range(STDERR_FILENO + 1, ~0u, 0);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	int err = pid < 0 ? -errno : 0;
+	close(in[1]);
+	close(out[1]);
+	if (err) {
+		close(in[0]);
+		close(out[0]);
+		return err;
+	}
+	setpgid(pid, pid); /* also here: no race with an early kill */
+	shutdown(in[0], SHUT_RD);
+	shutdown(out[0], SHUT_WR);
+	p->pid = pid;
+	p->to = in[0];
+	p->from = out[0];
+	return 0;
+}
+
+int pb_mpi_send(struct pb_mpi_proc *p, const char *line, double timeout)
+{
+	double deadline = now() + timeout;
+	size_t len = strlen(line), done = 0;
+
+	while (done < len) {
+		struct pollfd pfd = {.fd = p->to, .events = POLLOUT};
+		int ready = poll(&pfd, 1, ms_left(deadline));
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return -errno;
+		if (ready == 0)
+			return -ETIMEDOUT;
+		ssize_t n = send(p->to, line + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -EPIPE;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Moves the line returned last out of the buffer. */
+static void drop_line(struct pb_mpi_proc *p)
+{
+	if (!p->line_len)
+		return;
+	memmove(p->buf, p->buf + p->line_len, p->len - p->line_len);
+	p->len -= p->line_len;
+	p->line_len = 0;
+}
+
+int pb_mpi_recv(struct pb_mpi_proc *p, const char *tag, double timeout, char **line)
+{
+	double deadline = now() + timeout;
+	size_t tag_len = strlen(tag);
+
+	drop_line(p);
+	for (;;) {
+		char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL;
+		if (nl) {
+			*nl = '\0';
+			p->line_len = (size_t)(nl - p->buf) + 1;
+			if (nl > p->buf && nl[-1] == '\r')
+				nl[-1] = '\0'; /* a terminal's line ending */
+			if (strncmp(p->buf, tag, tag_len) == 0 &&
+			    (p->buf[tag_len] == ' ' || p->buf[tag_len] == '\0')) {
+				*line = p->buf;
+				return 0;
+			}
+			drop_line(p);
+			continue;
+		}
+		if (p->cap - p->len < READ_CHUNK) {
+			if (p->cap >= LINE_LIMIT)
+				return -ENOMEM;
+			size_t cap = p->cap ? 2 * p->cap : 2 * READ_CHUNK;
+			char *grown = realloc(p->buf, cap);
+			if (!grown)
+				return -ENOMEM;
+			p->buf = grown;
+			p->cap = cap;
+		}
+		struct pollfd pfd = {.fd = p->from, .events = POLLIN};
+		int ready = poll(&pfd, 1, ms_left(deadline));
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return -errno;
+		if (ready == 0)
+			return -ETIMEDOUT;
+		ssize_t n = recv(p->from, p->buf + p->len, p->cap - p->len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -EPIPE;
+		p->len += (size_t)n;
+	}
+}
+
+/* Reaps the launcher if it exits within `seconds`; 1 when reaped. */
+static int reap_within(pid_t pid, double seconds)
+{
+	double deadline = now() + seconds;
+
+	for (;;) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return 1;
+		if (now() >= deadline)
+			return 0;
+		struct timespec ts = {0, 2000000}; /* 2 ms */
+		nanosleep(&ts, NULL);
+	}
+}
+
+void pb_mpi_end(struct pb_mpi_proc *p, double grace)
+{
+	if (p->to >= 0)
+		close(p->to); /* end of input: parbench-mpi quits */
+	if (p->pid > 0 && !reap_within(p->pid, grace)) {
+		kill(-p->pid, SIGTERM);
+		if (!reap_within(p->pid, KILL_GRACE)) {
+			kill(-p->pid, SIGKILL);
+			while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+	}
+	if (p->from >= 0)
+		close(p->from);
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+	p->to = p->from = -1;
+}

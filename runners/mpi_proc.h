@@ -1,0 +1,43 @@
+/*
+ * The driver's side of an MPI job: the launcher process (mpirun, srun) in a
+ * process group of its own, and the line channel to rank 0 through the
+ * launcher's stdin/stdout forwarding.  Every wait has a deadline; nothing
+ * here prints.
+ */
+#ifndef PB_MPI_PROC_H
+#define PB_MPI_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pb_mpi_proc {
+	pid_t pid;        /* the launcher, leader of its process group; 0: none */
+	int to, from;     /* its stdin and stdout (sockets: no SIGPIPE) */
+	char *buf;        /* bytes read from `from`, not yet returned */
+	size_t len, cap;
+	size_t line_len;  /* the line last returned, to drop at the next read */
+};
+
+/* Starts argv[0] (an absolute path) with envp.  0 or a negative errno. */
+int pb_mpi_spawn(struct pb_mpi_proc *p, char *const argv[], char *const envp[]);
+
+/* Sends one line (text ending in '\n') within `timeout` seconds.
+ * 0, -ETIMEDOUT, or -EPIPE when the job is gone. */
+int pb_mpi_send(struct pb_mpi_proc *p, const char *line, double timeout);
+
+/* The next line starting with `tag` (others are a library's chatter),
+ * NUL-terminated and valid until the next call, within `timeout` seconds.
+ * 0, -ETIMEDOUT, -EPIPE (end of output: the job died) or -ENOMEM. */
+int pb_mpi_recv(struct pb_mpi_proc *p, const char *tag, double timeout, char **line);
+
+/* Ends the job and reaps the launcher: it first gets `grace` seconds to
+ * exit by itself (0 for a job known to be stuck), then SIGTERM, on which
+ * mpirun and srun take their ranks down, then SIGKILL for the whole group.
+ * Releases everything; safe on a proc that never started. */
+void pb_mpi_end(struct pb_mpi_proc *p, double grace);
+
+/* Finds an executable: a name with a slash as is, else along PATH.
+ * 0 or -ENOENT. */
+int pb_mpi_find_exe(const char *name, char *path, size_t size);
+
+#endif
