@@ -322,6 +322,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 				return -1;
 			break;
 		case 'r':
+			cfg->runners_named = 1;
 			if (for_each_item(optarg, add_runner, cfg, err, len))
 				return -1;
 			break;

@@ -27,6 +27,7 @@ struct pb_config {
 	size_t kernel_count;
 	const struct pb_runner *runners[PB_MAX_RUNNERS];
 	size_t runner_count;
+	int runners_named;      /* --runners given: a missing one is an error */
 	unsigned workers[PB_MAX_WORKER_COUNTS];
 	size_t worker_count;
 	struct pb_schedule schedules[PB_SCHED_COUNT]; /* chunk 0: default */

@@ -110,6 +110,29 @@ static int prepare_placement(struct pb_config *cfg, char *err, size_t len)
 	return 0;
 }
 
+/* Runners that cannot run here (no MPI launcher): an error when the user
+ * named them, otherwise left out with a note. */
+static int check_runners(struct pb_config *cfg, char *err, size_t len)
+{
+	char why[256];
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cfg->runner_count; i++) {
+		const struct pb_runner *r = cfg->runners[i];
+		if (r->available && r->available(why, sizeof(why))) {
+			if (cfg->runners_named) {
+				snprintf(err, len, "runner %s: %s", r->name, why);
+				return -1;
+			}
+			fprintf(stderr, "parbench: note: leaving out runner %s: %s\n", r->name, why);
+			continue;
+		}
+		cfg->runners[kept++] = r;
+	}
+	cfg->runner_count = kept;
+	return 0;
+}
+
 static int sweep(struct pb_config *cfg)
 {
 	char err[512], plots[PB_PATH_MAX];
@@ -122,6 +145,8 @@ static int sweep(struct pb_config *cfg)
 
 	if (cfg->progress < 0)
 		cfg->progress = isatty(STDERR_FILENO);
+	if (check_runners(cfg, err, sizeof(err)))
+		return die(EXIT_USAGE, err);
 	if (prepare_placement(cfg, err, sizeof(err))) {
 		pb_placement_topology_free(cfg->topology);
 		return die(EXIT_USAGE, err);

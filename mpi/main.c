@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../runners/affinity.h"
 #include "rank.h"
 
 #define LINE_MAX_ 512
@@ -79,7 +80,7 @@ static void reply_run(const struct pb_rank *st, const struct pb_cmd *cmd,
 	}
 	printf(PB_MPI_TAG " ok %llu %.9e %.9e", (unsigned long long)r->result,
 	       r->seconds, r->comm_seconds);
-	for (int i = 0; cmd->want_cpus && i < 2 * st->size; i++)
+	for (int i = 0; cmd->want_cpus && i < 3 * st->size; i++)
 		printf(" %d", r->cpus[i]);
 	putchar('\n');
 }
@@ -108,7 +109,7 @@ static int serve(struct pb_rank *st)
 	struct pb_run_result r = {0};
 
 	if (st->rank == 0) {
-		r.cpus = malloc(2 * sizeof(int) * (size_t)st->size);
+		r.cpus = malloc(3 * sizeof(int) * (size_t)st->size);
 		if (!r.cpus)
 			MPI_Abort(MPI_COMM_WORLD, 1);
 		printf(PB_MPI_TAG " ready %d\n", st->size);
@@ -142,10 +143,34 @@ static int serve(struct pb_rank *st)
 	return 0;
 }
 
+/*
+ * Binds this rank to the CPU its local rank (its index among the ranks on
+ * this node) has in the list: the placement policy applies per node, as
+ * the launcher's own binding would, so ranks spread over several nodes
+ * each get the policy's CPUs of their node.
+ */
+static int bind_local_rank(const char *list)
+{
+	MPI_Comm node;
+	int local, count = 0;
+
+	MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+	MPI_Comm_rank(node, &local);
+	MPI_Comm_free(&node);
+	for (const char *p = list; *p; p++)
+		count += *p == ';';
+	count++;
+	const char *p = list;
+	for (int i = 0; i < local % count; i++)
+		p = strchr(p, ';') + 1;
+	return pb_bind_self(atoi(p));
+}
+
 int main(int argc, char **argv)
 {
 	struct pb_rank st = {0};
 	int latency = 0, reps = 100000;
+	const char *cpus = NULL; /* "0;1;...": the CPU of each local rank */
 
 	/* Ranks die with their launcher (or local daemon): a driver that
 	 * kills a stuck job must not leave ranks behind.  Open MPI puts each
@@ -161,6 +186,8 @@ int main(int argc, char **argv)
 			st.spin = 1;
 		else if (strcmp(argv[i], "--latency") == 0)
 			latency = 1;
+		else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc)
+			cpus = argv[++i];
 		else if (latency && atoi(argv[i]) > 0)
 			reps = atoi(argv[i]);
 		else {
@@ -177,6 +204,10 @@ int main(int argc, char **argv)
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &st.size);
+	if (cpus && bind_local_rank(cpus) != 0) {
+		fprintf(stderr, "parbench-mpi: rank %d cannot bind as asked (%s)\n", st.rank, cpus);
+		MPI_Abort(MPI_COMM_WORLD, 3);
+	}
 	MPI_Win_allocate(st.rank == 0 ? sizeof(uint64_t) : 0, sizeof(uint64_t),
 			 MPI_INFO_NULL, MPI_COMM_WORLD, &st.counter, &st.win);
 	MPI_Win_lock_all(MPI_MODE_NOCHECK, st.win);

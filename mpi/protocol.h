@@ -12,11 +12,12 @@
  *   free                               -> @pb ok
  *   run <init|run> <kernel> <n> <static|dynamic|guided> <chunk> <cpus 0|1>
  *                                      -> @pb ok <result> <seconds> <comm_seconds>
- *                                            [<cpu_start> <cpu_end> per rank]
+ *                                  [<cpu_bound> <cpu_start> <cpu_end> per rank]
  *                                       | @pb err <why>
  *   quit (or end of input)             -> (ranks finalise and exit 0)
  *
- * seconds is rank 0's MPI_Wtime from the barrier to the reduced result;
+ * seconds is the slowest rank's MPI_Wtime from the barrier to its part of
+ * the reduced result;
  * comm_seconds is -1 when the mode has no separate communication phases.
  */
 #ifndef PB_MPI_PROTOCOL_H

@@ -37,7 +37,7 @@ struct pb_rank {
 struct pb_run_result {
 	uint64_t result;
 	double seconds, comm_seconds;
-	int *cpus;       /* 2 per rank (start, end) when asked; rank 0 only */
+	int *cpus;       /* 3 per rank (bound, start, end) when asked; rank 0 only */
 	char why[64];    /* non-empty: the command failed on some rank */
 };
 

@@ -258,7 +258,7 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 		reset_counter(st);
 	maybe_fail(st, cmd);
 
-	int cpus[2];
+	int cpus[3];
 	uint64_t part = 0, total = 0;
 	double t0, t1 = 0, t2 = 0, t3 = 0; /* t1 - t0: scatter, t3 - t2: gather */
 
@@ -269,7 +269,9 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 		pb_coll_barrier(st);
 		t1 = MPI_Wtime();
 	}
-	cpus[0] = sched_getcpu();
+	struct pb_outcome where = {.cpu_bound = &cpus[0], .cpu_start = &cpus[1],
+				   .cpu_end = &cpus[2]};
+	pb_outcome_where(&where, 0, 0);
 	if (scatter && job.phase == PB_PHASE_INIT && st->rank == 0) {
 		/* Rank 0 holds the whole input.  The others touch their own
 		 * slices (first touch, as in mpi), so that page faults are not
@@ -278,7 +280,7 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 	} else {
 		part = share(st, &job);
 	}
-	cpus[1] = sched_getcpu();
+	pb_outcome_where(&where, 0, 1);
 	if (scatter && job.phase == PB_PHASE_RUN) {
 		pb_coll_barrier(st);
 		t2 = MPI_Wtime();
@@ -301,6 +303,6 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 			r->comm_seconds = scatter && job.phase == PB_PHASE_RUN ? times[1] : 0;
 	}
 	if (cmd->want_cpus)
-		MPI_Gather(cpus, 2, MPI_INT, r->cpus, 2, MPI_INT, 0, MPI_COMM_WORLD);
+		MPI_Gather(cpus, 3, MPI_INT, r->cpus, 3, MPI_INT, 0, MPI_COMM_WORLD);
 	free(l.counts);
 }

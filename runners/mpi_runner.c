@@ -99,6 +99,7 @@ static int find_program(char *path)
  * bundle so that failure paths free it in one place. */
 struct launch {
 	char launcher[PATH_MAX], program[PATH_MAX], ranks[24], ranks_opt[40];
+	char *cpus;                /* "--cpus" list for the ranks, or NULL */
 	char *extra;               /* copy of PARBENCH_MPI_ARGS, split in place */
 	char *argv[MAX_EXTRA_ARGS + 24];
 	char **envp;
@@ -166,6 +167,18 @@ static int build_argv(struct launch *l, const struct pb_pool_opts *opts, int sca
 		l->argv[c++] = "--scatter";
 	if (opts->spin)
 		l->argv[c++] = "--spin";
+	if (opts->cpus) {
+		/* The launcher's binding is off: each rank binds itself to the
+		 * CPU of its local rank (the same policy on every node). */
+		l->cpus = malloc((size_t)opts->workers * 12 + 1);
+		if (!l->cpus)
+			return -ENOMEM;
+		size_t used = 0;
+		for (unsigned w = 0; w < opts->workers; w++)
+			used += (size_t)sprintf(l->cpus + used, "%s%d", w ? ";" : "", opts->cpus[w]);
+		l->argv[c++] = "--cpus";
+		l->argv[c++] = l->cpus;
+	}
 	l->argv[c] = NULL;
 	return 0;
 }
@@ -253,6 +266,7 @@ static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
 	}
 	if (l) {
 		free(l->extra);
+		free(l->cpus);
 		free(l->envp);
 		free(l);
 	}
@@ -321,9 +335,11 @@ static int parse_ok(const struct pb_pool *pool, const char *reply, struct pb_out
 		return 0;
 	const char *p = reply + used;
 	for (unsigned w = 0; w < pool->workers; w++) {
-		int start, end, n;
-		if (sscanf(p, "%d %d%n", &start, &end, &n) != 2)
+		int bound, start, end, n;
+		if (sscanf(p, "%d %d %d%n", &bound, &start, &end, &n) != 3)
 			return -EPROTO;
+		if (out->cpu_bound)
+			out->cpu_bound[w] = bound;
 		out->cpu_start[w] = start;
 		out->cpu_end[w] = end;
 		p += n;
@@ -369,6 +385,26 @@ static void mpi_close(struct pb_pool *pool)
 #define MPI_SCHEDULES (PB_SCHED_BIT(PB_SCHED_STATIC) | PB_SCHED_BIT(PB_SCHED_DYNAMIC) | \
 		       PB_SCHED_BIT(PB_SCHED_GUIDED))
 
+static int mpi_available(char *why, size_t len)
+{
+	const char *choice = getenv("PARBENCH_MPI_LAUNCHER");
+	char path[PATH_MAX];
+
+	if (!choice || !*choice)
+		choice = getenv("SLURM_JOB_ID") ? "srun" : "mpirun";
+	if (pb_mpi_find_exe(choice, path, sizeof(path))) {
+		snprintf(why, len, "no MPI launcher '%s' found (install openmpi-bin or set "
+			 "PARBENCH_MPI_LAUNCHER)", choice);
+		return -ENOENT;
+	}
+	if (find_program(path)) {
+		snprintf(why, len, "no %s program beside parbench (set PARBENCH_MPI_PROGRAM)",
+			 PB_MPI_PROGRAM);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 const struct pb_runner pb_runner_mpi = {
 	.name = "mpi",
 	.summary = "MPI ranks own their blocks (mpirun/srun, PARBENCH_MPI_LAUNCHER); "
@@ -380,6 +416,7 @@ const struct pb_runner pb_runner_mpi = {
 	.free = mpi_free,
 	.run = mpi_run,
 	.close = mpi_close,
+	.available = mpi_available,
 };
 
 const struct pb_runner pb_runner_mpi_scatter = {
@@ -392,4 +429,5 @@ const struct pb_runner pb_runner_mpi_scatter = {
 	.free = mpi_free,
 	.run = mpi_run,
 	.close = mpi_close,
+	.available = mpi_available,
 };

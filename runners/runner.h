@@ -91,6 +91,10 @@ struct pb_runner {
 	int (*run)(struct pb_pool *pool, const struct pb_job *job,
 		   struct pb_outcome *out);
 	void (*close)(struct pb_pool *pool);
+	/* Optional: whether the runner can run here at all (its launcher or
+	 * helper program found); 0, or a negative errno with a one-line
+	 * reason in why. */
+	int (*available)(char *why, size_t len);
 	/* Optional: whether the runner's runtime places its workers itself
 	 * because the user asked it to (OMP_PLACES, OMP_PROC_BIND); then it
 	 * ignores pb_pool_opts.cpus. */

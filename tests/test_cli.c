@@ -310,3 +310,21 @@ Test(cli, users_omp_proc_bind_is_respected)
 	pb_table_free(&t);
 	remove_tree(dir);
 }
+
+/* A runner that cannot start (no MPI launcher) named by the user is bad
+ * input: one line, exit 2, nothing written. */
+Test(cli, missing_launcher_is_refused)
+{
+	char dir[64];
+	make_tmpdir(dir);
+	setenv("PARBENCH_MPI_LAUNCHER", "/nonexistent/mpirun", 1);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--runners", "mpi", NULL});
+	cr_expect_eq(o.status, 2);
+	cr_expect_eq(lines(o.err), 1, "%s", o.err);
+	cr_expect(strstr(o.err, "launcher"), "%s", o.err);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/latest", dir);
+	cr_expect_neq(access(path, F_OK), 0, "no run written");
+	remove_tree(dir);
+}
