@@ -97,7 +97,7 @@ static void print_overhead(FILE *f, const struct pb_overhead *o, size_t count)
 {
 	if (!count)
 		return;
-	fprintf(f, "\nDispatch + join of an empty job (EPCC syncbench style, %u x %u dispatches):\n",
+	fprintf(f, "\nDispatch + join of an empty job (EPCC syncbench style, %u samples of up to %u dispatches or 20 ms):\n",
 		o[0].samples, o[0].dispatches);
 	for (size_t i = 0; i < count; i++) {
 		if (o[i].failed)
