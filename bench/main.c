@@ -133,15 +133,63 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 	return 0;
 }
 
-static int sweep(struct pb_config *cfg)
+/* After the cells: context measurements, analysis, files, report, plots.
+ * Returns the exit status. */
+static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 {
 	char err[512], plots[PB_PATH_MAX];
-	struct pb_sweep sw;
 	struct pb_overhead overheads[PB_MAX_RUNNERS];
 	struct pb_reference *ref = NULL;
 	struct pb_analysis analysis;
 	size_t overhead_count = 0, ref_count = 0;
-	int usage, e;
+	int e, status = 0;
+
+	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
+	if (cfg->overhead) {
+		struct pb_measure m = pb_sweep_measure(cfg);
+		e = pb_reference_measure(sw->results, sw->done, &m, cfg->quick, &ref);
+		ref_count = e > 0 ? (size_t)e : 0;
+		overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
+	}
+	if (pb_analyse(sw, cfg->seed, ref, ref_count, overheads, overhead_count,
+		       cfg->allowed_cpus, &analysis)) {
+		free(ref);
+		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
+	}
+	if ((e = pb_sweep_write_summary(sw)) ||
+	    (e = pb_latest_link(cfg->results_root, sw->run_id))) {
+		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", sw->dir,
+			strerror(-e));
+		status = EXIT_FAILED_CELLS;
+		goto out;
+	}
+	write_context(sw, overheads, overhead_count, ref, ref_count, &analysis);
+	pb_report_print(stdout, sw, overheads, overhead_count, ref, ref_count, &analysis,
+			cfg->allowed_cpus);
+
+	printf("\nResults: %s/\n", sw->dir);
+	if (cfg->plot) {
+		if (pb_plot_run(sw->dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
+			fprintf(stderr, "parbench: plots skipped: %s\n", err);
+		else
+			printf("Plots:   %s/ (index.html)\n", plots);
+	}
+	if (sw->failed) {
+		fprintf(stderr, "parbench: %zu of %zu cells failed verification or did not "
+			"run (see status in summary.csv)\n", sw->failed, sw->done);
+		status = EXIT_FAILED_CELLS;
+	}
+out:
+	free(ref);
+	pb_analysis_free(&analysis);
+	return status;
+}
+
+static int sweep(struct pb_config *cfg)
+{
+	char err[512];
+	struct pb_sweep sw;
+	int usage, status;
 
 	if (cfg->progress < 0)
 		cfg->progress = isatty(STDERR_FILENO);
@@ -158,52 +206,13 @@ static int sweep(struct pb_config *cfg)
 				cfg->workers[i], cfg->allowed_cpus);
 			break;
 		}
-	if (pb_sweep_run(cfg, &sw, stdout, err, sizeof(err), &usage)) {
-		pb_sweep_free(&sw);
-		return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
-	}
-	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
-	if (cfg->overhead) {
-		struct pb_measure m = pb_sweep_measure(cfg);
-		e = pb_reference_measure(sw.results, sw.done, &m, cfg->quick, &ref);
-		ref_count = e > 0 ? (size_t)e : 0;
-		overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
-	}
-	if (pb_analyse(&sw, cfg->seed, ref, ref_count, overheads, overhead_count,
-		       cfg->allowed_cpus, &analysis)) {
-		free(ref);
-		pb_sweep_free(&sw);
-		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
-	}
-	if ((e = pb_sweep_write_summary(&sw)) ||
-	    (e = pb_latest_link(cfg->results_root, sw.run_id))) {
-		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", sw.dir, strerror(-e));
-		free(ref);
-		pb_analysis_free(&analysis);
-		pb_sweep_free(&sw);
-		return EXIT_FAILED_CELLS;
-	}
-	write_context(&sw, overheads, overhead_count, ref, ref_count, &analysis);
-	pb_report_print(stdout, &sw, overheads, overhead_count, ref, ref_count, &analysis,
-			cfg->allowed_cpus);
-
-	printf("\nResults: %s/\n", sw.dir);
-	if (cfg->plot) {
-		if (pb_plot_run(sw.dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
-			fprintf(stderr, "parbench: plots skipped: %s\n", err);
-		else
-			printf("Plots:   %s/\n", plots);
-	}
-	int status = 0;
-	if (sw.failed) {
-		fprintf(stderr, "parbench: %zu of %zu cells failed verification or did not "
-			"run (see status in summary.csv)\n", sw.failed, sw.done);
-		status = EXIT_FAILED_CELLS;
-	}
-	free(ref);
-	pb_analysis_free(&analysis);
+	if (pb_sweep_run(cfg, &sw, stdout, err, sizeof(err), &usage))
+		status = die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+	else
+		status = finish(cfg, &sw);
 	pb_sweep_free(&sw);
 	pb_placement_topology_free(cfg->topology);
+	cfg->topology = NULL;
 	return status;
 }
 
