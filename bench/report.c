@@ -70,7 +70,7 @@ static void print_efficiency(FILE *f, const struct pb_sweep *sw, unsigned allowe
 		    (strcmp(k, "factorial") && strcmp(k, "fib")))
 			continue;
 		int dynamic = r->cell.has_schedule && r->cell.sched.kind == PB_SCHED_DYNAMIC;
-		fprintf(f, "  %-9s %-8s %-8s efficiency %.3f%s\n", k, r->cell.runner->name,
+		fprintf(f, "  %-9s %-11s %-8s efficiency %.3f%s\n", k, r->cell.runner->name,
 			sched_of(&r->cell), r->efficiency,
 			dynamic ? (r->efficiency >= EFFICIENCY_TARGET ? "  [meets target]"
 								      : "  [BELOW TARGET]")
@@ -87,7 +87,7 @@ static void print_baseline(FILE *f, const struct pb_sweep *sw)
 		if (!r->cell.has_schedule || r->cell.workers != 1 || !isfinite(r->speedup))
 			continue;
 		double diff = 1 / r->speedup - 1; /* time relative to seq */
-		fprintf(f, "  %-9s %-8s %-8s %+6.2f%%%s\n", r->cell.kernel->name,
+		fprintf(f, "  %-9s %-11s %-8s %+6.2f%%%s\n", r->cell.kernel->name,
 			r->cell.runner->name, sched_of(&r->cell), 100 * diff,
 			fabs(diff) <= BASELINE_TOLERANCE ? "" : "  [outside 3%]");
 	}
@@ -118,7 +118,7 @@ static void print_breakeven(FILE *f, const struct pb_analysis *a)
 	fputs("\nBreak-even size N* (beats seq above it; model: fixed cost + scaled work):\n", f);
 	for (size_t i = 0; i < a->breakeven_count; i++) {
 		const struct pb_breakeven *b = &a->breakeven[i];
-		fprintf(f, "  %-9s %-8s %-8s w=%-3u fixed cost %8.3f us, speedup %.2f: ",
+		fprintf(f, "  %-9s %-11s %-8s w=%-3u fixed cost %8.3f us, speedup %.2f: ",
 			b->cell->kernel->name, b->cell->runner->name, sched_of(b->cell),
 			b->cell->workers, b->overhead_us, b->speedup);
 		if (b->n_star == 0)
@@ -139,7 +139,7 @@ static void print_fits(FILE *f, const struct pb_analysis *a)
 			continue;
 		if (!any++)
 			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
-		fprintf(f, "  %-9s %-8s %-8s f = %.4f", x->cell->kernel->name,
+		fprintf(f, "  %-9s %-11s %-8s f = %.4f", x->cell->kernel->name,
 			x->cell->runner->name, sched_of(x->cell), x->serial_fraction);
 		if (isfinite(x->serial_fraction_se))
 			fprintf(f, " +- %.4f (%zu points)\n", x->serial_fraction_se, x->points);
@@ -164,7 +164,7 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell_result *r = &sw->results[i];
 		if (isfinite(r->gbps_ratio))
-			fprintf(f, "  %-9s %-8s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference\n",
+			fprintf(f, "  %-9s %-11s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference\n",
 				r->cell.kernel->name, r->cell.runner->name, sched_of(&r->cell),
 				r->cell.workers, r->gbps, 100 * r->gbps_ratio);
 	}
@@ -206,7 +206,7 @@ static void print_pinning(FILE *f, const struct pb_sweep *sw)
 		}
 		if (!first)
 			continue;
-		fprintf(f, "  %-9s %-8s %-8s w=%-3u", r->cell.kernel->name, r->cell.runner->name,
+		fprintf(f, "  %-9s %-11s %-8s w=%-3u", r->cell.kernel->name, r->cell.runner->name,
 			sched_of(&r->cell), r->cell.workers);
 		for (size_t j = i; j < sw->done; j++) {
 			const struct pb_cell_result *s = &sw->results[j];
