@@ -15,6 +15,9 @@ struct pb_cell {
 	struct pb_schedule sched;  /* chunk resolved for this cell */
 	unsigned workers;
 	int oversubscribed;        /* more workers than allowed CPUs */
+	enum pb_scaling scaling;
+	uint64_t base_n;           /* the size asked for; n is scaled from it
+				    * under weak scaling */
 	size_t order;              /* position in the unshuffled plan */
 };
 
