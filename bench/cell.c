@@ -7,6 +7,7 @@
 #include "cell.h"
 #include "clock.h"
 #include "csv.h"
+#include "stop.h"
 
 void pb_cell_result_free(struct pb_cell_result *r)
 {
@@ -75,7 +76,7 @@ static double ci_width(const struct pb_cell_result *r)
 	return width;
 }
 
-static void summarise(struct pb_cell_result *r)
+void pb_cell_summarise(struct pb_cell_result *r)
 {
 	size_t count;
 	double *ok = pb_cell_ok_seconds(r, &count);
@@ -122,7 +123,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	memset(r, 0, sizeof(*r));
 	r->cell = *cell;
 	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
-	r->efficiency = r->karp_flatt = NAN;
+	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
 	r->stop = "failed";
@@ -136,7 +137,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->startup_s = pb_now() - t0;
 	if (err) {
 		set_failed(r, "open-failed:%s", strerror(-err));
-		summarise(r);
+		pb_cell_summarise(r);
 		return 0;
 	}
 
@@ -153,7 +154,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	if (bytes && !job.mem) {
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
-		summarise(r);
+		pb_cell_summarise(r);
 		return 0;
 	}
 	struct pb_outcome out = {0};
@@ -165,13 +166,14 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
-	for (unsigned i = 0; !err && i < m->warmup; i++)
+	/* A stop request abandons the cell within one repetition. */
+	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch);
 
 	/* At least min_reps; then on until the median is known well enough,
 	 * the budget is spent, or max_reps. */
 	double timed = 0;
-	for (unsigned i = 0; !err; i++) {
+	for (unsigned i = 0; !err && !pb_stop_requested(); i++) {
 		if (i >= m->min_reps) {
 			if (i >= m->max_reps) {
 				r->stop = "max";
@@ -200,6 +202,6 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
-	summarise(r);
+	pb_cell_summarise(r);
 	return err == -ENOMEM ? -ENOMEM : 0;
 }
