@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "plot_weak.h"
 #include "rundir.h"
 #include "table.h"
 
@@ -242,6 +243,8 @@ int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
 					 machine, err, errlen);
 	}
 	pb_table_free(&t);
+	if (rc == 0)
+		rc = pb_plot_weak(resolved, dir, machine, err, errlen);
 	if (rc)
 		return rc;
 	if ((e = pb_latest_link(plots_root, id)))
