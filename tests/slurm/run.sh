@@ -179,7 +179,7 @@ fi
 
 sbatch_script="$root/bench/slurm/parbench.sbatch"
 job_cpus=$((cpus < 2 ? cpus : 2))
-tiny="--quick --reps 3 --max-reps 3 --warmup 0 --no-overhead --size sum=100000"
+tiny="--quick --reps 3 --max-reps 3 --warmup 0 --no-overhead"
 
 # Submits the sbatch script and waits for the end of the job; the job's
 # exit status becomes this function's.  OUT gets sbatch's own output.  The
@@ -227,10 +227,10 @@ no_partials() {
 
 # 1. One job and a job array of two tasks, side by side.
 export PARBENCH="$bin"
-PARBENCH_ARGS="$tiny --kernels sum,fib --size fib=20" submit "$tmp/submit-single.txt" --cpus-per-task="$job_cpus" &
+PARBENCH_ARGS="$tiny --kernels sum,fib --size sum=100000 --size fib=20" submit "$tmp/submit-single.txt" --cpus-per-task="$job_cpus" &
 single=$!
-PARBENCH_ARGS="$tiny --kernels sum" submit "$tmp/submit-array.txt" --array=1-2 \
-	--cpus-per-task=1 &
+PARBENCH_ARGS="$tiny" PARBENCH_ARRAY_ARGS="--kernels sum --size sum=100000;--kernels fib --size fib=20" \
+	submit "$tmp/submit-array.txt" --array=0-1 --cpus-per-task=1 &
 array=$!
 status=0
 wait "$single" || status=$?
@@ -256,8 +256,8 @@ status=0
 wait "$array" || status=$?
 check "sbatch --wait of the job array returns 0" '[ "$status" -eq 0 ]'
 array_job=$(job_of "$tmp/submit-array.txt")
-task1=$(run_of "-job${array_job}_1")
-task2=$(run_of "-job${array_job}_2")
+task1=$(run_of "-job${array_job}_0")
+task2=$(run_of "-job${array_job}_1")
 check "each array task wrote its own run folder" '[ -n "$task1" ] && [ -n "$task2" ] && [ "$task1" != "$task2" ]'
 if [ -n "$task1" ] && [ -n "$task2" ]; then
 	merged="$work/results/array-$array_job"
@@ -265,6 +265,7 @@ if [ -n "$task1" ] && [ -n "$task2" ]; then
 	"$bin" merge "$merged" "$task1" "$task2" >"$tmp/merge.txt" 2>&1 || status=$?
 	check "parbench merge of the array tasks succeeds" '[ "$status" -eq 0 ]'
 	check "the merged summary holds both tasks' cells" '[ "$(rows "$merged/summary.csv")" -eq $(($(rows "$task1/summary.csv") + $(rows "$task2/summary.csv"))) ]'
+	check "the tasks ran their own part of the sweep" '[ "$(cut -d, -f2 "$merged/summary.csv" | sort -u | tr "\n" " ")" = "fib kernel sum " ]'
 	check "the merged raw.csv holds both tasks' rows" '[ "$(rows "$merged/raw.csv")" -eq $(($(rows "$task1/raw.csv") + $(rows "$task2/raw.csv"))) ]'
 	check "each task's provenance is kept" '[ -s "$merged/provenance-$(basename "$task1").txt" ] && [ -s "$merged/provenance-$(basename "$task2").txt" ]'
 	status=0
