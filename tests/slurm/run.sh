@@ -273,7 +273,19 @@ if [ -n "$task1" ] && [ -n "$task2" ]; then
 	check "the merged run can be plotted" '[ "$status" -eq 0 ] && [ -s "$work/plots/array-$array_job/speedup-sum-100000.png" ]'
 fi
 
-# 2. A job stopped by SIGTERM (as at its time limit, through the batch
+# 2. A compute node without gnuplot: a warning and a hint, not a failure
+# (the script run by hand, as in a job, with a gnuplot that is not there).
+mkdir -p "$tmp/nognuplot"
+printf '#!/bin/sh\nexit 127\n' >"$tmp/nognuplot/gnuplot"
+chmod +x "$tmp/nognuplot/gnuplot"
+status=0
+(cd "$work" && PATH="$tmp/nognuplot:$PATH" SLURM_JOB_ID=424242 \
+	PARBENCH_ARGS="$tiny --kernels sum --size sum=100000" \
+	bash "$sbatch_script" >"$tmp/nognuplot.out" 2>&1) || status=$?
+check "without gnuplot the job still succeeds" '[ "$status" -eq 0 ]'
+check "and says how to plot later" 'grep -q "gnuplot not found" "$tmp/nognuplot.out" && grep -q "make plots RUN=results/.*-job424242" "$tmp/nognuplot.out"'
+
+# 3. A job stopped by SIGTERM (as at its time limit, through the batch
 # shell like --signal=B:TERM), then finished by a job that resumes it.
 long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --warmup 1 --no-shuffle --no-overhead --no-plot"
 PARBENCH_RUNNERS=seq,omp,pthread PARBENCH_ARGS="$long" submit "$tmp/submit-term.txt" \
