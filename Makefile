@@ -4,7 +4,8 @@
 #   make bench        install what is missing, build, run the default sweep
 #   make bench QUICK=1  a 30-second smoke sweep
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
-#   make test         the whole suite, then again under ASan + UBSan
+#   make test         the whole suite, then again under ASan + UBSan, then
+#                     the Slurm test (a one-node cluster on this machine)
 #   make install      PREFIX=/usr/local, DESTDIR honoured
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -22,9 +23,11 @@ MPIRUN ?= mpirun
 CFLAGS ?= -O3 -march=native -g
 PKG_CONFIG ?= pkg-config
 
-# Debian packages the build, the benchmark and the tests need.
+# Debian packages the build, the benchmark and the tests need (Slurm and
+# munge for the Slurm test: their daemons are started by that test only).
 DEPS_PACKAGES = build-essential pkg-config openmpi-bin libopenmpi-dev hwloc \
-	libhwloc-dev gnuplot-nox libcriterion-dev
+	libhwloc-dev gnuplot-nox libcriterion-dev \
+	slurm-wlm slurmctld slurmd slurm-client munge
 
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -51,7 +54,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
 DEPS_STAMP := $(BUILD)/.deps-installed
 
-.PHONY: all deps bench test test-unit test-sanitize plots compare install uninstall clean mpi-latency
+.PHONY: all deps bench test test-unit test-sanitize test-slurm plots compare install uninstall clean mpi-latency
 all: $(BUILD)/parbench $(BUILD)/parbench-mpi
 
 # Installing packages is the build's first step on a fresh machine.
@@ -108,11 +111,16 @@ compare: $(BUILD)/parbench
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.
-test: test-unit test-sanitize
+test: test-unit test-sanitize test-slurm
 
 test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		$(BUILD)/tests/parbench-tests $(TEST_ARGS)
+
+# A one-node Slurm cluster on this machine runs bench/slurm/parbench.sbatch.
+test-slurm: $(BUILD)/parbench
+	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
+		bash tests/slurm/run.sh
 
 SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all

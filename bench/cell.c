@@ -7,6 +7,7 @@
 #include "cell.h"
 #include "clock.h"
 #include "csv.h"
+#include "stop.h"
 
 void pb_cell_result_free(struct pb_cell_result *r)
 {
@@ -105,7 +106,7 @@ static double ci_width(const struct pb_cell_result *r)
 	return width;
 }
 
-static void summarise(struct pb_cell_result *r)
+void pb_cell_summarise(struct pb_cell_result *r)
 {
 	size_t count;
 	double *ok = pb_cell_ok_seconds(r, &count);
@@ -201,7 +202,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		return -ENOMEM;
 	}
 	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
-	r->efficiency = r->karp_flatt = NAN;
+	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
 	r->stop = "failed";
@@ -219,7 +220,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->startup_s = pb_now() - t0;
 	if (err) {
 		free(where.bound), free(where.start), free(where.end);
-		summarise(r);
+		pb_cell_summarise(r);
 		return 0;
 	}
 
@@ -237,7 +238,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
 		free(where.bound), free(where.start), free(where.end);
-		summarise(r);
+		pb_cell_summarise(r);
 		return 0;
 	}
 	struct pb_outcome out = {0};
@@ -249,13 +250,14 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
-	for (unsigned i = 0; !err && i < m->warmup; i++)
+	/* A stop request abandons the cell within one repetition. */
+	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch, &where);
 
 	/* At least min_reps; then on until the median is known well enough,
 	 * the budget is spent, or max_reps. */
 	double timed = 0;
-	for (unsigned i = 0; !err; i++) {
+	for (unsigned i = 0; !err && !pb_stop_requested(); i++) {
 		if (i >= m->min_reps) {
 			if (i >= m->max_reps) {
 				r->stop = "max";
@@ -286,6 +288,6 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
 	free(where.bound), free(where.start), free(where.end);
-	summarise(r);
+	pb_cell_summarise(r);
 	return err == -ENOMEM ? -ENOMEM : 0;
 }

@@ -13,4 +13,8 @@
 int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		struct pb_cell_result *r);
 
+/* Statistics, CI, outliers and bandwidth of r from its repetitions (also
+ * for results read back from raw.csv). */
+void pb_cell_summarise(struct pb_cell_result *r);
+
 #endif

@@ -28,6 +28,7 @@
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
+	OPT_SCALING, OPT_RESUME,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +54,8 @@ static const struct option long_options[] = {
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"pin", required_argument, NULL, OPT_PIN},
+	{"scaling", required_argument, NULL, OPT_SCALING},
+	{"resume", required_argument, NULL, OPT_RESUME},
 	{NULL, 0, NULL, 0},
 };
 
@@ -62,6 +65,8 @@ void pb_cli_usage(FILE *out)
 "usage: parbench [options]            run a sweep, write results/ and plots/\n"
 "       parbench plot RUN_DIR         render the plots and report of a run\n"
 "       parbench compare A B          compare two runs cell by cell (B against A)\n"
+"       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
+"       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
 "\n"
 "  -k, --kernels LIST     kernels to run, e.g. sum,fib (default: all; see --list)\n"
 "  -r, --runners LIST     runners to compare (default: all built; seq, the\n"
@@ -84,6 +89,8 @@ void pb_cli_usage(FILE *out)
 "      --no-shuffle       run cells in plan order instead of interleaved\n"
 "      --progress, --no-progress  progress line on stderr (default: when\n"
 "                         stderr is a terminal)\n"
+"      --scaling MODE     strong (default): the same n on every worker count;\n"
+"                         weak: n grows so the work grows with the workers\n"
 "  -s, --schedule LIST    static, dynamic, guided, each optionally :CHUNK\n"
 "                         (default: static,dynamic; chunk: items/(256*workers))\n"
 "  -o, --out DIR          results root (default: results)\n"
@@ -95,7 +102,8 @@ void pb_cli_usage(FILE *out)
 "  -h, --help             this text\n"
 "\n"
 "Exit status: 0 all results verified, 1 some cell failed, 2 bad usage or\n"
-"an unusable results folder.\n", out);
+"an unusable results folder, 3 stopped by SIGTERM or SIGINT (finished cells\n"
+"are saved; --resume goes on).\n", out);
 }
 
 void pb_cli_list(FILE *out)
@@ -291,6 +299,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	struct pb_config *cfg = &cli->cfg;
 	static struct size_requests sizes;
 	const char *workers_text = NULL;
+	int others = 0;
 	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0;
 
 	memset(cli, 0, sizeof(*cli));
@@ -309,11 +318,14 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	cfg->seed = pb_random_next(&seed);
 	cfg->allowed_cpus = pb_allowed_cpus();
 	cfg->command_line = join_args(argc, argv);
+	cfg->argc = argc;
+	cfg->argv = argv;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hlk:r:w:n:R:W:s:o:q", long_options,
 				NULL)) != -1) {
+		others += c != OPT_RESUME;
 		switch (c) {
 		case 'h': cli->action = PB_CLI_HELP; return 0;
 		case 'l': cli->action = PB_CLI_LIST; return 0;
@@ -384,11 +396,33 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			cfg->pin_count++;
 			break;
 		}
+		case OPT_SCALING:
+			if (pb_scaling_parse(optarg, &cfg->scaling))
+				return pb_fail(err, len, "--scaling: '%s' is not strong or weak", optarg);
+			break;
+		case OPT_RESUME: cli->resume_run = optarg; break;
 		case ':':
 			return pb_fail(err, len, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			return pb_fail(err, len, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
+	}
+	if (cli->resume_run) {
+		/* The sweep is the recorded one: nothing may change it. */
+		if (others || optind < argc)
+			return pb_fail(err, len, "--resume takes no other options or arguments: the "
+				    "sweep's own are in RUN_DIR/sweep.args");
+		cli->action = PB_CLI_RESUME;
+		return 0;
+	}
+	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
+		if (optind + 3 > argc)
+			return pb_fail(err, len, "usage: parbench merge OUT RUN_DIR...");
+		cli->action = PB_CLI_MERGE;
+		cli->merge_out = argv[optind + 1];
+		cli->merge_runs = argv + optind + 2;
+		cli->merge_count = (size_t)(argc - optind - 2);
+		return 0;
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind], "plot") == 0 && optind + 2 == argc) {

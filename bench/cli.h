@@ -13,6 +13,8 @@ enum pb_cli_action {
 	PB_CLI_LIST,
 	PB_CLI_PLOT, /* parbench plot RUN_DIR: render an existing run */
 	PB_CLI_COMPARE, /* parbench compare A B: two runs side by side */
+	PB_CLI_RESUME, /* parbench --resume RUN_DIR: finish a stopped sweep */
+	PB_CLI_MERGE, /* parbench merge OUT RUN_DIR...: one run of several */
 };
 
 struct pb_cli {
@@ -20,6 +22,10 @@ struct pb_cli {
 	struct pb_config cfg;
 	const char *plot_run; /* for PB_CLI_PLOT */
 	const char *compare_a, *compare_b; /* for PB_CLI_COMPARE */
+	const char *resume_run; /* for PB_CLI_RESUME */
+	const char *merge_out; /* for PB_CLI_MERGE */
+	char **merge_runs;
+	size_t merge_count;
 };
 
 /*

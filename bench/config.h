@@ -8,6 +8,7 @@
 #include "../kernels/kernel.h"
 #include "../runners/runner.h"
 #include "placement.h"
+#include "scaling.h"
 
 #define PB_MAX_KERNELS 16
 #define PB_MAX_SIZES 8   /* sizes per kernel */
@@ -46,7 +47,11 @@ struct pb_config {
 	unsigned allowed_cpus; /* CPUs this process may use */
 	const char *results_root, *plots_root;
 	int quick, plot, overhead;
+	enum pb_scaling scaling; /* weak: sizes grow with the workers */
+	const char *resume;     /* run folder to complete (--resume), or NULL */
 	const char *command_line;
+	int argc;               /* the command line itself, for --resume */
+	char **argv;
 };
 
 /* Sizes of kernel i after defaults are applied. */

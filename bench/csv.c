@@ -4,15 +4,17 @@
 
 #include "csv.h"
 
-#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed"
+#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed,scaling,base_n"
 
 static int key_fields(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
 	const struct pb_cell *c = &r->cell;
-	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%s,%d", run_id, c->kernel->name,
+	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%s,%d,%s,%llu", run_id, c->kernel->name,
 		       (unsigned long long)c->n, c->runner->name,
 		       pb_cell_schedule_name(c), (unsigned long long)c->sched.chunk,
-		       c->workers, r->pin[0] ? r->pin : "none", c->oversubscribed);
+		       c->workers, r->pin[0] ? r->pin : "none", c->oversubscribed,
+		       pb_scaling_name(c->scaling),
+		       (unsigned long long)(c->base_n ? c->base_n : c->n));
 }
 
 /* A CPU list field: "0;1", or empty when there is nothing to say. */
@@ -81,8 +83,8 @@ int pb_csv_summary_header(FILE *f)
 	return fputs(KEY_COLUMNS ",reps,ok_reps,stop,startup_s,init_s,median_s,"
 		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
-		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,status\n", f) < 0
-		       ? -1 : 0;
+		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,status\n",
+		     f) < 0 ? -1 : 0;
 }
 
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
@@ -108,6 +110,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->gbps_reference);
 	number(f, r->gbps_ratio);
 	fprintf(f, ",%u,%u", r->binding_checked, r->binding_ok);
+	number(f, r->weak_efficiency);
 	fprintf(f, ",%s\n", r->status);
 	return ferror(f) ? -1 : 0;
 }

@@ -2,6 +2,7 @@
  * parbench: which parallel strategy wins for this workload on this
  * machine, by how much, and why.  The only file that prints and exits.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,18 @@
 #include "analysis.h"
 #include "cli.h"
 #include "compare.h"
+#include "merge.h"
 #include "overhead.h"
 #include "plot.h"
 #include "reference.h"
 #include "report.h"
+#include "resume.h"
 #include "rundir.h"
+#include "scaling.h"
+#include "stop.h"
 #include "sweep.h"
 
-enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2 };
+enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = 3 };
 
 static int die(int status, const char *msg)
 {
@@ -145,7 +150,8 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 	int e, status = 0;
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
-	if (cfg->overhead) {
+	/* A stopped sweep has little time left: save, then go. */
+	if (cfg->overhead && !sw->stopped) {
 		struct pb_measure m = pb_sweep_measure(cfg);
 		e = pb_reference_measure(sw->results, sw->done, &m, cfg->quick, &ref);
 		ref_count = e > 0 ? (size_t)e : 0;
@@ -156,6 +162,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		free(ref);
 		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
 	}
+	pb_scaling_weak_efficiency(sw->results, sw->done);
 	if ((e = pb_sweep_write_summary(sw)) ||
 	    (e = pb_latest_link(cfg->results_root, sw->run_id))) {
 		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", sw->dir,
@@ -168,6 +175,14 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 			cfg->allowed_cpus);
 
 	printf("\nResults: %s/\n", sw->dir);
+	if (sw->stopped) {
+		fprintf(stderr, "parbench: stopped by SIG%s after %zu of %zu cells; the finished "
+			"ones are saved in %s/ (raw.csv, summary.csv); continue with: "
+			"parbench --resume %s\n", sigabbrev_np(sw->stopped), sw->done,
+			sw->plan.count, sw->dir, sw->dir);
+		status = EXIT_STOPPED;
+		goto out;
+	}
 	if (cfg->plot) {
 		if (pb_plot_run(sw->dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
 			fprintf(stderr, "parbench: plots skipped: %s\n", err);
@@ -189,7 +204,7 @@ static int sweep(struct pb_config *cfg)
 {
 	char err[512];
 	struct pb_sweep sw;
-	int usage, status;
+	int usage, status, e;
 
 	if (cfg->progress < 0)
 		cfg->progress = isatty(STDERR_FILENO);
@@ -199,6 +214,9 @@ static int sweep(struct pb_config *cfg)
 		pb_placement_topology_free(cfg->topology);
 		return die(EXIT_USAGE, err);
 	}
+	if ((e = pb_stop_install()))
+		fprintf(stderr, "parbench: note: SIGTERM will not stop the sweep cleanly: %s\n",
+			strerror(-e));
 	for (size_t i = 0; i < cfg->worker_count; i++)
 		if (cfg->workers[i] > cfg->allowed_cpus) {
 			fprintf(stderr, "parbench: note: %u workers on %u allowed CPUs: "
@@ -213,6 +231,39 @@ static int sweep(struct pb_config *cfg)
 	pb_sweep_free(&sw);
 	pb_placement_topology_free(cfg->topology);
 	cfg->topology = NULL;
+	return status;
+}
+
+/* Finishes the sweep recorded in run_dir, in that folder. */
+static int resume(const char *run_dir)
+{
+	struct pb_resume_args args;
+	struct pb_cli cli;
+	char err[512], real[PATH_MAX], root[PATH_MAX];
+	int e;
+
+	if (!realpath(run_dir, real))
+		return die(EXIT_USAGE, "--resume: no run folder there");
+	if ((e = pb_resume_load_args(real, &args))) {
+		fprintf(stderr, "parbench: cannot resume %s: %s/%s: %s\n", run_dir, run_dir,
+			PB_ARGS_FILE, strerror(-e));
+		return EXIT_USAGE;
+	}
+	if (pb_cli_parse(args.argc, args.argv, &cli, err, sizeof(err)) ||
+	    cli.action != PB_CLI_SWEEP) {
+		fprintf(stderr, "parbench: cannot resume %s: %s/%s: %s\n", run_dir, run_dir,
+			PB_ARGS_FILE, cli.action == PB_CLI_SWEEP ? err : "not a sweep");
+		pb_resume_args_free(&args);
+		return EXIT_USAGE;
+	}
+	/* The results root is where the folder is, whatever the recorded
+	 * --out said relative to another working directory. */
+	snprintf(root, sizeof(root), "%s", real);
+	*strrchr(root, '/') = '\0';
+	cli.cfg.results_root = root[0] ? root : "/";
+	cli.cfg.resume = real;
+	int status = sweep(&cli.cfg);
+	pb_resume_args_free(&args);
 	return status;
 }
 
@@ -240,6 +291,16 @@ int main(int argc, char **argv)
 		if (pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err, sizeof(err)))
 			return die(EXIT_USAGE, err);
 		return 0;
+	case PB_CLI_RESUME:
+		return resume(cli.resume_run);
+	case PB_CLI_MERGE: {
+		int usage;
+		if (pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err, sizeof(err),
+			     &usage))
+			return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+		printf("Merged: %s/ (parbench plot %s)\n", cli.merge_out, cli.merge_out);
+		return 0;
+	}
 	case PB_CLI_SWEEP:
 		break;
 	}

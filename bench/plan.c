@@ -37,6 +37,7 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 			struct pb_cell cell = {
 				.kernel = kernel, .n = sizes[s], .runner = runner,
 				.pin = &cfg->pins[pin],
+				.scaling = cfg->scaling, .base_n = sizes[s],
 			};
 			if (!runner->schedules) {
 				cell.workers = 1;
@@ -54,6 +55,8 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 					cell.has_schedule = 1;
 					cell.sched = cfg->schedules[h];
 					cell.workers = cfg->workers[w];
+					if (cfg->scaling == PB_SCALING_WEAK)
+						cell.n = pb_scaling_size(kernel, sizes[s], cell.workers);
 					cell.oversubscribed = cell.workers > cfg->allowed_cpus;
 					if (cell.sched.kind != PB_SCHED_STATIC && !cell.sched.chunk)
 						cell.sched.chunk = pb_default_chunk(

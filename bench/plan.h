@@ -16,6 +16,9 @@ struct pb_cell {
 	unsigned workers;
 	int oversubscribed;        /* more workers than allowed CPUs */
 	const struct pb_placement *pin; /* where its workers are bound */
+	enum pb_scaling scaling;
+	uint64_t base_n;           /* the size asked for; n is scaled from it
+				    * under weak scaling */
 	size_t order;              /* position in the unshuffled plan */
 };
 

@@ -14,6 +14,7 @@
 #include "chartdata.h"
 #include "gnuplot.h"
 #include "plot.h"
+#include "plot_weak.h"
 #include "report_html.h"
 #include "runfiles.h"
 
@@ -232,7 +233,11 @@ int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
 		pb_run_close(&run);
 		return pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
 	}
+	char machine[600];
+	machine_line(&run, machine, sizeof(machine));
 	int rc = render(&run, dir, err, errlen);
+	if (rc == 0)
+		rc = pb_plot_weak(run.dir, dir, machine, err, errlen);
 	if (rc == 0)
 		rc = pb_report_html_write(&run, dir, err, errlen);
 	if (rc == 0 && (e = pb_latest_link(plots_root, run.id)))

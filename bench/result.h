@@ -31,6 +31,7 @@ struct pb_cell_result {
 	unsigned outliers;
 	/* NaN where not applicable: */
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
+	double weak_efficiency; /* T(1 worker, base n) / T(this cell) */
 	double gbps, gbps_reference, gbps_ratio;
 
 	/* Placement: the policy used ("none", "compact", ..., "omp-env" when

@@ -45,7 +45,11 @@ static void base_id(char *id, size_t len)
 	host[strcspn(host, ".")] = '\0';
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", localtime_r(&now, &tm));
 	const char *job = getenv("SLURM_JOB_ID");
-	if (job && *job)
+	const char *array = getenv("SLURM_ARRAY_JOB_ID"), *task = getenv("SLURM_ARRAY_TASK_ID");
+	/* Tasks of a job array as Slurm names them (%A_%a): one folder each. */
+	if (array && *array && task && *task)
+		snprintf(id, len, "%s-%s-job%s_%s", stamp, host, array, task);
+	else if (job && *job)
 		snprintf(id, len, "%s-%s-job%s", stamp, host, job);
 	else
 		snprintf(id, len, "%s-%s", stamp, host);

@@ -13,7 +13,8 @@
 #define PB_RUN_ID_MAX 128
 
 /* Creates root (and parents) if needed, then a new root/<run-id> that no
- * other run has: date, time and host, with -2, -3... on a clash.
+ * other run has: date, time and host (and -job<ID>, or -job<ARRAY>_<TASK>
+ * for a task of a Slurm job array), with -2, -3... on a clash.
  * Returns 0 or a negative errno; fills id and path. */
 int pb_rundir_create(const char *root, char *id, size_t idlen, char *path,
 		     size_t pathlen);

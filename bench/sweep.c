@@ -10,7 +10,9 @@
 #include "csv.h"
 #include "fail.h"
 #include "provenance.h"
+#include "resume.h"
 #include "stats.h"
+#include "stop.h"
 #include "sweep.h"
 
 /* Refuse sizes whose memory would not fit: a clear error beats the OOM
@@ -140,12 +142,35 @@ int pb_sweep_write_summary(const struct pb_sweep *sw)
 static int write_provenance(const struct pb_sweep *sw, const struct pb_config *cfg)
 {
 	struct pb_outfile out;
-	int err = pb_outfile_open(&out, sw->dir, "provenance.txt");
+	char name[64] = "provenance.txt";
+	int err = 0;
 
-	if (err)
+	/* A resumed run keeps the first provenance and adds its own. */
+	if (cfg->resume)
+		err = pb_resume_provenance_name(sw->dir, name, sizeof(name));
+	if (err || (err = pb_outfile_open(&out, sw->dir, name)))
 		return err;
 	pb_provenance_write(out.f, sw->run_id, cfg);
 	return pb_outfile_commit(&out);
+}
+
+/* Appends the rows (all lines but the header) of dir/name to out. */
+static int copy_rows(const char *dir, const char *name, FILE *out)
+{
+	char path[PB_PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(in = fopen(path, "r")))
+		return -errno;
+	for (int first = 1; getline(&line, &cap, in) > 0; first = 0)
+		if (!first)
+			fputs(line, out);
+	free(line);
+	int err = ferror(in) || ferror(out) ? -EIO : 0;
+	fclose(in);
+	return err;
 }
 
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
@@ -169,26 +194,48 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	if (!sw->results)
 		return pb_fail(err, errlen, "out of memory");
 
-	if ((e = pb_rundir_create(cfg->results_root, sw->run_id, sizeof(sw->run_id),
-				  sw->dir, sizeof(sw->dir)))) {
+	if (cfg->resume) {
+		const char *slash = strrchr(cfg->resume, '/');
+		snprintf(sw->dir, sizeof(sw->dir), "%s", cfg->resume);
+		snprintf(sw->run_id, sizeof(sw->run_id), "%s", slash ? slash + 1 : cfg->resume);
+		if (pb_resume_load(sw, err, errlen)) {
+			*usage = 1;
+			return -1;
+		}
+		sw->resumed = sw->done;
+	} else if ((e = pb_rundir_create(cfg->results_root, sw->run_id, sizeof(sw->run_id),
+					 sw->dir, sizeof(sw->dir)))) {
 		*usage = 1;
 		return pb_fail(err, errlen, "cannot write results to '%s': %s",
 			    cfg->results_root, strerror(-e));
 	}
-	if ((e = write_provenance(sw, cfg)) || (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
+	if ((e = write_provenance(sw, cfg)) ||
+	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
+	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
 		*usage = 1;
 		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	}
 	pb_csv_raw_header(raw.f);
+	/* The rows already measured, exactly as they were written. */
+	if (sw->resumed && (e = copy_rows(sw->dir, "raw.csv", raw.f))) {
+		pb_outfile_abandon(&raw);
+		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
+	}
 
 	double t0 = pb_now();
-	for (size_t i = 0; i < sw->plan.count; i++) {
+	for (size_t i = sw->resumed; i < sw->plan.count; i++) {
+		if ((sw->stopped = pb_stop_requested()))
+			break;
 		struct pb_cell_result *r = &sw->results[i];
-		progress(cfg, i, sw->plan.count, t0);
+		progress(cfg, i - sw->resumed, sw->plan.count - sw->resumed, t0);
 		if (pb_cell_run(&sw->plan.cells[i], &m, r)) {
 			pb_outfile_abandon(&raw);
 			return pb_fail(err, errlen, "out of memory running cell %zu", i + 1);
+		}
+		if ((sw->stopped = pb_stop_requested())) {
+			pb_cell_result_free(r); /* the cell in flight is abandoned */
+			break;
 		}
 		sw->done = i + 1;
 		sw->failed += r->failed != 0;
@@ -201,6 +248,8 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		log_cell(log, i, sw->plan.count, r, pb_sweep_baseline(sw, &r->cell));
 	}
 	progress(cfg, sw->plan.count, sw->plan.count, t0);
+	if (cfg->progress && sw->stopped)
+		fputs("\r\033[K", stderr);
 	/* Back to plan order: summaries and reports read best that way. */
 	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 

@@ -16,12 +16,16 @@ struct pb_sweep {
 	struct pb_cell_result *results; /* one per cell run, in plan order */
 	size_t done;                /* cells run */
 	size_t failed;              /* cells with a failure */
+	size_t resumed;             /* cells taken from the folder (--resume) */
+	int stopped;                /* the signal that stopped the sweep before
+				     * its end, or 0 */
 };
 
 /*
- * Checks the plan against this machine (memory), creates the run folder,
- * writes the provenance, runs every cell (shuffled when cfg->shuffle) and
- * commits raw.csv, printing a line per cell to `log` (may be NULL) and a
+ * Checks the plan against this machine (memory), creates the run folder
+ * (or takes the finished cells of cfg->resume), writes the provenance,
+ * runs every cell (shuffled when cfg->shuffle) and commits raw.csv; on
+ * SIGTERM or SIGINT it stops after the cells finished so far (sw->stopped), printing a line per cell to `log` (may be NULL) and a
  * progress line to stderr when cfg->progress.  Returns 0 (failed cells are
  * counted, not errors), or -1 with a one-line message in err; *usage is 1
  * when the cause is the user's input or results folder.

@@ -2,6 +2,9 @@
 # Installs the Debian/Ubuntu packages parbench needs, if any is missing:
 # with apt-get as root, through sudo otherwise, and says what to install
 # where neither works.  Usage: install-deps.sh PACKAGE...
+# The Makefile passes DEPS_PACKAGES (Slurm and munge included, for the Slurm
+# test; apt does not start their daemons here, that test does);
+# tests/slurm/run.sh passes the Slurm packages alone when run on its own.
 set -eu
 
 missing=""

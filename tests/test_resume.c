@@ -1,0 +1,235 @@
+/*
+ * A sweep stopped by SIGTERM (what Slurm sends at a job's time limit)
+ * keeps every finished cell, committed; --resume runs the rest into the
+ * same folder, each cell once.  And merge makes one run of several.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../bench/table.h"
+
+#define CELLS 9 /* seq + {omp, pthread} x {static, dynamic} x {1, 2} */
+
+static const char *binary(void)
+{
+	const char *b = getenv("PARBENCH_BIN");
+	return b && *b ? b : "build/parbench";
+}
+
+/* Starts parbench with args (NULL-terminated), output into files. */
+static pid_t start(const char *out, const char *err, const char *const *args)
+{
+	const char *argv[32] = {binary()};
+	for (int i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0)
+			_exit(126);
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(126);
+	}
+	return pid;
+}
+
+static int finish(pid_t pid)
+{
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run(const char *root, const char *const *args)
+{
+	char out[256], err[256];
+	snprintf(out, sizeof(out), "%s/out", root);
+	snprintf(err, sizeof(err), "%s/err", root);
+	return finish(start(out, err, args));
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 1 << 20);
+	size_t n = fread(text, 1, (1 << 20) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+static int contains(const char *path, const char *what)
+{
+	char *text = slurp(path);
+	int found = text && strstr(text, what);
+	free(text);
+	return found;
+}
+
+/* Distinct cells (kernel..base_n) and rows of a CSV file. */
+static size_t cells_of(const char *path, size_t *rows)
+{
+	struct pb_table t;
+	size_t distinct = 0;
+	cr_assert_eq(pb_table_load(path, &t), 0, "%s", path);
+	int first = pb_table_column(&t, "kernel"), last = pb_table_column(&t, "base_n");
+	cr_assert(first >= 0 && last > first);
+	for (size_t i = 0; i < t.row_count; i++) {
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++) {
+			seen = 1;
+			for (int c = first; c <= last && seen; c++)
+				seen = !strcmp(t.rows[i][c], t.rows[j][c]);
+		}
+		distinct += !seen;
+	}
+	*rows = t.row_count;
+	pb_table_free(&t);
+	return distinct;
+}
+
+static void remove_tree(const char *root)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_expect_eq(system(cmd), 0);
+}
+
+Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[128], out[160], err[160], path[256];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(out, sizeof(out), "%s/sweep.out", root);
+	snprintf(err, sizeof(err), "%s/sweep.err", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
+			      "--reps", "20", "--max-reps", "20", "--warmup", "1", "--no-shuffle",
+			      "--no-overhead", "--no-plot", "-o", results, NULL};
+	pid_t pid = start(out, err, args);
+	/* After the first cell is logged: a stop in the middle of the sweep. */
+	struct timespec tick = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
+		nanosleep(&tick, NULL);
+	kill(pid, SIGTERM);
+	int status = finish(pid);
+	cr_assert_eq(status, 3, "exit status of a stopped sweep");
+	cr_expect(contains(err, "stopped by SIGTERM") && contains(err, "--resume"),
+		  "a clear message");
+
+	snprintf(path, sizeof(path), "%s/latest/raw.csv.partial", results);
+	cr_expect_neq(access(path, F_OK), 0, "nothing partial is left");
+	size_t rows, raw_rows;
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
+	size_t done = cells_of(path, &rows);
+	cr_assert(done >= 1 && done < CELLS, "stopped after %zu of %d cells", done, CELLS);
+	cr_expect_eq(rows, done);
+	snprintf(path, sizeof(path), "%s/latest/raw.csv", results);
+	cr_expect_eq(cells_of(path, &raw_rows), done, "raw.csv: the same finished cells");
+	cr_expect_eq(raw_rows, done * 20);
+	char *before = slurp(path);
+	cr_assert(before);
+
+	char run_dir[160];
+	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
+	const char *again[] = {"--resume", run_dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the resumed sweep succeeds");
+	char *after = slurp(path);
+	cr_assert(after);
+	cr_expect_eq(strncmp(before, after, strlen(before)), 0,
+		     "the cells done before are kept as they were, the rest appended");
+	cr_expect_eq(cells_of(path, &raw_rows), CELLS);
+	cr_expect_eq(raw_rows, CELLS * 20, "each cell once");
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
+	cr_expect_eq(cells_of(path, &rows), CELLS);
+	cr_expect_eq(rows, CELLS, "one summary row per cell");
+	snprintf(path, sizeof(path), "%s/latest/provenance-resume1.txt", results);
+	cr_expect_eq(access(path, R_OK), 0, "the resumption's own provenance");
+	free(before);
+	free(after);
+	remove_tree(root);
+}
+
+Test(resume, refuses_other_options_and_folders_without_a_sweep)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX";
+	cr_assert(mkdtemp(root));
+	const char *extra[] = {"--resume", root, "--reps", "3", NULL};
+	cr_expect_eq(run(root, extra), 2);
+	const char *empty[] = {"--resume", root, NULL};
+	cr_expect_eq(run(root, empty), 2, "no sweep.args there");
+	const char *missing[] = {"--resume", "/nonexistent/run", NULL};
+	cr_expect_eq(run(root, missing), 2);
+	remove_tree(root);
+}
+
+static void tiny_sweep(const char *root, const char *results, const char *kernel)
+{
+	const char *args[] = {"-k", kernel, "--quick", "-r", "omp", "-w", "1,2", "--reps", "3",
+			      "--max-reps", "3", "--warmup", "0", "--no-overhead", "--no-plot",
+			      "-o", results, NULL};
+	cr_assert_eq(run(root, args), 0);
+}
+
+Test(merge, concatenates_runs_keeps_provenance_and_checks_headers, .timeout = 60)
+{
+	char root[] = "/tmp/pb-merge-XXXXXX", a[128], b[128], ra[160], rb[160], out[160];
+	char path[256], real_a[4096], real_b[4096];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/a", root);
+	snprintf(b, sizeof(b), "%s/b", root);
+	tiny_sweep(root, a, "sum");
+	tiny_sweep(root, b, "fib");
+	snprintf(ra, sizeof(ra), "%s/latest", a);
+	snprintf(rb, sizeof(rb), "%s/latest", b);
+	cr_assert(realpath(ra, real_a) && realpath(rb, real_b));
+	snprintf(out, sizeof(out), "%s/merged/both", root);
+
+	const char *merge[] = {"merge", out, ra, rb, NULL};
+	cr_assert_eq(run(root, merge), 0);
+	size_t rows, rows_a, rows_b;
+	snprintf(path, sizeof(path), "%s/summary.csv", real_a);
+	size_t cells_a = cells_of(path, &rows_a);
+	snprintf(path, sizeof(path), "%s/summary.csv", real_b);
+	size_t cells_b = cells_of(path, &rows_b);
+	snprintf(path, sizeof(path), "%s/summary.csv", out);
+	cr_expect_eq(cells_of(path, &rows), cells_a + cells_b);
+	cr_expect_eq(rows, rows_a + rows_b);
+	snprintf(path, sizeof(path), "%s/provenance-%s.txt", out, strrchr(real_a, '/') + 1);
+	cr_expect_eq(access(path, R_OK), 0, "%s", path);
+	snprintf(path, sizeof(path), "%s/provenance-%s.txt", out, strrchr(real_b, '/') + 1);
+	cr_expect_eq(access(path, R_OK), 0, "%s", path);
+	snprintf(path, sizeof(path), "%s/provenance.txt", out);
+	cr_expect(contains(path, "merged_from="));
+
+	cr_expect_eq(run(root, merge), 2, "the merged folder exists: refused");
+	snprintf(out, sizeof(out), "%s/merged/twice", root);
+	const char *twice[] = {"merge", out, ra, ra, NULL};
+	cr_expect_eq(run(root, twice), 2, "the same run twice");
+
+	/* Columns that differ: runs of different versions. */
+	snprintf(path, sizeof(path), "%s/raw.csv", real_b);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("run_id,kernel,seconds\nx,fib,1\n", f);
+	fclose(f);
+	snprintf(out, sizeof(out), "%s/merged/mismatch", root);
+	const char *mismatch[] = {"merge", out, ra, rb, NULL};
+	cr_expect_eq(run(root, mismatch), 2);
+	snprintf(path, sizeof(path), "%s/err", root);
+	cr_expect(contains(path, "differ"), "says the columns differ");
+	cr_expect_neq(access(out, F_OK), 0, "nothing created");
+	remove_tree(root);
+}
