@@ -213,7 +213,7 @@ rows() { # data rows of a CSV
 }
 
 distinct_cells() { # distinct cells of a CSV (kernel to base_n)
-	cut -d, -f2-10 "$1" | tail -n +2 | sort -u | wc -l
+	cut -d, -f2-11 "$1" | tail -n +2 | sort -u | wc -l
 }
 
 max_workers() { # the largest worker count in a summary
@@ -271,6 +271,26 @@ if [ -n "$task1" ] && [ -n "$task2" ]; then
 	status=0
 	"$bin" --plots "$work/plots" plot "$merged" >"$tmp/plot.txt" 2>&1 || status=$?
 	check "the merged run can be plotted" '[ "$status" -eq 0 ] && [ -s "$work/plots/array-$array_job/speedup-sum-100000.png" ]'
+fi
+
+# 1b. MPI ranks over the allocation: two tasks, srun --mpi=pmix inside the
+# job; the shared-memory and the MPI sweeps merged into one run.
+if "$bin" --list | grep -q '^  mpi '; then
+	status=0
+	PARBENCH_ARGS="$tiny --kernels fib --size fib=20" submit "$tmp/submit-mpi.txt" \
+		--ntasks-per-node=2 --cpus-per-task=1 || status=$?
+	check "sbatch --wait of a two-task MPI job returns 0" '[ "$status" -eq 0 ]'
+	mpi_job=$(job_of "$tmp/submit-mpi.txt")
+	merged=$(find "$work/results" -mindepth 1 -maxdepth 1 -type d -name "*-job${mpi_job}-all" | head -n 1)
+	check "the job merged its shared-memory and MPI runs" '[ -n "$merged" ]'
+	if [ -n "$merged" ]; then
+		check "mpi rows over 2 ranks, verified" 'awk -F, '"'"'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "runner") r = i; if ($i == "workers") w = i; if ($i == "status") s = i }; next } $r == "mpi" && $w == 2 && $s == "ok" { n++ } END { exit !(n > 0) }'"'"' "$merged/summary.csv"'
+		check "the provenance says the ranks came from srun" 'grep -q "SLURM_NTASKS=2" "$merged"/provenance*.txt'
+	fi
+	if [ -z "$merged" ]; then
+		sed 's/^/    /' "$tmp/submit-mpi.txt"
+		grep -v '^  ' "$work/job-$mpi_job.out" 2>/dev/null | sed 's/^/    /' | tail -n 40
+	fi
 fi
 
 # 2. A compute node without gnuplot: a warning and a hint, not a failure
