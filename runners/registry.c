@@ -8,11 +8,13 @@
 #include "runner.h"
 
 extern const struct pb_runner pb_runner_seq, pb_runner_omp, pb_runner_pthread;
+extern const struct pb_runner pb_runner_fork;
 
 const struct pb_runner *const pb_runners[] = {
 	&pb_runner_seq,
 	&pb_runner_omp,
 	&pb_runner_pthread,
+	&pb_runner_fork,
 	NULL,
 };
 
