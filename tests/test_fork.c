@@ -183,7 +183,8 @@ static void *killer(void *arg)
 			break;
 		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	}
-	nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL); /* mid-cell */
+	/* Well after open() (even on a loaded machine), well before the end. */
+	nanosleep(&(struct timespec){.tv_nsec = 200000000}, NULL);
 	*killed = children_of_self(kids, MAX_CHILDREN) > 0 && kill(kids[0], SIGKILL) == 0;
 	return NULL;
 }
