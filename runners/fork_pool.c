@@ -30,11 +30,13 @@
  * join countdown with a timeout and checks its children with
  * waitpid(WNOHANG) every DEATH_CHECK_NS.  The pool is then broken: run()
  * kills and reaps the other children and returns -ECHILD with the signal
- * ("SIGKILL") or exit status ("exit-3") in out->why.  Children die with
- * their parent (PR_SET_PDEATHSIG) and leave with _exit, so they never run
- * atexit handlers nor flush the parent's stdio buffers.  A child calls only
- * async-signal-safe functions besides the kernel's (no malloc, no stdio):
- * the caller may have other threads (libgomp's) when it forks.
+ * ("SIGKILL") or exit status ("exit-3") in out->why.  The caller notices
+ * once it has done its own share: a death costs at most that share plus
+ * DEATH_CHECK_NS.  Children die with their parent (PR_SET_PDEATHSIG) and
+ * leave with _exit, so they never run atexit handlers nor flush the
+ * parent's stdio buffers.  Besides the kernel, a child calls only thin
+ * system-call wrappers (no malloc, no stdio): the caller may have other
+ * threads (libgomp's) when it forks.
  */
 #include <errno.h>
 #include <sched.h>
