@@ -280,6 +280,56 @@ Test(fork, data_is_shared_in_place)
 	fork_runner()->close(pool);
 }
 
+/* Field 10 of /proc/PID/stat: minor faults so far. */
+static long minor_faults(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	long v[8];
+	char state;
+	char *p = strrchr(buf, ')');
+	cr_assert(p && sscanf(p + 1, " %c %ld %ld %ld %ld %ld %ld %ld", &state, &v[0],
+			      &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) == 8);
+	return v[6];
+}
+
+/* Each process has page tables of its own: after the init phase a child
+ * must not fault on pages the caller first touched when a dynamic schedule
+ * hands them over (that cost up to 50 times a rep). */
+Test(fork, no_page_faults_after_init)
+{
+	const struct pb_kernel *cube = pb_kernel_find("cube");
+	uint64_t n = UINT64_C(1) << 20; /* 16 MiB: 4096 pages */
+	struct pb_pool *pool = open_pool(2);
+	struct pb_job job = {.kernel = cube, .n = n, .items = cube->items(n),
+			     .phase = PB_PHASE_INIT, .sched = {PB_SCHED_DYNAMIC, 1000}};
+	size_t bytes = cube->bytes(n);
+	job.mem = fork_runner()->alloc(pool, bytes);
+	cr_assert(job.mem);
+	struct pb_outcome out = {0};
+	pb_outcome_reset(&out);
+	cr_assert_eq(fork_runner()->run(pool, &job, &out), 0);
+
+	pid_t kids[MAX_CHILDREN];
+	cr_assert_eq(children_of_self(kids, MAX_CHILDREN), 1);
+	long before = minor_faults(kids[0]);
+	job.phase = PB_PHASE_RUN;
+	for (int i = 0; i < 3; i++) {
+		pb_outcome_reset(&out);
+		cr_assert_eq(fork_runner()->run(pool, &job, &out), 0);
+		cr_expect_eq(out.result, cube->expect(n));
+	}
+	long faults = minor_faults(kids[0]) - before;
+	cr_expect_lt(faults, 32, "the child faulted %ld times in 3 runs", faults);
+	fork_runner()->free(pool, job.mem, bytes);
+	fork_runner()->close(pool);
+}
+
 Test(fork, binds_workers_and_restores_the_caller)
 {
 	cpu_set_t before, allowed, after;
