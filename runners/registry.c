@@ -8,12 +8,13 @@
 #include "runner.h"
 
 extern const struct pb_runner pb_runner_seq, pb_runner_omp, pb_runner_pthread,
-	pb_runner_mpi, pb_runner_mpi_scatter;
+	pb_runner_fork, pb_runner_mpi, pb_runner_mpi_scatter;
 
 const struct pb_runner *const pb_runners[] = {
 	&pb_runner_seq,
 	&pb_runner_omp,
 	&pb_runner_pthread,
+	&pb_runner_fork,
 	/* The driver needs no MPI to build these: they start parbench-mpi
 	 * through a launcher, and fail to open where none is installed. */
 	&pb_runner_mpi,
