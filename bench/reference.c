@@ -6,7 +6,7 @@
 #include "cell.h"
 #include "reference.h"
 
-#define REFERENCE_REPS 7
+#define REFERENCE_REPS 5
 
 static const struct pb_kernel *const tests[] = {
 	&pb_kernel_stream_copy, &pb_kernel_stream_triad, &pb_kernel_stream_dot,
