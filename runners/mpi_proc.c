@@ -108,20 +108,30 @@ int pb_mpi_spawn(struct pb_mpi_proc *p, char *const argv[], char *const envp[])
 	return 0;
 }
 
+/* Waits until fd is ready for events: 1, 0 when a signal interrupted the
+ * wait, -ETIMEDOUT past the deadline, or a negative errno. */
+static int wait_fd(int fd, short events, double deadline)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	int ready = poll(&pfd, 1, ms_left(deadline));
+
+	if (ready < 0)
+		return errno == EINTR ? 0 : -errno;
+	return ready == 0 ? -ETIMEDOUT : 1;
+}
+
 int pb_mpi_send(struct pb_mpi_proc *p, const char *line, double timeout)
 {
 	double deadline = now() + timeout;
 	size_t len = strlen(line), done = 0;
 
 	while (done < len) {
-		struct pollfd pfd = {.fd = p->to, .events = POLLOUT};
-		int ready = poll(&pfd, 1, ms_left(deadline));
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready < 0)
-			return -errno;
-		if (ready == 0)
-			return -ETIMEDOUT;
+		int ready = wait_fd(p->to, POLLOUT, deadline);
+		if (ready <= 0) {
+			if (ready == 0)
+				continue; /* a signal: poll again */
+			return ready;
+		}
 		ssize_t n = send(p->to, line + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -173,14 +183,12 @@ int pb_mpi_recv(struct pb_mpi_proc *p, const char *tag, double timeout, char **l
 			p->buf = grown;
 			p->cap = cap;
 		}
-		struct pollfd pfd = {.fd = p->from, .events = POLLIN};
-		int ready = poll(&pfd, 1, ms_left(deadline));
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready < 0)
-			return -errno;
-		if (ready == 0)
-			return -ETIMEDOUT;
+		int ready = wait_fd(p->from, POLLIN, deadline);
+		if (ready <= 0) {
+			if (ready == 0)
+				continue; /* a signal: poll again */
+			return ready;
+		}
 		ssize_t n = recv(p->from, p->buf + p->len, p->cap - p->len, MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
