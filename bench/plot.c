@@ -172,10 +172,11 @@ static void machine_line(const struct pb_run *run, char *buf, size_t len)
 	const char *host = pb_run_provenance(run, "host");
 	const char *model = pb_run_provenance(run, "cpu_model");
 	const char *cpus = pb_run_provenance(run, "allowed_cpus");
+	const char *pin = pb_run_provenance(run, "pin");
 
-	snprintf(buf, len, "%s, %s%s%s%s", host ? host : "unknown host",
+	snprintf(buf, len, "%s, %s%s%s%s%s%s", host ? host : "unknown host",
 		 model ? model : "unknown CPU", cpus ? ", " : "", cpus ? cpus : "",
-		 cpus ? " CPUs allowed" : "");
+		 cpus ? " CPUs allowed" : "", pin ? ", pinned: " : "", pin ? pin : "");
 	pb_gnuplot_quote_safe(buf);
 }
 

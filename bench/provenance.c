@@ -119,6 +119,10 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 		"quick=%d\nshuffle=%d\nseed=%llu\n", cfg->reps, cfg->max_reps, cfg->warmup,
 		cfg->target_ci, cfg->cell_budget, cfg->quick, cfg->shuffle,
 		(unsigned long long)cfg->seed);
+	fputs("pin=", f);
+	for (size_t i = 0; i < cfg->pin_count; i++)
+		fprintf(f, "%s%s", i ? " " : "", pb_placement_name(&cfg->pins[i]));
+	fputc('\n', f);
 	fprintf(f, "command_line=%s\n", cfg->command_line ? cfg->command_line : "");
 	/* The variables that change how runtimes behave. */
 	for (char **e = environ; *e; e++)

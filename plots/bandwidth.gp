@@ -5,6 +5,12 @@
 #   datafile nseries nall xmax ovx haveref plottitle outbase, and
 #   ref0..     1 where series i draws its runner's reference (the first
 #              series of each runner: schedules share the reference)
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
 # Outside the plot: it never hides a point, whatever the data.

@@ -2,6 +2,12 @@
 # runner and schedule, the 1.0 line of perfect scaling, error bars from the
 # speedup's 95% CI where the run has one.  Variables as in speedup.gp:
 #   datafile nseries xmax ovx haveci plottitle outbase
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
 # Outside the plot: it never hides a point, whatever the data.

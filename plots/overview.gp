@@ -8,6 +8,12 @@
 #   ovx1..     oversubscription boundary of panel i (0: none)
 #   title1..   title of panel i
 #   plottitle  title of the page; outbase: output path without extension
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
 set grid xtics ytics

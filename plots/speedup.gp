@@ -13,6 +13,12 @@
 #   fit0..     serial fraction of series i's Amdahl fit, -1 for none
 #   plottitle  title line(s)
 #   outbase    output path without extension (.png and .svg are written)
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
 # Outside the plot: it never hides a point, whatever the data.

@@ -6,6 +6,12 @@
 #   logy      1: logarithmic time axis (the times span more than 10x)
 #   tscale    factor from seconds to tunit (1, 1e3, 1e6)
 #   tunit     "s", "ms" or "us"
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
 # Outside the plot: it never hides a point, whatever the data.

@@ -8,6 +8,12 @@
 #   xmax       largest worker count
 #   plottitle  title line
 #   outbase    output path without extension (.png and .svg are written)
+# Twelve distinct colours: runner x schedule series outnumber gnuplot's eight.
+set linetype 9 linecolor rgb "#8c564b"
+set linetype 10 linecolor rgb "#e377c2"
+set linetype 11 linecolor rgb "#bcbd22"
+set linetype 12 linecolor rgb "#17becf"
+set linetype cycle 12
 set datafile separator whitespace
 set key bottom left box opaque samplen 2
 set grid xtics ytics
