@@ -22,7 +22,7 @@
 #define DEFAULT_MAX_REPS 100
 #define DEFAULT_TARGET_CI 2.0    /* percent */
 #define DEFAULT_CELL_BUDGET 0.5  /* seconds of timed repetitions */
-#define QUICK_CELL_BUDGET 0.2
+#define QUICK_CELL_BUDGET 0.1
 #define MAX_WARMUP 10000
 
 enum {
@@ -80,7 +80,7 @@ void pb_cli_usage(FILE *out)
 "                         quick 3); then more until the median is known well\n"
 "      --target-ci PCT    enough: its 95%% CI within PCT%% (default 2)\n"
 "      --cell-budget S    or S seconds of timed repetitions spent (default 0.5,\n"
-"                         quick 0.2)\n"
+"                         quick 0.1)\n"
 "      --max-reps N       or N repetitions (default 100)\n"
 "  -W, --warmup N         untimed warm-up repetitions (default 2, quick 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"

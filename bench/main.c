@@ -53,7 +53,8 @@ static size_t measure_overheads(const struct pb_config *cfg, struct pb_overhead 
 
 	for (size_t i = 0; i < cfg->runner_count && count < cap; i++)
 		if (cfg->runners[i]->schedules &&
-		    pb_overhead_measure(cfg->runners[i], w, w <= cfg->allowed_cpus, &o[count]) == 0)
+		    pb_overhead_measure(cfg->runners[i], w, w <= cfg->allowed_cpus, cfg->quick,
+					&o[count]) == 0)
 			count++;
 	return count;
 }

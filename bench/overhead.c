@@ -8,6 +8,7 @@
 #include "stats.h"
 
 #define SAMPLES 21
+#define QUICK_SAMPLES 5
 #define DISPATCHES 2000
 #define WARMUP_DISPATCHES 200
 /* A sample stops early past this: a runner whose dispatch is a round trip
@@ -31,7 +32,7 @@ static double reference_us(const struct pb_job *job)
 }
 
 int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
-			int spin, struct pb_overhead *o)
+			int spin, int quick, struct pb_overhead *o)
 {
 	struct pb_pool_opts opts = {.workers = workers, .cpus = NULL, .spin = spin};
 	struct pb_job job = {
@@ -48,7 +49,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 	memset(o, 0, sizeof(*o));
 	o->runner = runner;
 	o->workers = workers;
-	o->samples = SAMPLES;
+	o->samples = quick ? QUICK_SAMPLES : SAMPLES;
 	o->dispatches = DISPATCHES;
 	o->median_us = o->min_us = o->max_us = o->overhead_us = NAN;
 	o->reference_us = reference_us(&job);
@@ -59,7 +60,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 		snprintf(o->why, sizeof(o->why), "open-failed:%s", strerror(-err));
 		return 0;
 	}
-	for (int s = -1; !err && s < SAMPLES; s++) {
+	for (int s = -1; !err && s < (int)o->samples; s++) {
 		int count = s < 0 ? WARMUP_DISPATCHES : DISPATCHES, done = 0;
 		double own = 0, t0 = pb_now();
 		int own_clock = 1;
@@ -88,7 +89,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 		return 0;
 	}
 	struct pb_stats st;
-	if (pb_stats_compute(x, SAMPLES, &st))
+	if (pb_stats_compute(x, o->samples, &st))
 		return -ENOMEM;
 	o->median_us = st.median;
 	o->min_us = st.min;

@@ -24,7 +24,7 @@ struct pb_overhead {
 
 /* Returns 0 (a runner failure is recorded in o->failed), or -ENOMEM. */
 int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
-			int spin, struct pb_overhead *o);
+			int spin, int quick, struct pb_overhead *o);
 
 int pb_overhead_csv_header(FILE *f);
 int pb_overhead_csv_row(FILE *f, const char *run_id, const struct pb_overhead *o);

@@ -7,6 +7,7 @@
 #include "reference.h"
 
 #define REFERENCE_REPS 5
+#define QUICK_REFERENCE_REPS 3
 
 static const struct pb_kernel *const tests[] = {
 	&pb_kernel_stream_copy, &pb_kernel_stream_triad, &pb_kernel_stream_dot,
@@ -33,7 +34,8 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 	if (!ref)
 		return -ENOMEM;
 	/* A fixed number of repetitions: a reference, not a study. */
-	fixed.min_reps = fixed.max_reps = REFERENCE_REPS;
+	fixed.min_reps = fixed.max_reps = quick ? QUICK_REFERENCE_REPS : REFERENCE_REPS;
+	fixed.warmup = quick ? 0 : fixed.warmup;
 	for (size_t i = 0; i < count; i++) {
 		const struct pb_cell *c = &results[i].cell;
 		if (!c->kernel->bytes_per_item || seen(ref, used, c->runner, c->workers))

@@ -86,7 +86,7 @@ static uint64_t dot_expect(uint64_t n)
 		.shape = what,                                                 \
 		.n_means = "elements per array",                               \
 		.default_n = UINT64_C(1) << 24,                                \
-		.quick_n = UINT64_C(1) << 22,                                  \
+		.quick_n = UINT64_C(1) << 21,                                  \
 		.max_n = UINT64_C(1) << 34,                                    \
 		.items = stream_items,                                         \
 		.bytes = stream_bytes,                                         \
