@@ -145,5 +145,5 @@ clean:
 
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: $(BUILD)/parbench
-	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none --no-plot $(ARGS)
+	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none $(ARGS)
 .PHONY: bench-pinning

@@ -160,6 +160,12 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 	g->min_median = INFINITY;
 	g->max_median = 0;
 
+	/* A run with several placements (--pin twice) gets a series per
+	 * placement: the schedule's label says which. */
+	int cpin = pb_table_column(t, "pin"), several_pins = 0;
+	for (size_t i = 1; cpin >= 0 && i < t->row_count && !several_pins; i++)
+		several_pins = strcmp(t->rows[i][cpin], t->rows[0][cpin]) != 0;
+
 	/* Two passes keep seq last whatever the order of the file. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < t->row_count; i++) {
@@ -167,7 +173,12 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 			if (strcmp(r[ck], t->rows[row][ck]) || strcmp(r[cn], t->rows[row][cn]) ||
 			    (strcmp(r[cr], "seq") == 0) != pass)
 				continue;
-			struct pb_chart_series *s = series_for(g, r[cr], r[cs]);
+			char label[160];
+			if (several_pins)
+				snprintf(label, sizeof(label), "%s:%s", r[cs], r[cpin]);
+			else
+				snprintf(label, sizeof(label), "%s", r[cs]);
+			struct pb_chart_series *s = series_for(g, r[cr], label);
 			if (!s || s->count == PB_CHART_MAX_POINTS)
 				continue;
 			struct pb_chart_point *p = &s->pt[s->count++];

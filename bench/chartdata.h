@@ -24,7 +24,7 @@ struct pb_chart_point {
 };
 
 struct pb_chart_series {
-	char runner[32], schedule[32];
+	char runner[32], schedule[160]; /* schedule, and placement when several */
 	double serial_fraction; /* of the Amdahl fit in fits.csv */
 	struct pb_chart_point pt[PB_CHART_MAX_POINTS];
 	size_t count;
