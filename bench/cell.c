@@ -156,7 +156,7 @@ static int place(const struct pb_measure *m, struct pb_cell_result *r,
 		r->cpus[k] = -1;
 	snprintf(r->pin, sizeof(r->pin), "none");
 	if (runner->own_placement && runner->own_placement()) {
-		snprintf(r->pin, sizeof(r->pin), "runtime-env");
+		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		return 0;
 	}
 	const struct pb_placement *pin = r->cell.pin;
@@ -167,7 +167,7 @@ static int place(const struct pb_measure *m, struct pb_cell_result *r,
 		set_failed(r, "placement-failed:%s", why[0] ? why : strerror(-err));
 		return err;
 	}
-	snprintf(r->pin, sizeof(r->pin), "%s", pb_placement_name(pin));
+	snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 	if (pb_placement_binds(pin))
 		opts->cpus = r->cpus;
 	if (over) {

@@ -55,26 +55,29 @@ static void para(FILE *f, const char *text)
 	fputs("</p>\n", f);
 }
 
+/* One table row of escaped cells, each in <tag>. */
+static void cells_row(FILE *f, const char *tag, const char *const *cells, size_t n)
+{
+	fputs("<tr>", f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "<%s>", tag);
+		pb_html_escape(f, cells[i]);
+		fprintf(f, "</%s>", tag);
+	}
+	fputs("</tr>", f);
+}
+
 static void table_begin(FILE *f, const char *const *head, size_t n)
 {
-	fputs("<table>\n<thead><tr>", f);
-	for (size_t i = 0; i < n; i++) {
-		fputs("<th>", f);
-		pb_html_escape(f, head[i]);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
+	fputs("<table>\n<thead>", f);
+	cells_row(f, "th", head, n);
+	fputs("</thead>\n<tbody>\n", f);
 }
 
 static void table_row(FILE *f, const char *const *cells, size_t n)
 {
-	fputs("<tr>", f);
-	for (size_t i = 0; i < n; i++) {
-		fputs("<td>", f);
-		pb_html_escape(f, cells[i]);
-		fputs("</td>", f);
-	}
-	fputs("</tr>\n", f);
+	cells_row(f, "td", cells, n);
+	fputc('\n', f);
 }
 
 static void table_end(FILE *f)

@@ -37,35 +37,6 @@ static int header_of(const char *dir, const char *name, char *line, size_t len)
 	return e;
 }
 
-/* Appends dir/name to out, without its header line when skip_header. */
-static int append(FILE *out, const char *dir, const char *name, int skip_header)
-{
-	char path[PB_PATH_MAX], *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-	int e = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "r")))
-		return -errno;
-	for (int first = 1; (n = getline(&line, &cap, f)) > 0; first = 0) {
-		if (first && skip_header)
-			continue;
-		if (fwrite(line, 1, (size_t)n, out) != (size_t)n) {
-			e = -EIO;
-			break;
-		}
-		if (line[n - 1] != '\n')
-			fputc('\n', out);
-	}
-	if (!e && ferror(f))
-		e = -EIO;
-	free(line);
-	fclose(f);
-	return e;
-}
-
 /* "key=value" of a provenance file, or "" when absent. */
 static void provenance_value(const char *dir, const char *key, char *buf, size_t len)
 {
@@ -101,7 +72,7 @@ static int copy_provenance(const char *out, const char *run)
 		struct pb_outfile o;
 		snprintf(name, sizeof(name), "provenance-%s%s", base_name(run), rest);
 		if (!(e = pb_outfile_open(&o, out, name))) {
-			e = append(o.f, run, base_name(g.gl_pathv[i]), 0);
+			e = pb_file_append(o.f, run, base_name(g.gl_pathv[i]), 0);
 			if (e)
 				pb_outfile_abandon(&o);
 			else
@@ -162,7 +133,7 @@ static int merge_table(const char *out, const char *name, char **runs, size_t co
 	if (e)
 		return e;
 	for (size_t i = 0; !e && i < count; i++)
-		e = append(o.f, runs[i], name, i > 0);
+		e = pb_file_append(o.f, runs[i], name, i > 0);
 	if (e) {
 		pb_outfile_abandon(&o);
 		return e;

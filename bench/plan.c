@@ -82,6 +82,14 @@ void pb_plan_free(struct pb_plan *plan)
 	plan->count = 0;
 }
 
+const char *pb_cell_pin_name(const struct pb_cell *cell)
+{
+	const struct pb_runner *r = cell->runner;
+	if (r->own_placement && r->own_placement())
+		return "runtime-env";
+	return cell->pin ? pb_placement_name(cell->pin) : "none";
+}
+
 const char *pb_cell_schedule_name(const struct pb_cell *cell)
 {
 	return cell->has_schedule ? pb_sched_name(cell->sched.kind) : "none";

@@ -34,4 +34,8 @@ void pb_plan_free(struct pb_plan *plan);
 /* "dynamic" or "none" etc., for the CSV's schedule column. */
 const char *pb_cell_schedule_name(const struct pb_cell *cell);
 
+/* The placement a cell's rows name: its policy, or "runtime-env" when the
+ * runner's runtime places workers as the user asked (OMP_PLACES). */
+const char *pb_cell_pin_name(const struct pb_cell *cell);
+
 #endif

@@ -19,12 +19,6 @@ static double resampled_median(const double *x, size_t n, double *buf, uint64_t 
 	return pb_median_inplace(buf, n);
 }
 
-static int cmp_double(const void *p, const void *q)
-{
-	double x = *(const double *)p, y = *(const double *)q;
-	return (x > y) - (x < y);
-}
-
 int pb_ratio_ci_bootstrap(const double *a, size_t na, const double *b, size_t nb,
 			  unsigned resamples, double level, uint64_t seed,
 			  struct pb_ratio_ci *ci)
@@ -49,7 +43,7 @@ int pb_ratio_ci_bootstrap(const double *a, size_t na, const double *b, size_t nb
 		double rb = resampled_median(b, nb, buf, &state);
 		ratios[r] = rb / ra;
 	}
-	qsort(ratios, resamples, sizeof(*ratios), cmp_double);
+	pb_sort_doubles(ratios, resamples);
 	double tail = (1 - level) / 2 * (resamples - 1);
 	ci->low = ratios[(size_t)floor(tail)];
 	ci->high = ratios[(size_t)ceil((resamples - 1) - tail)];

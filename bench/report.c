@@ -185,6 +185,14 @@ static void print_binding(FILE *f, const struct pb_sweep *sw)
 		100.0 * (double)ok / (double)checked, cells);
 }
 
+/* The same cell but for where its workers run. */
+static int same_but_placement(const struct pb_cell *a, const struct pb_cell *b)
+{
+	return a->kernel == b->kernel && a->n == b->n && a->runner == b->runner &&
+	       a->workers == b->workers && a->has_schedule == b->has_schedule &&
+	       a->sched.kind == b->sched.kind;
+}
+
 /* With several --pin policies: the same cell's median under each. */
 static void print_pinning(FILE *f, const struct pb_sweep *sw)
 {
@@ -197,24 +205,15 @@ static void print_pinning(FILE *f, const struct pb_sweep *sw)
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell_result *r = &sw->results[i];
 		int first = 1;
-		for (size_t j = 0; j < i && first; j++) {
-			const struct pb_cell *c = &sw->results[j].cell;
-			first = !(c->kernel == r->cell.kernel && c->n == r->cell.n &&
-				  c->runner == r->cell.runner && c->workers == r->cell.workers &&
-				  c->has_schedule == r->cell.has_schedule &&
-				  c->sched.kind == r->cell.sched.kind);
-		}
+		for (size_t j = 0; j < i && first; j++)
+			first = !same_but_placement(&sw->results[j].cell, &r->cell);
 		if (!first)
 			continue;
 		fprintf(f, "  %-9s %-11s %-8s w=%-3u", r->cell.kernel->name, r->cell.runner->name,
 			sched_of(&r->cell), r->cell.workers);
 		for (size_t j = i; j < sw->done; j++) {
 			const struct pb_cell_result *s = &sw->results[j];
-			const struct pb_cell *c = &s->cell;
-			if (c->kernel == r->cell.kernel && c->n == r->cell.n &&
-			    c->runner == r->cell.runner && c->workers == r->cell.workers &&
-			    c->has_schedule == r->cell.has_schedule &&
-			    c->sched.kind == r->cell.sched.kind)
+			if (same_but_placement(&s->cell, &r->cell))
 				fprintf(f, "  %s %.6f s", s->pin, s->stats.median);
 		}
 		fputc('\n', f);

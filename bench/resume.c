@@ -92,19 +92,11 @@ void pb_resume_args_free(struct pb_resume_args *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* The placement a cell's rows name: what cell.c records. */
-static const char *pin_name(const struct pb_cell *c)
-{
-	if (c->runner->own_placement && c->runner->own_placement())
-		return "runtime-env";
-	return c->pin ? pb_placement_name(c->pin) : "none";
-}
-
 static void cell_key(const struct pb_cell *c, char *key, size_t len)
 {
 	snprintf(key, len, "%s,%llu,%s,%s,%llu,%u,%s,%s,%llu", c->kernel->name,
 		 (unsigned long long)c->n, c->runner->name, pb_cell_schedule_name(c),
-		 (unsigned long long)c->sched.chunk, c->workers, pin_name(c),
+		 (unsigned long long)c->sched.chunk, c->workers, pb_cell_pin_name(c),
 		 pb_scaling_name(c->scaling), (unsigned long long)(c->base_n ? c->base_n : c->n));
 }
 
@@ -206,7 +198,7 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		r->startup_s = field_number(row[c_startup]);
 		r->init_s = field_number(row[c_init]);
 		r->stop = stop_reason(row[c_stop]);
-		snprintf(r->pin, sizeof(r->pin), "%s", pin_name(&r->cell));
+		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		if (c_checked >= 0 && c_bound_ok >= 0) {
 			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
 			r->binding_ok = (unsigned)strtoul(row[c_bound_ok], NULL, 10);

@@ -133,3 +133,31 @@ void pb_outfile_abandon(struct pb_outfile *o)
 	o->f = NULL;
 	unlink(o->partial);
 }
+
+int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header)
+{
+	char path[PB_PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int e = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "r")))
+		return -errno;
+	for (int first = 1; (n = getline(&line, &cap, f)) > 0; first = 0) {
+		if (first && skip_header)
+			continue;
+		if (fwrite(line, 1, (size_t)n, out) != (size_t)n) {
+			e = -EIO;
+			break;
+		}
+		if (line[n - 1] != '\n')
+			fputc('\n', out);
+	}
+	if (!e && ferror(f))
+		e = -EIO;
+	free(line);
+	fclose(f);
+	return e;
+}

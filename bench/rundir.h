@@ -34,6 +34,10 @@ struct pb_outfile {
 };
 
 int pb_outfile_open(struct pb_outfile *o, const char *dir, const char *name);
+
+/* Appends the lines of dir/name to out (without its first line when
+ * skip_header), each ending in a newline.  Returns 0 or a negative errno. */
+int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header);
 /* Closes and renames; returns 0 or a negative errno (then the partial is
  * removed). */
 int pb_outfile_commit(struct pb_outfile *o);

@@ -11,11 +11,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void pb_sort_doubles(double *x, size_t count)
+{
+	qsort(x, count, sizeof(*x), cmp_double);
+}
+
 double pb_median_inplace(double *x, size_t count)
 {
 	if (count == 0)
 		return NAN;
-	qsort(x, count, sizeof(*x), cmp_double);
+	pb_sort_doubles(x, count);
 	return count % 2 ? x[count / 2] : (x[count / 2 - 1] + x[count / 2]) / 2;
 }
 

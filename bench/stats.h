@@ -14,6 +14,9 @@ struct pb_stats {
  * Returns 0, or -ENOMEM. */
 int pb_stats_compute(const double *x, size_t count, struct pb_stats *s);
 
+/* Sorts x[0..count) ascending. */
+void pb_sort_doubles(double *x, size_t count);
+
 /* Median of x[0..count), sorting x in place; NaN when count is 0. */
 double pb_median_inplace(double *x, size_t count);
 

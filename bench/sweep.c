@@ -154,25 +154,6 @@ static int write_provenance(const struct pb_sweep *sw, const struct pb_config *c
 	return pb_outfile_commit(&out);
 }
 
-/* Appends the rows (all lines but the header) of dir/name to out. */
-static int copy_rows(const char *dir, const char *name, FILE *out)
-{
-	char path[PB_PATH_MAX], *line = NULL;
-	size_t cap = 0;
-	FILE *in;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(in = fopen(path, "r")))
-		return -errno;
-	for (int first = 1; getline(&line, &cap, in) > 0; first = 0)
-		if (!first)
-			fputs(line, out);
-	free(line);
-	int err = ferror(in) || ferror(out) ? -EIO : 0;
-	fclose(in);
-	return err;
-}
-
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		 char *err, size_t errlen, int *usage)
 {
@@ -218,7 +199,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	}
 	pb_csv_raw_header(raw.f);
 	/* The rows already measured, exactly as they were written. */
-	if (sw->resumed && (e = copy_rows(sw->dir, "raw.csv", raw.f))) {
+	if (sw->resumed && (e = pb_file_append(raw.f, sw->dir, "raw.csv", 1))) {
 		pb_outfile_abandon(&raw);
 		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
