@@ -90,13 +90,17 @@ double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count)
 	return ok;
 }
 
-/* Relative half-width of the median's CI (the wider side), or +inf. */
+/* Below this many values no pair of order statistics covers the median
+ * with 95% probability: [min, max] of 5 covers it with 93.75%. */
+#define CI_MIN_REPS 6
+
+/* Relative half-width of the median's 95% CI (the wider side), or +inf. */
 static double ci_width(const struct pb_cell_result *r)
 {
 	size_t count;
 	double *ok = pb_cell_ok_seconds(r, &count), lo, hi, width = INFINITY;
 
-	if (ok && count) {
+	if (ok && count >= CI_MIN_REPS) {
 		double median = pb_median_inplace(ok, count);
 		pb_median_ci(ok, count, &lo, &hi);
 		if (median > 0)
@@ -135,9 +139,13 @@ static int reserve(struct pb_cell_result *r, unsigned *cap, unsigned i)
 	if (!p)
 		return -ENOMEM;
 	r->reps = p;
-	int *s = realloc(r->seen, (size_t)grown * r->cell.workers * 3 * sizeof(*s));
+	size_t per_rep = (size_t)r->cell.workers * 3;
+	/* -1, "not seen", also for the repetitions a --resume read back */
+	size_t known = r->seen ? *cap : 0;
+	int *s = realloc(r->seen, grown * per_rep * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	memset(s + known * per_rep, 0xff, (grown - known) * per_rep * sizeof(*s));
 	r->seen = s;
 	*cap = grown;
 	return 0;
@@ -177,9 +185,91 @@ static int place(const struct pb_measure *m, struct pb_cell_result *r,
 	return 0;
 }
 
-int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
-		struct pb_cell_result *r)
+/* The cell's share of max_reps by the end of round `round`. */
+static unsigned share(unsigned total, unsigned round, unsigned rounds)
 {
+	return (unsigned)(((uint64_t)total * (round + 1) + rounds - 1) / rounds);
+}
+
+/* What a round changes, kept so a stopped round can be taken back. */
+struct round_start {
+	unsigned rep_count, ok_count, binding_checked, binding_ok, rounds;
+	int failed;
+	const char *stop;
+	char status[sizeof(((struct pb_cell_result *)0)->status)];
+};
+
+static void round_save(const struct pb_cell_result *r, struct round_start *s)
+{
+	s->rep_count = r->rep_count;
+	s->ok_count = r->ok_count;
+	s->binding_checked = r->binding_checked;
+	s->binding_ok = r->binding_ok;
+	s->rounds = r->rounds;
+	s->failed = r->failed;
+	s->stop = r->stop;
+	memcpy(s->status, r->status, sizeof(s->status));
+}
+
+static void round_restore(struct pb_cell_result *r, const struct round_start *s)
+{
+	r->rep_count = s->rep_count;
+	r->ok_count = s->ok_count;
+	r->binding_checked = s->binding_checked;
+	r->binding_ok = s->binding_ok;
+	r->rounds = s->rounds;
+	r->failed = s->failed;
+	r->stop = s->stop;
+	memcpy(r->status, s->status, sizeof(s->status));
+}
+
+/* Times repetitions until this round's share is done; returns 0 or an
+ * error that leaves the pool unusable. */
+static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
+		      const struct pb_job *job, const struct pb_measure *m, unsigned round,
+		      struct pb_cell_result *r, unsigned *cap, const struct where *where)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	unsigned own_min = (m->min_reps + rounds - 1) / rounds, first = r->rep_count;
+	unsigned max_reps = share(m->max_reps, round, rounds);
+	double budget = m->budget_s / rounds, timed = 0;
+	int err = 0;
+
+	/* Every round times its even share of min_reps, so each moment of the
+	 * sweep weighs alike; then on until the median (of every round so
+	 * far) is known well enough, the round's share of the budget is spent,
+	 * or its share of max_reps is reached. */
+	for (unsigned i = first; !err && !pb_stop_requested(); i++) {
+		if (i - first >= own_min) {
+			if (i >= max_reps) {
+				r->stop = "max";
+				break;
+			}
+			if (ci_width(r) <= m->target_ci) {
+				r->stop = "ci";
+				break;
+			}
+			if (timed >= budget) {
+				r->stop = "budget";
+				break;
+			}
+		}
+		if (reserve(r, cap, i))
+			return -ENOMEM;
+		err = one_rep(runner, pool, job, r, &r->reps[i], where);
+		r->reps[i].round = round;
+		record_where(r, i, where);
+		timed += r->reps[i].seconds;
+		r->rep_count = i + 1;
+		r->ok_count += r->reps[i].ok;
+	}
+	return err;
+}
+
+/* One round: open the runner, allocate and initialise, warm up, time. */
+static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+{
+	const struct pb_cell *cell = &r->cell;
 	const struct pb_runner *runner = cell->runner;
 	const struct pb_kernel *kernel = cell->kernel;
 	struct pb_pool_opts opts = {
@@ -188,39 +278,29 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		.spin = cell->workers <= m->allowed_cpus,
 	};
 	struct pb_pool *pool = NULL;
-	unsigned cap = 0;
-
-	memset(r, 0, sizeof(*r));
-	r->cell = *cell;
-	r->cpus = calloc(cell->workers, sizeof(*r->cpus));
+	struct round_start before;
+	unsigned cap = r->rep_count; /* reserve() grows from what is there */
 	struct where where = {
 		calloc(cell->workers, sizeof(int)), calloc(cell->workers, sizeof(int)),
 		calloc(cell->workers, sizeof(int)),
 	};
+
+	round_save(r, &before);
+	r->rounds = round + 1;
+	if (!r->cpus) /* a cell read back by --resume */
+		r->cpus = calloc(cell->workers, sizeof(*r->cpus));
 	if (!r->cpus || !where.bound || !where.start || !where.end) {
 		free(where.bound), free(where.start), free(where.end);
 		return -ENOMEM;
 	}
-	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
-	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
-	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
-	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
-	r->stop = "failed";
-	snprintf(r->status, sizeof(r->status), "ok");
-	if (reserve(r, &cap, m->min_reps)) {
-		free(where.bound), free(where.start), free(where.end);
-		return -ENOMEM;
-	}
-	r->expected = kernel->expect(cell->n);
-
 	int err = place(m, r, &opts);
 	double t0 = pb_now();
 	if (!err && (err = runner->open(&pool, &opts)))
 		set_failed(r, "open-failed:%s", strerror(-err));
-	r->startup_s = pb_now() - t0;
+	if (round == 0)
+		r->startup_s = pb_now() - t0;
 	if (err) {
 		free(where.bound), free(where.start), free(where.end);
-		pb_cell_summarise(r);
 		return 0;
 	}
 
@@ -238,56 +318,58 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
 		free(where.bound), free(where.start), free(where.end);
-		pb_cell_summarise(r);
 		return 0;
 	}
 	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
 	err = runner->run(pool, &job, &out);
-	r->init_s = pb_now() - t0;
+	if (round == 0)
+		r->init_s = pb_now() - t0;
 	if (err)
 		set_failed(r, "init-failed:%s", out.why[0] ? out.why : strerror(-err));
 
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
-	/* A stop request abandons the cell within one repetition. */
+	/* A stop request abandons the round within one repetition. */
 	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch, &where);
-
-	/* At least min_reps; then on until the median is known well enough,
-	 * the budget is spent, or max_reps. */
-	double timed = 0;
-	for (unsigned i = 0; !err && !pb_stop_requested(); i++) {
-		if (i >= m->min_reps) {
-			if (i >= m->max_reps) {
-				r->stop = "max";
-				break;
-			}
-			if (ci_width(r) <= m->target_ci) {
-				r->stop = "ci";
-				break;
-			}
-			if (timed >= m->budget_s) {
-				r->stop = "budget";
-				break;
-			}
-		}
-		if (reserve(r, &cap, i)) {
-			err = -ENOMEM;
-			break;
-		}
-		err = one_rep(runner, pool, &job, r, &r->reps[i], &where);
-		record_where(r, i, &where);
-		timed += r->reps[i].seconds;
-		r->rep_count = i + 1;
-		r->ok_count += r->reps[i].ok;
-	}
+	if (!err)
+		err = timed_reps(runner, pool, &job, m, round, r, &cap, &where);
 	if (r->failed)
 		r->stop = "failed";
 
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
 	free(where.bound), free(where.start), free(where.end);
-	pb_cell_summarise(r);
+	if (pb_stop_requested() && round > 0)
+		round_restore(r, &before); /* the round in flight is abandoned */
 	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
+int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
+		struct pb_cell_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cell = *cell;
+	r->cpus = calloc(cell->workers, sizeof(*r->cpus));
+	if (!r->cpus)
+		return -ENOMEM;
+	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
+	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
+	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
+	r->stop = "failed";
+	snprintf(r->status, sizeof(r->status), "ok");
+	r->expected = cell->kernel->expect(cell->n);
+
+	int err = run_round(m, 0, r);
+	pb_cell_summarise(r);
+	return err;
+}
+
+int pb_cell_run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+{
+	int err = run_round(m, round, r);
+	pb_cell_summarise(r);
+	return err;
 }

@@ -23,12 +23,17 @@
 #define DEFAULT_TARGET_CI 2.0    /* percent */
 #define DEFAULT_CELL_BUDGET 0.5  /* seconds of timed repetitions */
 #define QUICK_CELL_BUDGET 0.1
+/* Three rounds put each cell at three moments of the sweep: a slow
+ * spell of the machine then weighs on every cell alike. */
+#define DEFAULT_ROUNDS 3
+#define QUICK_ROUNDS 1
+#define MAX_ROUNDS 100
 #define MAX_WARMUP 10000
 
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
-	OPT_SCALING, OPT_RESUME,
+	OPT_SCALING, OPT_RESUME, OPT_ROUNDS,
 };
 
 static const struct option long_options[] = {
@@ -49,6 +54,7 @@ static const struct option long_options[] = {
 	{"target-ci", required_argument, NULL, OPT_TARGET_CI},
 	{"cell-budget", required_argument, NULL, OPT_CELL_BUDGET},
 	{"max-reps", required_argument, NULL, OPT_MAX_REPS},
+	{"rounds", required_argument, NULL, OPT_ROUNDS},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -82,7 +88,10 @@ void pb_cli_usage(FILE *out)
 "      --cell-budget S    or S seconds of timed repetitions spent (default 0.5,\n"
 "                         quick 0.1)\n"
 "      --max-reps N       or N repetitions (default 100)\n"
-"  -W, --warmup N         untimed warm-up repetitions (default 2, quick 1)\n"
+"      --rounds N         measure each cell in N rounds spread over the sweep,\n"
+"                         each with its share of the above (default 3, quick 1)\n"
+"  -W, --warmup N         untimed warm-up repetitions per round (default 2,\n"
+"                         quick 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
 "                         and likwid write them (0-3,8); repeat to compare\n"
 "      --seed N           seed of the cell order and the bootstrap (default: new)\n"
@@ -300,7 +309,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	static struct size_requests sizes;
 	const char *workers_text = NULL;
 	int others = 0;
-	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0;
+	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0, rounds_set = 0;
 
 	memset(cli, 0, sizeof(*cli));
 	sizes.count = 0;
@@ -379,6 +388,11 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			if (parse_small("--max-reps", optarg, MAX_REPS, 0, &cfg->max_reps, err, len))
 				return -1;
 			max_set = 1;
+			break;
+		case OPT_ROUNDS:
+			if (parse_small("--rounds", optarg, MAX_ROUNDS, 0, &cfg->rounds, err, len))
+				return -1;
+			rounds_set = 1;
 			break;
 		case OPT_SEED:
 			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
@@ -505,6 +519,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		pb_placement_parse("compact", &cfg->pins[cfg->pin_count++], NULL);
 	if (!budget_set)
 		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
+	if (!rounds_set)
+		cfg->rounds = cfg->quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
 	if (!max_set && cfg->max_reps < cfg->reps)
 		cfg->max_reps = cfg->reps;
 	if (cfg->max_reps < cfg->reps)

@@ -38,6 +38,8 @@ struct pb_config {
 	double target_ci;       /* stop when the median's 95% CI half-width is
 				 * within this fraction of the median ... */
 	double cell_budget;     /* ... or when a cell's timed reps took this long */
+	unsigned rounds;        /* each cell is measured in this many rounds,
+				 * spread over the sweep */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */
 	int shuffle;            /* interleave the cells in a random order */
 	struct pb_placement pins[PB_MAX_PINS]; /* placements to sweep (--pin) */

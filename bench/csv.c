@@ -47,16 +47,17 @@ static void number(FILE *f, double x)
 
 int pb_csv_raw_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",rep,seconds,comm_seconds,result,expected,ok,cpus,"
+	return fputs(KEY_COLUMNS ",rep,round,seconds,comm_seconds,result,expected,ok,cpus,"
 		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -1 : 0;
 }
 
-int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r)
+int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
+		    unsigned from)
 {
-	for (unsigned i = 0; i < r->rep_count; i++) {
+	for (unsigned i = from; i < r->rep_count; i++) {
 		const struct pb_rep *rep = &r->reps[i];
 		key_fields(f, run_id, r);
-		fprintf(f, ",%u", i);
+		fprintf(f, ",%u,%u", i, rep->round);
 		number(f, rep->seconds);
 		number(f, rep->comm_seconds >= 0 ? rep->comm_seconds : NAN);
 		fprintf(f, ",%llu,%llu,%d", (unsigned long long)rep->result,
@@ -80,7 +81,7 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r)
 
 int pb_csv_summary_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",reps,ok_reps,stop,startup_s,init_s,median_s,"
+	return fputs(KEY_COLUMNS ",reps,ok_reps,rounds,stop,startup_s,init_s,median_s,"
 		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,status\n",
@@ -90,7 +91,8 @@ int pb_csv_summary_header(FILE *f)
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
 	key_fields(f, run_id, r);
-	fprintf(f, ",%u,%u,%s", r->rep_count, r->ok_count, r->stop ? r->stop : "");
+	fprintf(f, ",%u,%u,%u,%s", r->rep_count, r->ok_count, r->rounds,
+		r->stop ? r->stop : "");
 	number(f, r->startup_s);
 	number(f, r->init_s);
 	number(f, r->stats.median);

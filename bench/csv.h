@@ -13,7 +13,9 @@
 #include "result.h"
 
 int pb_csv_raw_header(FILE *f);
-int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r);
+/* Rows of r's repetitions from index `from` on. */
+int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
+		    unsigned from);
 int pb_csv_summary_header(FILE *f);
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r);
 

@@ -116,8 +116,8 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 	fprintf(f, "openmp=%d\n", _OPENMP);
 #endif
 	fprintf(f, "reps=%u\nmax_reps=%u\nwarmup=%u\ntarget_ci=%g\ncell_budget_s=%g\n"
-		"quick=%d\nshuffle=%d\nseed=%llu\n", cfg->reps, cfg->max_reps, cfg->warmup,
-		cfg->target_ci, cfg->cell_budget, cfg->quick, cfg->shuffle,
+		"rounds=%u\nquick=%d\nshuffle=%d\nseed=%llu\n", cfg->reps, cfg->max_reps,
+		cfg->warmup, cfg->target_ci, cfg->cell_budget, cfg->rounds, cfg->quick, cfg->shuffle,
 		(unsigned long long)cfg->seed);
 	fputs("pin=", f);
 	for (size_t i = 0; i < cfg->pin_count; i++)

@@ -13,6 +13,7 @@ struct pb_rep {
 	double comm_seconds; /* < 0: not measured by this runner */
 	uint64_t result;
 	int ok;              /* result == expected and the runner succeeded */
+	unsigned round;      /* of the sweep's rounds, from 0 */
 };
 
 struct pb_cell_result {
@@ -23,6 +24,7 @@ struct pb_cell_result {
 	struct pb_rep *reps; /* the timed repetitions */
 	unsigned rep_count;
 	unsigned ok_count;   /* of the timed ones */
+	unsigned rounds;     /* rounds of the sweep that measured this cell */
 	int failed;          /* any repetition (warm-up included) failed */
 	char status[96];     /* "ok" or a reason, one token without commas */
 	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
@@ -55,6 +57,8 @@ struct pb_measure {
 	unsigned min_reps, max_reps;
 	double target_ci;   /* relative half-width of the median's 95% CI */
 	double budget_s;    /* timed seconds per cell after min_reps */
+	unsigned rounds;    /* the cell is measured in this many separate
+			     * rounds, each with its share of the above */
 	unsigned allowed_cpus;
 	hwloc_topology_t topology; /* this machine's, loaded once per sweep */
 };

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -170,6 +171,7 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 	int c_stop = pb_table_column(t, "stop"), c_status = pb_table_column(t, "status");
 	int c_startup = pb_table_column(t, "startup_s"), c_init = pb_table_column(t, "init_s");
 	int c_over = pb_table_column(t, "oversubscribed");
+	int c_rounds = pb_table_column(t, "rounds");
 	int c_checked = pb_table_column(t, "binding_checked"),
 	    c_bound_ok = pb_table_column(t, "binding_ok");
 	char key[512];
@@ -198,6 +200,8 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		r->startup_s = field_number(row[c_startup]);
 		r->init_s = field_number(row[c_init]);
 		r->stop = stop_reason(row[c_stop]);
+		/* A run from before rounds measured each cell whole. */
+		r->rounds = c_rounds < 0 ? UINT_MAX : (unsigned)strtoul(row[c_rounds], NULL, 10);
 		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		if (c_checked >= 0 && c_bound_ok >= 0) {
 			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
@@ -215,6 +219,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int col[KEY_NAMES];
 	int c_sec = pb_table_column(t, "seconds"), c_comm = pb_table_column(t, "comm_seconds");
 	int c_res = pb_table_column(t, "result"), c_ok = pb_table_column(t, "ok");
+	int c_round = pb_table_column(t, "round");
 	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
 	char key[512];
 	int rc = 0;
@@ -248,6 +253,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->comm_seconds = *row[c_comm] ? strtod(row[c_comm], NULL) : -1;
 		rep->result = strtoull(row[c_res], NULL, 10);
 		rep->ok = strcmp(row[c_ok], "1") == 0;
+		rep->round = c_round < 0 ? 0 : (unsigned)strtoul(row[c_round], NULL, 10);
 		r->ok_count += rep->ok;
 	}
 	free(cap);

@@ -55,6 +55,7 @@ struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
 		.max_reps = cfg->max_reps,
 		.target_ci = cfg->target_ci,
 		.budget_s = cfg->cell_budget,
+		.rounds = cfg->rounds,
 		.allowed_cpus = cfg->allowed_cpus,
 		.topology = cfg->topology,
 	};
@@ -109,20 +110,29 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 	fflush(log);
 }
 
-static void progress(const struct pb_config *cfg, size_t done, size_t count, double t0)
+/* Where the sweep is: cell-round `unit` of `todo` (the ETA's basis), which
+ * is cell i+1 of `count` in round `round` of `rounds`. */
+struct position {
+	size_t unit, todo, i, count;
+	unsigned round, rounds;
+};
+
+static void progress(const struct pb_config *cfg, const struct position *p, double t0)
 {
 	if (!cfg->progress)
 		return;
 	double elapsed = pb_now() - t0;
-	double eta = done ? elapsed / (double)done * (double)(count - done) : NAN;
-	if (done == count) {
+	double eta = p->unit ? elapsed / (double)p->unit * (double)(p->todo - p->unit) : NAN;
+	if (p->unit == p->todo) {
 		fputs("\r\033[K", stderr);
-	} else if (isfinite(eta)) {
-		fprintf(stderr, "\r\033[Kcell %zu of %zu, %.0f s elapsed, about %.0f s left",
-			done + 1, count, elapsed, eta);
-	} else {
-		fprintf(stderr, "\r\033[Kcell %zu of %zu", done + 1, count);
+		fflush(stderr);
+		return;
 	}
+	fprintf(stderr, "\r\033[Kcell %zu of %zu", p->i + 1, p->count);
+	if (p->rounds > 1)
+		fprintf(stderr, " (round %u of %u)", p->round + 1, p->rounds);
+	if (isfinite(eta))
+		fprintf(stderr, ", %.0f s elapsed, about %.0f s left", elapsed, eta);
 	fflush(stderr);
 }
 
@@ -152,6 +162,84 @@ static int write_provenance(const struct pb_sweep *sw, const struct pb_config *c
 		return err;
 	pb_provenance_write(out.f, sw->run_id, cfg);
 	return pb_outfile_commit(&out);
+}
+
+/* Cell-rounds still to run (cells taken from a stopped run may lack some). */
+static size_t rounds_to_run(const struct pb_sweep *sw, unsigned rounds)
+{
+	size_t todo = 0;
+	for (size_t i = 0; i < sw->plan.count; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		if (i >= sw->done)
+			todo += rounds;
+		else if (!r->failed && r->rounds < rounds)
+			todo += rounds - r->rounds;
+	}
+	return todo;
+}
+
+static int complete(const struct pb_cell_result *r, unsigned rounds)
+{
+	return r->failed || r->rounds >= rounds;
+}
+
+/*
+ * Runs the plan in rounds: round k measures every cell once more, in the
+ * shuffled order, so each cell's repetitions come from several moments of
+ * the sweep.  Rows reach raw.csv round by round, so an interrupted sweep
+ * leaves what it measured (in raw.csv.partial).  Returns 0 or -ENOMEM.
+ */
+static int measure(const struct pb_config *cfg, const struct pb_measure *m,
+		   struct pb_sweep *sw, FILE *raw, FILE *log)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	struct position at = {.todo = rounds_to_run(sw, rounds), .count = sw->plan.count,
+			      .rounds = rounds};
+	size_t finished = 0;
+	double t0 = pb_now();
+
+	for (size_t i = 0; i < sw->done; i++)
+		finished += complete(&sw->results[i], rounds);
+	for (unsigned round = 0; round < rounds && !sw->stopped; round++) {
+		for (size_t i = 0; i < sw->plan.count; i++) {
+			struct pb_cell_result *r = &sw->results[i];
+			if (i < sw->done && complete(r, round + 1))
+				continue; /* measured before a --resume, or failed */
+			if ((sw->stopped = pb_stop_requested()))
+				break;
+			at.i = i;
+			at.round = round;
+			progress(cfg, &at, t0);
+			at.unit++;
+			unsigned first = i < sw->done ? r->rep_count : 0;
+			int e = round == 0 ? pb_cell_run(&sw->plan.cells[i], m, r)
+					   : pb_cell_run_round(m, round, r);
+			if (e)
+				return e;
+			if ((sw->stopped = pb_stop_requested())) {
+				if (round == 0)
+					pb_cell_result_free(r); /* the cell in flight is abandoned */
+				break;
+			}
+			if (round == 0)
+				sw->done = i + 1;
+			pb_csv_raw_rows(raw, sw->run_id, r, first);
+			fflush(raw);
+			if (cfg->progress)
+				fputs("\r\033[K", stderr);
+			if (complete(r, rounds))
+				log_cell(log, finished++, sw->plan.count, r,
+					 pb_sweep_baseline(sw, &r->cell));
+		}
+	}
+	at.unit = at.todo;
+	progress(cfg, &at, t0);
+	if (cfg->progress && sw->stopped)
+		fputs("\r\033[K", stderr);
+	sw->failed = 0;
+	for (size_t i = 0; i < sw->done; i++)
+		sw->failed += sw->results[i].failed != 0;
+	return 0;
 }
 
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
@@ -204,33 +292,11 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
 
-	double t0 = pb_now();
-	for (size_t i = sw->resumed; i < sw->plan.count; i++) {
-		if ((sw->stopped = pb_stop_requested()))
-			break;
-		struct pb_cell_result *r = &sw->results[i];
-		progress(cfg, i - sw->resumed, sw->plan.count - sw->resumed, t0);
-		if (pb_cell_run(&sw->plan.cells[i], &m, r)) {
-			pb_outfile_abandon(&raw);
-			return pb_fail(err, errlen, "out of memory running cell %zu", i + 1);
-		}
-		if ((sw->stopped = pb_stop_requested())) {
-			pb_cell_result_free(r); /* the cell in flight is abandoned */
-			break;
-		}
-		sw->done = i + 1;
-		sw->failed += r->failed != 0;
-		/* Rows reach the disk cell by cell, so an interrupted sweep
-		 * leaves what it measured (in raw.csv.partial). */
-		pb_csv_raw_rows(raw.f, sw->run_id, r);
-		fflush(raw.f);
-		if (cfg->progress)
-			fputs("\r\033[K", stderr);
-		log_cell(log, i, sw->plan.count, r, pb_sweep_baseline(sw, &r->cell));
+	e = measure(cfg, &m, sw, raw.f, log);
+	if (e) {
+		pb_outfile_abandon(&raw);
+		return pb_fail(err, errlen, "out of memory running the sweep");
 	}
-	progress(cfg, sw->plan.count, sw->plan.count, t0);
-	if (cfg->progress && sw->stopped)
-		fputs("\r\033[K", stderr);
 	/* Back to plan order: summaries and reports read best that way. */
 	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 

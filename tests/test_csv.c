@@ -33,16 +33,16 @@ static struct pb_cell_result sample(struct pb_rep *reps)
 Test(csv, raw_rows_parse_back)
 {
 	struct pb_rep reps[3] = {
-		{0.125, -1, UINT64_C(18446744073709551615), 1},
-		{0.375, 0.0625, 7, 0},
-		{1e-7, -1, 0, 1},
+		{0.125, -1, UINT64_C(18446744073709551615), 1, 0},
+		{0.375, 0.0625, 7, 0, 1},
+		{1e-7, -1, 0, 1, 2},
 	};
 	struct pb_cell_result r = sample(reps);
 	char path[] = "/tmp/pb-csv-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
 	cr_assert_eq(pb_csv_raw_header(f), 0);
-	cr_assert_eq(pb_csv_raw_rows(f, "run-1", &r), 0);
+	cr_assert_eq(pb_csv_raw_rows(f, "run-1", &r, 0), 0);
 	fclose(f);
 
 	struct pb_table t;
@@ -53,10 +53,11 @@ Test(csv, raw_rows_parse_back)
 	    c_exp = pb_table_column(&t, "expected"), c_ok = pb_table_column(&t, "ok"),
 	    c_sched = pb_table_column(&t, "schedule"), c_chunk = pb_table_column(&t, "chunk"),
 	    c_w = pb_table_column(&t, "workers"), c_rep = pb_table_column(&t, "rep"),
-	    c_over = pb_table_column(&t, "oversubscribed"), c_id = pb_table_column(&t, "run_id");
+	    c_over = pb_table_column(&t, "oversubscribed"), c_id = pb_table_column(&t, "run_id"),
+	    c_round = pb_table_column(&t, "round");
 	cr_assert(c_kernel >= 0 && c_sec >= 0 && c_comm >= 0 && c_res >= 0 && c_exp >= 0 &&
 		  c_ok >= 0 && c_sched >= 0 && c_chunk >= 0 && c_w >= 0 && c_rep >= 0 &&
-		  c_over >= 0 && c_id >= 0);
+		  c_over >= 0 && c_id >= 0 && c_round >= 0);
 	for (size_t i = 0; i < 3; i++) {
 		char **row = t.rows[i];
 		cr_expect_str_eq(row[c_id], "run-1");
@@ -66,6 +67,7 @@ Test(csv, raw_rows_parse_back)
 		cr_expect_eq(strtoul(row[c_w], NULL, 10), 3);
 		cr_expect_eq(strtoul(row[c_over], NULL, 10), 1);
 		cr_expect_eq(strtoul(row[c_rep], NULL, 10), i);
+		cr_expect_eq(strtoul(row[c_round], NULL, 10), reps[i].round);
 		cr_expect_eq(strtod(row[c_sec], NULL), reps[i].seconds);
 		if (reps[i].comm_seconds < 0)
 			cr_expect_str_eq(row[c_comm], "", "not measured: empty field");

@@ -117,7 +117,7 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	snprintf(err, sizeof(err), "%s/sweep.err", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
 			      "--reps", "20", "--max-reps", "20", "--warmup", "1", "--no-shuffle",
-			      "--no-overhead", "--no-plot", "-o", results, NULL};
+			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = start(out, err, args);
 	/* After the first cell is logged: a stop in the middle of the sweep. */
 	struct timespec tick = {0, 5 * 1000 * 1000};
@@ -157,6 +157,99 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	cr_expect_eq(rows, CELLS, "one summary row per cell");
 	snprintf(path, sizeof(path), "%s/latest/provenance-resume1.txt", results);
 	cr_expect_eq(access(path, R_OK), 0, "the resumption's own provenance");
+	free(before);
+	free(after);
+	remove_tree(root);
+}
+
+/* Rows per cell of a CSV file, and the highest `round` of each, in the
+ * file's order of first appearance (cells keyed by runner, schedule and
+ * workers: enough for one kernel and size). */
+struct cell_rows {
+	char key[64];
+	unsigned rows, rounds;
+};
+
+static size_t rows_per_cell(const char *path, struct cell_rows *cells, size_t max)
+{
+	struct pb_table t;
+	size_t count = 0;
+	cr_assert_eq(pb_table_load(path, &t), 0, "%s", path);
+	int runner = pb_table_column(&t, "runner"), sched = pb_table_column(&t, "schedule"),
+	    workers = pb_table_column(&t, "workers"), round = pb_table_column(&t, "round");
+	cr_assert(runner >= 0 && sched >= 0 && workers >= 0 && round >= 0);
+	for (size_t i = 0; i < t.row_count; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s/%s/%s", t.rows[i][runner], t.rows[i][sched],
+			 t.rows[i][workers]);
+		size_t c = 0;
+		while (c < count && strcmp(cells[c].key, key))
+			c++;
+		if (c == count) {
+			cr_assert(count < max);
+			snprintf(cells[count].key, sizeof(cells[count].key), "%s", key);
+			cells[count].rows = cells[count].rounds = 0;
+			count++;
+		}
+		cells[c].rows++;
+		unsigned r = (unsigned)strtoul(t.rows[i][round], NULL, 10) + 1;
+		if (r > cells[c].rounds)
+			cells[c].rounds = r;
+	}
+	pb_table_free(&t);
+	return count;
+}
+
+Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout = 120)
+{
+	char root[] = "/tmp/pb-rounds-XXXXXX", results[128], out[160], err[160], path[256];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(out, sizeof(out), "%s/sweep.out", root);
+	snprintf(err, sizeof(err), "%s/sweep.err", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
+			      "--reps", "12", "--max-reps", "12", "--warmup", "1", "--no-shuffle",
+			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
+	pid_t pid = start(out, err, args);
+	/* A cell is logged after its last round: the sweep is then in round 3. */
+	struct timespec tick = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
+		nanosleep(&tick, NULL);
+	kill(pid, SIGTERM);
+	cr_assert_eq(finish(pid), 3, "exit status of a stopped sweep");
+
+	struct cell_rows cells[CELLS];
+	size_t rows;
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
+	cr_assert_eq(cells_of(path, &rows), CELLS, "every cell has its first rounds");
+	snprintf(path, sizeof(path), "%s/latest/raw.csv", results);
+	cr_assert_eq(rows_per_cell(path, cells, CELLS), CELLS);
+	unsigned complete = 0;
+	for (size_t c = 0; c < CELLS; c++) {
+		cr_expect(cells[c].rounds >= 2 && cells[c].rows == cells[c].rounds * 4,
+			  "%s: 4 repetitions in each of its %u rounds, not %u", cells[c].key,
+			  cells[c].rounds, cells[c].rows);
+		complete += cells[c].rounds == 3;
+	}
+	cr_expect(complete >= 1 && complete < CELLS, "stopped in the last round (%u complete)",
+		  complete);
+	char *before = slurp(path);
+	cr_assert(before);
+
+	char run_dir[160];
+	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
+	const char *again[] = {"--resume", run_dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the resumed sweep succeeds");
+	char *after = slurp(path);
+	cr_assert(after);
+	cr_expect_eq(strncmp(before, after, strlen(before)), 0, "the rows before are kept");
+	cr_assert_eq(rows_per_cell(path, cells, CELLS), CELLS);
+	for (size_t c = 0; c < CELLS; c++)
+		cr_expect(cells[c].rounds == 3 && cells[c].rows == 12,
+			  "%s: %u rows in %u rounds", cells[c].key, cells[c].rows,
+			  cells[c].rounds);
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
+	cr_expect(contains(path, ",12,12,3,"), "summary: 12 reps, 12 ok, 3 rounds");
 	free(before);
 	free(after);
 	remove_tree(root);
