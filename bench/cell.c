@@ -7,6 +7,7 @@
 #include "cell.h"
 #include "clock.h"
 #include "csv.h"
+#include "peer.h"
 #include "stop.h"
 
 void pb_cell_result_free(struct pb_cell_result *r)
@@ -122,6 +123,14 @@ void pb_cell_summarise(struct pb_cell_result *r)
 		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
 	}
 	free(ok);
+	r->peer_ns_min = r->peer_ns_max = NAN;
+	for (unsigned i = 0; i < r->rep_count; i++) {
+		double p = r->reps[i].peer_ns;
+		if (!isfinite(p))
+			continue;
+		r->peer_ns_min = isfinite(r->peer_ns_min) ? fmin(r->peer_ns_min, p) : p;
+		r->peer_ns_max = isfinite(r->peer_ns_max) ? fmax(r->peer_ns_max, p) : p;
+	}
 	uint64_t items = r->cell.kernel->items(r->cell.n);
 	if (r->cell.kernel->bytes_per_item && r->stats.count)
 		r->gbps = (double)items * r->cell.kernel->bytes_per_item / r->stats.median / 1e9;
@@ -227,7 +236,8 @@ static void round_restore(struct pb_cell_result *r, const struct round_start *s)
  * error that leaves the pool unusable. */
 static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		      const struct pb_job *job, const struct pb_measure *m, unsigned round,
-		      struct pb_cell_result *r, unsigned *cap, const struct where *where)
+		      double peer_ns, struct pb_cell_result *r, unsigned *cap,
+		      const struct where *where)
 {
 	unsigned rounds = m->rounds ? m->rounds : 1;
 	unsigned own_min = (m->min_reps + rounds - 1) / rounds, first = r->rep_count;
@@ -258,6 +268,7 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 			return -ENOMEM;
 		err = one_rep(runner, pool, job, r, &r->reps[i], where);
 		r->reps[i].round = round;
+		r->reps[i].peer_ns = peer_ns;
 		record_where(r, i, where);
 		timed += r->reps[i].seconds;
 		r->rep_count = i + 1;
@@ -293,6 +304,10 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 		free(where.bound), free(where.start), free(where.end);
 		return -ENOMEM;
 	}
+	/* Before the pool exists, so nothing else runs on those CPUs. */
+	double peer_ns = NAN;
+	if (m->peer_cpus[0] >= 0 && pb_peer_latency(m->peer_cpus[0], m->peer_cpus[1], &peer_ns))
+		peer_ns = NAN;
 	int err = place(m, r, &opts);
 	double t0 = pb_now();
 	if (!err && (err = runner->open(&pool, &opts)))
@@ -334,7 +349,7 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch, &where);
 	if (!err)
-		err = timed_reps(runner, pool, &job, m, round, r, &cap, &where);
+		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, &where);
 	if (r->failed)
 		r->stop = "failed";
 

@@ -17,6 +17,7 @@ static const char *const key_names[KEY_COUNT] = {"kernel", "n", "runner", "sched
 struct side {
 	struct pb_run run;
 	int skey[KEY_COUNT], median, speedup;   /* summary.csv */
+	int peer_min, peer_max;                 /* summary.csv, -1: none */
 	int rkey[KEY_COUNT], seconds, ok;       /* raw.csv */
 };
 
@@ -31,6 +32,8 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	}
 	s->median = pb_table_column(&s->run.summary, "median_s");
 	s->speedup = pb_table_column(&s->run.summary, "speedup");
+	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
+	s->peer_max = pb_table_column(&s->run.summary, "peer_ns_max");
 	s->seconds = pb_table_column(&s->run.raw, "seconds");
 	s->ok = pb_table_column(&s->run.raw, "ok");
 	if (s->median < 0 || s->seconds < 0)
@@ -99,6 +102,51 @@ static uint64_t cell_seed(char **row, const int *cols)
 	return PB_COMPARE_SEED ^ h;
 }
 
+/* The host placed a pair of CPUs differently when their latency differs
+ * by this factor: on a VM, tens of ns (a shared cache) against hundreds. */
+#define PEER_MOVED 1.5
+
+/* The CPU-to-CPU latency a cell ran with, or NaN where it is unknown or
+ * changed between the cell's rounds. */
+static double cell_peer(const struct side *s, size_t row)
+{
+	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
+	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
+	return lo > 0 && hi < PEER_MOVED * lo ? sqrt(lo * hi) : NAN;
+}
+
+static void peer_field(FILE *out, const struct side *s, size_t row)
+{
+	char text[32] = "-";
+	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
+	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(text, sizeof(text), hi < PEER_MOVED * lo ? "%.0f" : "%.0f-%.0f",
+			 hi < PEER_MOVED * lo ? sqrt(lo * hi) : lo, hi);
+	fprintf(out, " %9s", text);
+}
+
+/* Where a cell's median speedup changed most: overall, and where the host
+ * was the same. */
+struct worst {
+	double change, same_host;
+	size_t row, same_host_row;
+};
+
+static void note_worst(struct worst *w, double ratio, int same_host, size_t row)
+{
+	if (!isfinite(ratio))
+		return;
+	if (!isfinite(w->change) || fabs(ratio - 1) > fabs(w->change)) {
+		w->change = ratio - 1;
+		w->row = row;
+	}
+	if (same_host && (!isfinite(w->same_host) || fabs(ratio - 1) > fabs(w->same_host))) {
+		w->same_host = ratio - 1;
+		w->same_host_row = row;
+	}
+}
+
 static void header(FILE *out, const struct side *a, const struct side *b)
 {
 	fprintf(out, "parbench compare\n  A: %s (%s)\n  B: %s (%s)\n", a->run.id, a->run.dir,
@@ -106,11 +154,14 @@ static void header(FILE *out, const struct side *a, const struct side *b)
 	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, "
 		"95%% CI by percentile bootstrap\n(%d resamples, seed %llu); "
 		"'slower'/'faster' only where the CI excludes 1.\n"
-		"speedup B/A: ratio of the median speedups over seq (summary.csv).\n\n",
+		"speedup B/A: ratio of the median speedups over seq (summary.csv).\n",
 		PB_COMPARE_RESAMPLES, (unsigned long long)PB_COMPARE_SEED);
-	fprintf(out, "%-10s %-10s %-8s %-9s %7s %11s %11s  %-24s %-7s %9s %9s %11s\n", "kernel",
-		"n", "runner", "schedule", "workers", "A_median_s", "B_median_s",
-		"time_B/A [95% CI]", "change", "A_speedup", "B_speedup", "speedup_B/A");
+	fprintf(out, "peer_ns: the CPU-to-CPU latency the cell ran with (a range: it changed "
+		"between rounds).\n\n");
+	fprintf(out, "%-10s %-10s %-8s %-9s %7s %11s %11s  %-24s %-7s %9s %9s %11s %9s %9s\n",
+		"kernel", "n", "runner", "schedule", "workers", "A_median_s", "B_median_s",
+		"time_B/A [95% CI]", "change", "A_speedup", "B_speedup", "speedup_B/A",
+		"A_peer_ns", "B_peer_ns");
 }
 
 static void number(FILE *out, const char *fmt, int width, double x)
@@ -123,7 +174,7 @@ static void number(FILE *out, const char *fmt, int width, double x)
 
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
 			size_t ib, double *xa, double *xb, size_t cap,
-			struct pb_compare_result *res, double *worst, size_t *worst_row)
+			struct pb_compare_result *res, struct worst *worst)
 {
 	char **ra = a->run.summary.rows[ia];
 	size_t na = samples(a, ra, xa, cap), nb = samples(b, b->run.summary.rows[ib], xb, cap);
@@ -153,10 +204,10 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 			snprintf(interval, sizeof(interval), "%.3f (no reps)", r);
 	}
 	double sa = speedup(a, ia), sb = speedup(b, ib), ratio = sb / sa;
-	if (isfinite(ratio) && (!isfinite(*worst) || fabs(ratio - 1) > fabs(*worst))) {
-		*worst = ratio - 1;
-		*worst_row = ia;
-	}
+	double pa = cell_peer(a, ia), pb = cell_peer(b, ib);
+	int same_host = pa > 0 && pb > 0 && fmax(pa, pb) < PEER_MOVED * fmin(pa, pb);
+	res->same_host += same_host;
+	note_worst(worst, ratio, same_host, ia);
 	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
 		ra[a->skey[K_RUNNER]], ra[a->skey[K_SCHEDULE]], ra[a->skey[K_WORKERS]]);
 	number(out, "%*.6g", 11, pb_field_num(&a->run.summary, ia, a->median));
@@ -168,8 +219,25 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	number(out, "%*.3f", 9, sb);
 	fputc(' ', out);
 	number(out, "%*.4f", 11, ratio);
+	peer_field(out, a, ia);
+	peer_field(out, b, ib);
 	fputc('\n', out);
 	return 0;
+}
+
+static void print_worst(FILE *out, const struct side *a, const struct side *b,
+			const char *what, double change, size_t row)
+{
+	if (!isfinite(change)) {
+		fprintf(out, "%s: none (no speedups in common)\n", what);
+		return;
+	}
+	char **r = a->run.summary.rows[row];
+	long j = find_cell(b, r, a->skey);
+	fprintf(out, "%s: %s n=%s %s %s workers=%s: %.3f -> %.3f (%+.1f%%)\n", what,
+		r[a->skey[K_KERNEL]], r[a->skey[K_N]], r[a->skey[K_RUNNER]],
+		r[a->skey[K_SCHEDULE]], r[a->skey[K_WORKERS]], speedup(a, row),
+		speedup(b, (size_t)j), change * 100);
 }
 
 static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_result *res,
@@ -178,8 +246,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	size_t cap = a->run.raw.row_count > b->run.raw.row_count ? a->run.raw.row_count
 								   : b->run.raw.row_count;
 	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
-	double worst = NAN;
-	size_t worst_row = 0;
+	struct worst worst = {NAN, NAN, 0, 0};
 	int rc = 0;
 
 	if (!xa || !xb) {
@@ -195,7 +262,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 			continue;
 		}
 		res->common++;
-		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, res, &worst, &worst_row))
+		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, res, &worst))
 			rc = pb_fail(err, errlen, "out of memory");
 	}
 	free(xa);
@@ -204,22 +271,18 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		return rc;
 	for (size_t i = 0; i < b->run.summary.row_count; i++)
 		res->only_b += find_cell(a, b->run.summary.rows[i], b->skey) < 0;
-	res->worst_change = worst;
+	res->worst_change = worst.change;
+	res->worst_same_host = worst.same_host;
 
 	fprintf(out, "\ncells: %zu in both, %zu only in A, %zu only in B\n", res->common,
 		res->only_a, res->only_b);
 	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
 		res->slower + res->faster, res->slower, res->faster);
-	if (!isfinite(worst)) {
-		fputs("worst cell (median speedup): none (no speedups in common)\n", out);
-		return 0;
-	}
-	char **r = a->run.summary.rows[worst_row];
-	long j = find_cell(b, r, a->skey);
-	fprintf(out, "worst cell (median speedup): %s n=%s %s %s workers=%s: %.3f -> %.3f "
-		"(%+.1f%%)\n", r[a->skey[K_KERNEL]], r[a->skey[K_N]], r[a->skey[K_RUNNER]],
-		r[a->skey[K_SCHEDULE]], r[a->skey[K_WORKERS]], speedup(a, worst_row),
-		speedup(b, (size_t)j), worst * 100);
+	print_worst(out, a, b, "worst cell (median speedup)", worst.change, worst.row);
+	fprintf(out, "cells with the same CPU-to-CPU latency in both runs: %zu of %zu\n",
+		res->same_host, res->common);
+	if (res->same_host < res->common)
+		print_worst(out, a, b, "worst of those", worst.same_host, worst.same_host_row);
 	return 0;
 }
 
@@ -235,7 +298,7 @@ int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_r
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
-	res->worst_change = NAN;
+	res->worst_change = res->worst_same_host = NAN;
 	if (pb_run_open(a, PB_RUN_RAW, &s[0].run, err, errlen) == 0 &&
 	    pb_run_open(b, PB_RUN_RAW, &s[1].run, err, errlen) == 0 &&
 	    find_columns(&s[0], err, errlen) == 0 && find_columns(&s[1], err, errlen) == 0)

@@ -3,7 +3,10 @@
  * (kernel, n, runner, schedule, workers): B's median time over A's with a
  * 95% bootstrap CI from the verified repetitions of each run's raw.csv, a
  * flag where that CI excludes 1, and the ratio of the median speedups; then
- * the cell whose median speedup changed most.
+ * the cell whose median speedup changed most, overall and among the cells
+ * that ran with the same CPU-to-CPU latency (peer.h) in both runs: on a VM
+ * whose host moves the CPUs between caches, the others compare two
+ * different machines.
  */
 #ifndef PB_COMPARE_H
 #define PB_COMPARE_H
@@ -20,6 +23,8 @@ struct pb_compare_result {
 	size_t common, only_a, only_b;
 	size_t slower, faster;  /* cells whose time ratio CI excludes 1 */
 	double worst_change;    /* B/A - 1 of the median speedup, largest |.|; NaN: none */
+	size_t same_host;       /* cells with the same CPU-to-CPU latency in both */
+	double worst_same_host; /* worst_change among those; NaN: none */
 };
 
 /* Prints the table to out.  Returns 0, or -1 with a one-line message in

@@ -47,7 +47,7 @@ static void number(FILE *f, double x)
 
 int pb_csv_raw_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",rep,round,seconds,comm_seconds,result,expected,ok,cpus,"
+	return fputs(KEY_COLUMNS ",rep,round,peer_ns,seconds,comm_seconds,result,expected,ok,cpus,"
 		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -1 : 0;
 }
 
@@ -58,6 +58,7 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 		const struct pb_rep *rep = &r->reps[i];
 		key_fields(f, run_id, r);
 		fprintf(f, ",%u,%u", i, rep->round);
+		number(f, rep->peer_ns);
 		number(f, rep->seconds);
 		number(f, rep->comm_seconds >= 0 ? rep->comm_seconds : NAN);
 		fprintf(f, ",%llu,%llu,%d", (unsigned long long)rep->result,
@@ -84,7 +85,8 @@ int pb_csv_summary_header(FILE *f)
 	return fputs(KEY_COLUMNS ",reps,ok_reps,rounds,stop,startup_s,init_s,median_s,"
 		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
-		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,status\n",
+		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
+		     "peer_ns_min,peer_ns_max,status\n",
 		     f) < 0 ? -1 : 0;
 }
 
@@ -113,6 +115,8 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->gbps_ratio);
 	fprintf(f, ",%u,%u", r->binding_checked, r->binding_ok);
 	number(f, r->weak_efficiency);
+	number(f, r->peer_ns_min);
+	number(f, r->peer_ns_max);
 	fprintf(f, ",%s\n", r->status);
 	return ferror(f) ? -1 : 0;
 }

@@ -1,7 +1,10 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "peer.h"
 #include "report.h"
+#include "stats.h"
 
 #define EFFICIENCY_TARGET 0.95
 #define BASELINE_TOLERANCE 0.03
@@ -185,6 +188,65 @@ static void print_binding(FILE *f, const struct pb_sweep *sw)
 		100.0 * (double)ok / (double)checked, cells);
 }
 
+/* Collects the latency probed before each cell-round (its repetitions all
+ * carry it); returns how many, or 0. Caller frees *out. */
+static size_t peer_samples(const struct pb_sweep *sw, double **out)
+{
+	size_t count = 0, cap = 0;
+	*out = NULL;
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		for (unsigned k = 0; k < r->rep_count; k++) {
+			if (!isfinite(r->reps[k].peer_ns) ||
+			    (k > 0 && r->reps[k].round == r->reps[k - 1].round))
+				continue;
+			if (count == cap) {
+				cap = cap ? 2 * cap : 256;
+				double *p = realloc(*out, cap * sizeof(*p));
+				if (!p)
+					return 0;
+				*out = p;
+			}
+			(*out)[count++] = r->reps[k].peer_ns;
+		}
+	}
+	return count;
+}
+
+/* The machine under the run: where the host put the first two CPUs. A
+ * spread of 2x or more means two placements (shared cache or not). */
+static void print_peer(FILE *f, const struct pb_sweep *sw)
+{
+	double *ns;
+	size_t count = peer_samples(sw, &ns);
+	int cpus[2];
+
+	if (!count) {
+		free(ns);
+		return;
+	}
+	pb_peer_cpus(cpus);
+	pb_sort_doubles(ns, count);
+	double p5 = ns[count / 20], p95 = ns[count - 1 - count / 20];
+	fprintf(f, "\nCPU-to-CPU latency (CPUs %d and %d, probed before each of %zu "
+		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1], count,
+		ns[count / 2], p5, p95);
+	if (p95 >= 2 * p5) {
+		double split = sqrt(p5 * p95);
+		size_t far = 0, both = 0;
+		for (size_t i = 0; i < count; i++)
+			far += ns[i] >= split;
+		for (size_t i = 0; i < sw->done; i++)
+			both += sw->results[i].peer_ns_min < split &&
+				sw->results[i].peer_ns_max >= split;
+		fprintf(f, "  Two placements: the host moved these CPUs between caches during "
+			"the run (%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound "
+			"cells with several workers reach another bandwidth in each; %zu cells "
+			"saw both (peer_ns in raw.csv).\n", far, split, count - far, both);
+	}
+	free(ns);
+}
+
 /* The same cell but for where its workers run. */
 static int same_but_placement(const struct pb_cell *a, const struct pb_cell *b)
 {
@@ -225,6 +287,7 @@ void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhea
 		     const struct pb_analysis *a, unsigned allowed_cpus)
 {
 	print_binding(f, sw);
+	print_peer(f, sw);
 	print_pinning(f, sw);
 	print_best(f, sw);
 	print_efficiency(f, sw, allowed_cpus);

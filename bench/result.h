@@ -14,6 +14,7 @@ struct pb_rep {
 	uint64_t result;
 	int ok;              /* result == expected and the runner succeeded */
 	unsigned round;      /* of the sweep's rounds, from 0 */
+	double peer_ns;      /* CPU-to-CPU latency before the round, NaN: none */
 };
 
 struct pb_cell_result {
@@ -35,6 +36,7 @@ struct pb_cell_result {
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
 	double weak_efficiency; /* T(1 worker, base n) / T(this cell) */
 	double gbps, gbps_reference, gbps_ratio;
+	double peer_ns_min, peer_ns_max; /* over the rounds, NaN: not measured */
 
 	/* Placement: the policy used ("none", "compact", ..., "omp-env" when
 	 * the runtime placed its own workers), the CPU each worker was bound
@@ -60,6 +62,7 @@ struct pb_measure {
 	unsigned rounds;    /* the cell is measured in this many separate
 			     * rounds, each with its share of the above */
 	unsigned allowed_cpus;
+	int peer_cpus[2];   /* probed before each round (pb_peer_latency); -1: not */
 	hwloc_topology_t topology; /* this machine's, loaded once per sweep */
 };
 

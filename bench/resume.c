@@ -219,7 +219,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int col[KEY_NAMES];
 	int c_sec = pb_table_column(t, "seconds"), c_comm = pb_table_column(t, "comm_seconds");
 	int c_res = pb_table_column(t, "result"), c_ok = pb_table_column(t, "ok");
-	int c_round = pb_table_column(t, "round");
+	int c_round = pb_table_column(t, "round"), c_peer = pb_table_column(t, "peer_ns");
 	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
 	char key[512];
 	int rc = 0;
@@ -254,6 +254,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->result = strtoull(row[c_res], NULL, 10);
 		rep->ok = strcmp(row[c_ok], "1") == 0;
 		rep->round = c_round < 0 ? 0 : (unsigned)strtoul(row[c_round], NULL, 10);
+		rep->peer_ns = c_peer < 0 ? NAN : field_number(row[c_peer]);
 		r->ok_count += rep->ok;
 	}
 	free(cap);

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "csv.h"
 #include "fail.h"
+#include "peer.h"
 #include "provenance.h"
 #include "resume.h"
 #include "stats.h"
@@ -49,7 +50,7 @@ const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 
 struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
 {
-	return (struct pb_measure){
+	struct pb_measure m = {
 		.warmup = cfg->warmup,
 		.min_reps = cfg->reps,
 		.max_reps = cfg->max_reps,
@@ -59,6 +60,8 @@ struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
 		.allowed_cpus = cfg->allowed_cpus,
 		.topology = cfg->topology,
 	};
+	pb_peer_cpus(m.peer_cpus);
+	return m;
 }
 
 /* Fisher-Yates with the run's seed: drift and heat then favour no runner,

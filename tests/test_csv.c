@@ -33,9 +33,9 @@ static struct pb_cell_result sample(struct pb_rep *reps)
 Test(csv, raw_rows_parse_back)
 {
 	struct pb_rep reps[3] = {
-		{0.125, -1, UINT64_C(18446744073709551615), 1, 0},
-		{0.375, 0.0625, 7, 0, 1},
-		{1e-7, -1, 0, 1, 2},
+		{0.125, -1, UINT64_C(18446744073709551615), 1, 0, 48.5},
+		{0.375, 0.0625, 7, 0, 1, 212.25},
+		{1e-7, -1, 0, 1, 2, NAN},
 	};
 	struct pb_cell_result r = sample(reps);
 	char path[] = "/tmp/pb-csv-XXXXXX";
@@ -54,10 +54,10 @@ Test(csv, raw_rows_parse_back)
 	    c_sched = pb_table_column(&t, "schedule"), c_chunk = pb_table_column(&t, "chunk"),
 	    c_w = pb_table_column(&t, "workers"), c_rep = pb_table_column(&t, "rep"),
 	    c_over = pb_table_column(&t, "oversubscribed"), c_id = pb_table_column(&t, "run_id"),
-	    c_round = pb_table_column(&t, "round");
+	    c_round = pb_table_column(&t, "round"), c_peer = pb_table_column(&t, "peer_ns");
 	cr_assert(c_kernel >= 0 && c_sec >= 0 && c_comm >= 0 && c_res >= 0 && c_exp >= 0 &&
 		  c_ok >= 0 && c_sched >= 0 && c_chunk >= 0 && c_w >= 0 && c_rep >= 0 &&
-		  c_over >= 0 && c_id >= 0 && c_round >= 0);
+		  c_over >= 0 && c_id >= 0 && c_round >= 0 && c_peer >= 0);
 	for (size_t i = 0; i < 3; i++) {
 		char **row = t.rows[i];
 		cr_expect_str_eq(row[c_id], "run-1");
@@ -68,6 +68,10 @@ Test(csv, raw_rows_parse_back)
 		cr_expect_eq(strtoul(row[c_over], NULL, 10), 1);
 		cr_expect_eq(strtoul(row[c_rep], NULL, 10), i);
 		cr_expect_eq(strtoul(row[c_round], NULL, 10), reps[i].round);
+		if (isnan(reps[i].peer_ns))
+			cr_expect_str_eq(row[c_peer], "", "not measured: empty field");
+		else
+			cr_expect_eq(strtod(row[c_peer], NULL), reps[i].peer_ns);
 		cr_expect_eq(strtod(row[c_sec], NULL), reps[i].seconds);
 		if (reps[i].comm_seconds < 0)
 			cr_expect_str_eq(row[c_comm], "", "not measured: empty field");

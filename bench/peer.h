@@ -1,0 +1,20 @@
+/*
+ * The one-way latency of a cache line passed between two CPUs: a sensor of
+ * where the machine really put them.  On a VM it tells what the guest's
+ * topology hides: whether the host runs the two virtual CPUs on cores that
+ * share a last-level cache (tens of ns) or not (hundreds), which it may
+ * change from one second to the next, and which memory-bound kernels feel.
+ */
+#ifndef PB_PEER_H
+#define PB_PEER_H
+
+/* The first two CPUs this process may run on, or -1 each where it has
+ * fewer. */
+void pb_peer_cpus(int cpus[2]);
+
+/* Measures the one-way latency between cpu_a and cpu_b in ns (the median of
+ * a few batches of round trips, about a millisecond in all) with two
+ * threads bound there.  Returns 0 or a negative errno. */
+int pb_peer_latency(int cpu_a, int cpu_b, double *ns);
+
+#endif
