@@ -143,6 +143,20 @@ clean:
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(MPI_OBJS:.o=.d)
 
+# Two default sweeps (what make bench measures) back to back, compared cell
+# by cell: how well a median speedup reproduces on this machine. Logs and
+# the comparison go to the run folders; the verdict is printed.
+bench-repro: $(BUILD)/parbench $(BUILD)/parbench-mpi
+	@set -e; for side in a b; do \
+		echo "sweep $$side: $(BUILD)/parbench --no-plot $(ARGS)"; \
+		$(BUILD)/parbench --no-plot $(ARGS) > $(BUILD)/bench-repro-$$side.log; \
+		eval run_$$side=results/$$(readlink results/latest); \
+	done; \
+	$(BUILD)/parbench compare $$run_a $$run_b > $$run_b/compare.txt; \
+	echo "compared in $$run_b/compare.txt:"; \
+	sed -n '/^cells:/,$$p' $$run_b/compare.txt
+.PHONY: bench-repro
+
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: $(BUILD)/parbench
 	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none $(ARGS)

@@ -126,25 +126,49 @@ static void peer_field(FILE *out, const struct side *s, size_t row)
 	fprintf(out, " %9s", text);
 }
 
-/* Where a cell's median speedup changed most: overall, and where the host
- * was the same. */
-struct worst {
-	double change, same_host;
-	size_t row, same_host_row;
+#define MAX_KERNELS 32
+
+/* A largest change of a median speedup (B/A - 1; NaN: none yet) and its
+ * summary row in A. */
+struct change {
+	double by;
+	size_t row;
 };
 
-static void note_worst(struct worst *w, double ratio, int same_host, size_t row)
+/* Where a cell's median speedup changed most: overall, where the host was
+ * the same, and per kernel. */
+struct worst {
+	struct change all, same_host, kernel[MAX_KERNELS];
+	const char *kernel_name[MAX_KERNELS];
+	size_t kernels;
+};
+
+static void note(struct change *c, double ratio, size_t row)
+{
+	if (!isfinite(c->by) || fabs(ratio - 1) > fabs(c->by)) {
+		c->by = ratio - 1;
+		c->row = row;
+	}
+}
+
+static void note_worst(struct worst *w, double ratio, int same_host, const char *kernel,
+		       size_t row)
 {
 	if (!isfinite(ratio))
 		return;
-	if (!isfinite(w->change) || fabs(ratio - 1) > fabs(w->change)) {
-		w->change = ratio - 1;
-		w->row = row;
+	note(&w->all, ratio, row);
+	if (same_host)
+		note(&w->same_host, ratio, row);
+	size_t k = 0;
+	while (k < w->kernels && strcmp(w->kernel_name[k], kernel))
+		k++;
+	if (k == MAX_KERNELS)
+		return;
+	if (k == w->kernels) {
+		w->kernel_name[w->kernels++] = kernel;
+		w->kernel[k].by = NAN;
 	}
-	if (same_host && (!isfinite(w->same_host) || fabs(ratio - 1) > fabs(w->same_host))) {
-		w->same_host = ratio - 1;
-		w->same_host_row = row;
-	}
+	note(&w->kernel[k], ratio, row);
 }
 
 static void header(FILE *out, const struct side *a, const struct side *b)
@@ -207,7 +231,7 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	double pa = cell_peer(a, ia), pb = cell_peer(b, ib);
 	int same_host = pa > 0 && pb > 0 && fmax(pa, pb) < PEER_MOVED * fmin(pa, pb);
 	res->same_host += same_host;
-	note_worst(worst, ratio, same_host, ia);
+	note_worst(worst, ratio, same_host, ra[a->skey[K_KERNEL]], ia);
 	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
 		ra[a->skey[K_RUNNER]], ra[a->skey[K_SCHEDULE]], ra[a->skey[K_WORKERS]]);
 	number(out, "%*.6g", 11, pb_field_num(&a->run.summary, ia, a->median));
@@ -226,8 +250,10 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 }
 
 static void print_worst(FILE *out, const struct side *a, const struct side *b,
-			const char *what, double change, size_t row)
+			const char *what, const struct change *c)
 {
+	double change = c->by;
+	size_t row = c->row;
 	if (!isfinite(change)) {
 		fprintf(out, "%s: none (no speedups in common)\n", what);
 		return;
@@ -246,7 +272,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	size_t cap = a->run.raw.row_count > b->run.raw.row_count ? a->run.raw.row_count
 								   : b->run.raw.row_count;
 	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
-	struct worst worst = {NAN, NAN, 0, 0};
+	struct worst worst = {.all = {NAN, 0}, .same_host = {NAN, 0}};
 	int rc = 0;
 
 	if (!xa || !xb) {
@@ -271,18 +297,23 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		return rc;
 	for (size_t i = 0; i < b->run.summary.row_count; i++)
 		res->only_b += find_cell(a, b->run.summary.rows[i], b->skey) < 0;
-	res->worst_change = worst.change;
-	res->worst_same_host = worst.same_host;
+	res->worst_change = worst.all.by;
+	res->worst_same_host = worst.same_host.by;
 
 	fprintf(out, "\ncells: %zu in both, %zu only in A, %zu only in B\n", res->common,
 		res->only_a, res->only_b);
 	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
 		res->slower + res->faster, res->slower, res->faster);
-	print_worst(out, a, b, "worst cell (median speedup)", worst.change, worst.row);
+	print_worst(out, a, b, "worst cell (median speedup)", &worst.all);
+	for (size_t k = 0; k < worst.kernels; k++) {
+		char what[96];
+		snprintf(what, sizeof(what), "  worst %s cell", worst.kernel_name[k]);
+		print_worst(out, a, b, what, &worst.kernel[k]);
+	}
 	fprintf(out, "cells with the same CPU-to-CPU latency in both runs: %zu of %zu\n",
 		res->same_host, res->common);
 	if (res->same_host < res->common)
-		print_worst(out, a, b, "worst of those", worst.same_host, worst.same_host_row);
+		print_worst(out, a, b, "worst of those", &worst.same_host);
 	return 0;
 }
 
