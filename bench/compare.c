@@ -312,7 +312,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	}
 	fprintf(out, "cells with the same CPU-to-CPU latency in both runs: %zu of %zu\n",
 		res->same_host, res->common);
-	if (res->same_host < res->common)
+	if (res->same_host && res->same_host < res->common)
 		print_worst(out, a, b, "worst of those", &worst.same_host);
 	return 0;
 }
