@@ -283,9 +283,12 @@ int main(int argc, char **argv)
 		pb_cli_list(stdout);
 		return 0;
 	case PB_CLI_PLOT:
-		if (pb_plot_run(cli.plot_run, cli.cfg.plots_root, dir, sizeof(dir), err,
-				sizeof(err)))
-			return die(EXIT_FAILED_CELLS, err);
+		switch (pb_plot_run(cli.plot_run, cli.cfg.plots_root, dir, sizeof(dir), err,
+				    sizeof(err))) {
+		case 0: break;
+		case PB_PLOT_UNUSABLE: return die(EXIT_USAGE, err);
+		default: return die(EXIT_FAILED_CELLS, err);
+		}
 		printf("Plots: %s/\n", dir);
 		return 0;
 	case PB_CLI_COMPARE:

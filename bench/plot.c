@@ -217,7 +217,7 @@ int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
 
 	if (pb_run_open(run_dir, PB_RUN_EXTRAS, &run, err, errlen)) {
 		pb_run_close(&run);
-		return -1;
+		return PB_PLOT_UNUSABLE;
 	}
 	static const char *const needed[] = {"kernel", "n", "runner", "schedule", "workers",
 					     "speedup"};
@@ -226,13 +226,14 @@ int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
 			pb_fail(err, errlen, "%s/summary.csv lacks the columns a chart needs (%s)",
 			     run.dir, needed[i]);
 			pb_run_close(&run);
-			return -1;
+			return PB_PLOT_UNUSABLE;
 		}
 	snprintf(dir, sizeof(dir), "%s/%s", plots_root, run.id);
 	snprintf(sub, sizeof(sub), "%s/data", dir);
 	if ((e = pb_mkdirs(sub))) {
 		pb_run_close(&run);
-		return pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
+		pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
+		return PB_PLOT_UNUSABLE;
 	}
 	char machine[600];
 	machine_line(&run, machine, sizeof(machine));

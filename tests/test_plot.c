@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../bench/plot.h"
@@ -71,7 +72,18 @@ Test(plot, renders_png_and_svg_from_fixture)
 Test(plot, missing_run_is_an_error)
 {
 	char out[256], err[512];
-	cr_expect_neq(pb_plot_run("/nonexistent/run", "/tmp", out, sizeof(out), err,
-				  sizeof(err)), 0);
+	cr_expect_eq(pb_plot_run("/nonexistent/run", "/tmp", out, sizeof(out), err,
+				 sizeof(err)), PB_PLOT_UNUSABLE);
 	cr_expect(strstr(err, "no run"), "%s", err);
+
+	/* Through the CLI: bad input, exit status 2, one line. */
+	const char *bin = getenv("PARBENCH_BIN");
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "%s plot /nonexistent/run 2>&1 | wc -l | grep -qx 1",
+		 bin && *bin ? bin : "build/parbench");
+	cr_expect_eq(system(cmd), 0, "one line");
+	snprintf(cmd, sizeof(cmd), "%s plot /nonexistent/run 2>/dev/null",
+		 bin && *bin ? bin : "build/parbench");
+	int st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", WEXITSTATUS(st));
 }
