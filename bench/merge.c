@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fail.h"
+#include "keyvalues.h"
 #include "merge.h"
 #include "rundir.h"
 
@@ -37,24 +38,17 @@ static int header_of(const char *dir, const char *name, char *line, size_t len)
 	return e;
 }
 
-/* "key=value" of a provenance file, or "" when absent. */
+/* "key=value" of a run's provenance.txt, or "" when absent. */
 static void provenance_value(const char *dir, const char *key, char *buf, size_t len)
 {
-	char path[PB_PATH_MAX], line[1024];
-	size_t klen = strlen(key);
-	FILE *f;
+	char path[PB_PATH_MAX];
+	struct pb_keyvalues kv;
 
-	buf[0] = '\0';
 	snprintf(path, sizeof(path), "%s/provenance.txt", dir);
-	if (!(f = fopen(path, "r")))
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(buf, len, "%s", line + klen + 1);
-			break;
-		}
-	fclose(f);
+	pb_keyvalues_read(path, &kv);
+	const char *value = pb_keyvalues_get(&kv, key);
+	snprintf(buf, len, "%s", value ? value : "");
+	pb_keyvalues_free(&kv);
 }
 
 /* Copies every provenance*.txt of run into out as provenance-<id>*.txt. */

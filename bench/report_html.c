@@ -238,13 +238,13 @@ static void provenance(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 	static const char *const head[] = {"key", "value"};
 
 	d->heading(f, 2, "Provenance");
-	if (run->prov_count == 0) {
+	if (run->provenance.count == 0) {
 		d->para(f, "This run has no provenance.txt.");
 		return;
 	}
 	d->table_begin(f, head, 2);
-	for (size_t i = 0; i < run->prov_count; i++) {
-		const char *cells[2] = {run->prov_key[i], run->prov_value[i]};
+	for (size_t i = 0; i < run->provenance.count; i++) {
+		const char *cells[2] = {run->provenance.key[i], run->provenance.value[i]};
 		d->table_row(f, cells, 2);
 	}
 	d->table_end(f);

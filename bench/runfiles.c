@@ -35,44 +35,13 @@ static int load_optional(const struct pb_run *run, const char *name, struct pb_t
 	return 0;
 }
 
+/* Absent or unreadable, the provenance is empty: the charts say
+ * "unknown". */
 static void load_provenance(struct pb_run *run)
 {
 	char path[PB_PATH_MAX];
 	snprintf(path, sizeof(path), "%s/provenance.txt", run->dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	size_t cap = 0, len = 0;
-	char *text = NULL;
-	for (;;) {
-		if (cap - len < 1024) {
-			char *grown = realloc(text, cap + 8192);
-			if (!grown)
-				break;
-			text = grown;
-			cap += 8192;
-		}
-		size_t got = fread(text + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	if (!text)
-		return;
-	text[len] = '\0';
-	run->provenance_text = text;
-	for (char *line = text, *end; *line && run->prov_count < PB_PROVENANCE_MAX; line = end) {
-		end = line + strcspn(line, "\n");
-		if (*end)
-			*end++ = '\0';
-		char *eq = strchr(line, '=');
-		if (!eq || eq == line)
-			continue;
-		*eq = '\0';
-		run->prov_key[run->prov_count] = line;
-		run->prov_value[run->prov_count++] = eq + 1;
-	}
+	pb_keyvalues_read(path, &run->provenance);
 }
 
 int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
@@ -120,15 +89,10 @@ void pb_run_close(struct pb_run *run)
 	pb_table_free(&run->reference);
 	pb_table_free(&run->overhead);
 	pb_table_free(&run->breakeven);
-	free(run->provenance_text);
-	run->provenance_text = NULL;
-	run->prov_count = 0;
+	pb_keyvalues_free(&run->provenance);
 }
 
 const char *pb_run_provenance(const struct pb_run *run, const char *key)
 {
-	for (size_t i = 0; i < run->prov_count; i++)
-		if (strcmp(run->prov_key[i], key) == 0)
-			return run->prov_value[i];
-	return NULL;
+	return pb_keyvalues_get(&run->provenance, key);
 }

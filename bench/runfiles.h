@@ -8,19 +8,16 @@
 
 #include <stddef.h>
 
+#include "keyvalues.h"
 #include "rundir.h"
 #include "table.h"
-
-#define PB_PROVENANCE_MAX 128
 
 struct pb_run {
 	char dir[PB_PATH_MAX]; /* the resolved folder (a `latest` link followed) */
 	char id[PB_RUN_ID_MAX];
 	struct pb_table summary; /* required */
 	struct pb_table raw, fits, reference, overhead, breakeven; /* optional */
-	char *provenance_text;   /* lines split in place */
-	const char *prov_key[PB_PROVENANCE_MAX], *prov_value[PB_PROVENANCE_MAX];
-	size_t prov_count;
+	struct pb_keyvalues provenance; /* empty where provenance.txt is absent */
 };
 
 /* Bits for what pb_run_open reads beyond summary.csv and provenance.txt. */
