@@ -135,15 +135,40 @@ static int plot_group(const struct pb_chart_group *g, const char *dir, const cha
 	return 0;
 }
 
-/* One page, a speedup panel per kernel and size that has one. */
+/* The series names of the overview, each with one colour on every panel. */
+struct legend {
+	char name[PB_CHART_MAX_SERIES * 4][200];
+	size_t count;
+};
+
+/* The colour (1-based) of a series, given a new one when it is new; 0 when
+ * there are too many. */
+static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
+{
+	char name[200];
+	snprintf(name, sizeof(name), "%s%s%s", s->runner, strcmp(s->schedule, "none") ? " " : "",
+		 strcmp(s->schedule, "none") ? s->schedule : "");
+	for (size_t k = 0; k < l->count; k++)
+		if (!strcmp(l->name[k], name))
+			return k + 1;
+	if (l->count == sizeof(l->name) / sizeof(l->name[0]))
+		return 0;
+	snprintf(l->name[l->count++], sizeof(l->name[0]), "%s", name);
+	return l->count;
+}
+
+/* One page, a speedup panel per kernel and size that has one, and one key
+ * below them all: a series keeps its colour from panel to panel. */
 static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 			 const size_t *pairs, size_t npairs, const char *dir,
 			 const char *machine, const char *script, char *err, size_t errlen)
 {
 	static char vars[VARS_MAX];
+	static struct legend legend;
 	size_t used = 0, panels = 0;
 	int shaded = 0;
 
+	legend.count = 0;
 	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
 		if (pb_chart_group_load(run, pairs[i], g) || !drawn(g, CHART_SPEEDUP))
 			continue;
@@ -151,16 +176,26 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 		shaded |= g->first_oversubscribed != 0;
 		append(vars, sizeof(vars), &used,
 		       "file%zu='data/%s-%s.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
-		       "title%zu=\"%s, n = %s\"; ",
+		       "title%zu=\"%s, n = %s\"; colours%zu='",
 		       panels, g->kernel, g->n, panels, g->parallel, panels, g->max_workers,
-		       panels, oversubscribed_from(g), panels, g->kernel, g->n);
+		       panels, oversubscribed_from(g), panels, g->kernel, g->n, panels);
+		for (size_t s = 0; s < g->parallel; s++) {
+			size_t colour = legend_colour(&legend, &g->series[s]);
+			if (!colour)
+				return pb_fail(err, errlen, "too many series for the overview");
+			append(vars, sizeof(vars), &used, "%s%zu", s ? " " : "", colour);
+		}
+		append(vars, sizeof(vars), &used, "'; ");
 	}
 	if (panels == 0)
 		return 0;
+	for (size_t k = 0; k < legend.count; k++)
+		append(vars, sizeof(vars), &used, "name%zu=\"%s\"; ", k + 1, legend.name[k]);
 	append(vars, sizeof(vars), &used,
-	       "panels=%zu; cols=%d; outbase='overview'; "
+	       "names=%zu; panels=%zu; cols=%d; outbase='overview'; ", legend.count,
+	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3);
+	append(vars, sizeof(vars), &used,
 	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
-	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3,
 	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
 	if (used >= sizeof(vars))
 		return pb_fail(err, errlen, "too many panels for the overview");

@@ -1,9 +1,12 @@
 # All kernels on one page: a small speedup-vs-workers panel per kernel and
-# size (gnuplot multiplot), each with the ideal line.  `parbench plot` runs
-# it in the plots folder with
+# size (gnuplot multiplot), each with the ideal line, and one key below
+# them all.  `parbench plot` runs it in the plots folder with
 #   panels     number of panels; cols: panels per row
 #   file1..    data file of panel i (the format of speedup.gp)
 #   nser1..    series to draw in panel i
+#   colours1.. the colour of each of those series, space-separated: the
+#              same series has the same colour on every panel
+#   names      number of distinct series; name1..: their names, by colour
 #   xmax1..    largest worker count of panel i
 #   ovx1..     oversubscription boundary of panel i (0: none)
 #   title1..   title of panel i
@@ -16,34 +19,47 @@ set linetype 12 linecolor rgb "#17becf"
 set linetype cycle 12
 set datafile separator whitespace
 set datafile columnheaders
-set grid xtics ytics
-set key top left Left reverse box opaque samplen 2 spacing 1 font ",9"
-set xlabel "workers" offset 0,0.5
-set ylabel "speedup over seq" offset 1,0
-set yrange [0:*]
 set pointsize 0.9
-set offsets graph 0.03, graph 0.03, graph 0.05, 0
 
+# Pixels: the page title on top, the panels, the key band at the bottom.
+panel_w = cols == 1 ? 800 : 520  # one panel: room for the page title
+panel_h = 400
+title_h = 64
+key_cols = cols * 3
+key_h = 30 + 18 * ((names + 1 + key_cols - 1) / key_cols)
 rows = (panels + cols - 1) / cols
-height = 400 * rows + 90
+width = panel_w * cols
+height = panel_h * rows + title_h + key_h
 over(c) = column(11) > 0 ? column(c) : NaN
 v(name, i) = value(sprintf("%s%d", name, i))
+colour(p, i) = word(v("colours", p), i + 1) + 0
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 520*cols,height font "DejaVu Sans,10"
+		set terminal pngcairo size width,height font "DejaVu Sans,10"
 	} else {
-		set terminal svg size 520*cols,height dynamic font "DejaVu Sans,10"
+		set terminal svg size width,height dynamic font "DejaVu Sans,10"
 	}
 	set output outbase.".".fmt
-	# The page title takes the top 90 pixels; the panels share the rest.
-	set multiplot layout rows,cols title plottitle noenhanced font ",12" \
-		margins 0.06,0.98,(40.0/height),(1.0 - 90.0/height) spacing 0.07,(110.0/height)
+	set multiplot title plottitle noenhanced font ",12"
+	set grid xtics ytics
+	set border
+	set xlabel "workers" offset 0,0.5
+	set ylabel "speedup over seq" offset 1,0
+	set yrange [0:*]
+	set offsets graph 0.03, graph 0.03, graph 0.05, 0
+	unset key
 	do for [p=1:panels] {
+		row = (p - 1) / cols
+		col = (p - 1) % cols
+		set origin (col * panel_w) / (1.0 * width), \
+			(key_h + (rows - 1 - row) * panel_h) / (1.0 * height)
+		set size panel_w / (1.0 * width), panel_h / (1.0 * height)
 		xm = v("xmax", p)
 		xpad = 0.04 * (xm > 2 ? xm - 1 : 1)
 		set xrange [1 - xpad:(xm > 1 ? xm : 2) + xpad]
 		if (xm <= 16) { set xtics 1 } else { set xtics autofreq }
+		set ytics autofreq
 		set title v("title", p) noenhanced
 		unset object 1
 		unset label 1
@@ -53,14 +69,34 @@ do for [fmt in "png svg"] {
 			set label 1 " oversubscribed" at first v("ovx", p), graph 0.05 \
 				left front textcolor rgb "gray30" font ",9"
 		}
-		plot x with lines dashtype 2 linecolor "gray40" title "ideal", \
+		plot x with lines dashtype 2 linecolor "gray40", \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:2:3:4 with yerrorlines \
-		         linecolor i+1 linewidth 2 pointtype 7 title columnheader(2), \
+		         linecolor colour(p, i) linewidth 2 pointtype 7, \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:(over(2)) with points \
-		         linecolor "white" pointtype 7 pointsize 0.7 notitle, \
+		         linecolor "white" pointtype 7 pointsize 0.7, \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:(over(2)) with points \
-		         linecolor i+1 pointtype 6 notitle
+		         linecolor colour(p, i) pointtype 6
 	}
+
+	# The key: every series once, in its colour, in a band of its own.
+	set origin 0, 0
+	set size 1, key_h / (1.0 * height)
+	unset title
+	unset xlabel
+	unset ylabel
+	unset tics
+	unset border
+	unset grid
+	unset object 1
+	unset label 1
+	set xrange [0:1]
+	set yrange [0:1]
+	set key at screen 0.5, screen (key_h - 8.0) / height center top horizontal \
+		maxcols key_cols Left reverse samplen 2 width 2 font ",10"
+	plot NaN with lines dashtype 2 linecolor "gray40" title "ideal", \
+	     for [k=1:names] NaN with linespoints linecolor k linewidth 2 pointtype 7 \
+	         title v("name", k) noenhanced
+	unset key
 	unset multiplot
 	unset output
 }
