@@ -194,10 +194,11 @@ static int place(const struct pb_measure *m, struct pb_cell_result *r,
 	return 0;
 }
 
-/* The cell's share of max_reps by the end of round `round`. */
+/* The part of `total` due by the end of round `round` (from 0): the parts
+ * of the rounds differ by one at most and add up to total. */
 static unsigned share(unsigned total, unsigned round, unsigned rounds)
 {
-	return (unsigned)(((uint64_t)total * (round + 1) + rounds - 1) / rounds);
+	return (unsigned)((uint64_t)total * (round + 1) / rounds);
 }
 
 /* What a round changes, kept so a stopped round can be taken back. */
@@ -239,22 +240,23 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		      double peer_ns, struct pb_cell_result *r, unsigned *cap,
 		      const struct where *where)
 {
-	unsigned rounds = m->rounds ? m->rounds : 1;
-	unsigned own_min = (m->min_reps + rounds - 1) / rounds, first = r->rep_count;
+	unsigned rounds = m->rounds ? m->rounds : 1, first = r->rep_count;
+	unsigned own_min = share(m->min_reps, round, rounds) -
+			   (round ? share(m->min_reps, round - 1, rounds) : 0);
 	unsigned max_reps = share(m->max_reps, round, rounds);
 	double budget = m->budget_s / rounds, timed = 0;
 	int err = 0;
 
-	/* Every round times its even share of min_reps, so each moment of the
-	 * sweep weighs alike; then on until the median (of every round so
-	 * far) is known well enough, the round's share of the budget is spent,
-	 * or its share of max_reps is reached. */
+	/* Never past the round's share of max_reps; every round times its
+	 * share of min_reps, so each moment of the sweep weighs alike; then on
+	 * until the median (of every round so far) is known well enough or the
+	 * round's share of the budget is spent. */
 	for (unsigned i = first; !err && !pb_stop_requested(); i++) {
+		if (i >= max_reps) {
+			r->stop = "max";
+			break;
+		}
 		if (i - first >= own_min) {
-			if (i >= max_reps) {
-				r->stop = "max";
-				break;
-			}
 			if (ci_width(r) <= m->target_ci) {
 				r->stop = "ci";
 				break;
@@ -277,8 +279,11 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 	return err;
 }
 
-/* One round: open the runner, allocate and initialise, warm up, time. */
-static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+/* Opens the pool, allocates and initialises the job's memory, warms up
+ * and times.  Returns 0, or a negative errno when the harness cannot go
+ * on; a failure of the runner is recorded in r. */
+static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
+		   struct pb_cell_result *r, const struct where *where)
 {
 	const struct pb_cell *cell = &r->cell;
 	const struct pb_runner *runner = cell->runner;
@@ -289,33 +294,16 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 		.spin = cell->workers <= m->allowed_cpus,
 	};
 	struct pb_pool *pool = NULL;
-	struct round_start before;
 	unsigned cap = r->rep_count; /* reserve() grows from what is there */
-	struct where where = {
-		calloc(cell->workers, sizeof(int)), calloc(cell->workers, sizeof(int)),
-		calloc(cell->workers, sizeof(int)),
-	};
 
-	round_save(r, &before);
-	r->rounds = round + 1;
-	if (!r->cpus) /* a cell read back by --resume */
-		r->cpus = calloc(cell->workers, sizeof(*r->cpus));
-	if (!r->cpus || !where.bound || !where.start || !where.end) {
-		free(where.bound), free(where.start), free(where.end);
-		return -ENOMEM;
-	}
-	/* Before the pool exists, so nothing else runs on those CPUs. */
-	double peer_ns = NAN;
-	if (m->peer_cpus[0] >= 0 && pb_peer_latency(m->peer_cpus[0], m->peer_cpus[1], &peer_ns))
-		peer_ns = NAN;
-	int err = place(m, r, &opts);
+	if (place(m, r, &opts))
+		return 0;
 	double t0 = pb_now();
-	if (!err && (err = runner->open(&pool, &opts)))
-		set_failed(r, "open-failed:%s", strerror(-err));
+	int err = runner->open(&pool, &opts);
 	if (round == 0)
 		r->startup_s = pb_now() - t0;
 	if (err) {
-		free(where.bound), free(where.start), free(where.end);
+		set_failed(r, "open-failed:%s", strerror(-err));
 		return 0;
 	}
 
@@ -332,7 +320,6 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	if (bytes && !job.mem) {
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
-		free(where.bound), free(where.start), free(where.end);
 		return 0;
 	}
 	struct pb_outcome out = {0};
@@ -347,18 +334,45 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	struct pb_rep scratch;
 	/* A stop request abandons the round within one repetition. */
 	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
-		err = one_rep(runner, pool, &job, r, &scratch, &where);
+		err = one_rep(runner, pool, &job, r, &scratch, where);
 	if (!err)
-		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, &where);
-	if (r->failed)
-		r->stop = "failed";
-
+		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, where);
 	runner->free(pool, job.mem, bytes);
 	runner->close(pool);
-	free(where.bound), free(where.start), free(where.end);
-	if (pb_stop_requested() && round > 0)
-		round_restore(r, &before); /* the round in flight is abandoned */
 	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* One round of the cell; returns 0, PB_CELL_ABANDONED or -ENOMEM. */
+static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+{
+	unsigned workers = r->cell.workers;
+	struct round_start before;
+	struct where where = {
+		calloc(workers, sizeof(int)), calloc(workers, sizeof(int)),
+		calloc(workers, sizeof(int)),
+	};
+	int err = -ENOMEM;
+
+	round_save(r, &before);
+	r->rounds = round + 1;
+	if (!r->cpus) /* a cell read back by --resume */
+		r->cpus = calloc(workers, sizeof(*r->cpus));
+	if (r->cpus && where.bound && where.start && where.end) {
+		/* Before the pool exists, so nothing else runs on those CPUs. */
+		double peer_ns = NAN;
+		if (pb_peer_latency(m->peer_cpus[0], m->peer_cpus[1], &peer_ns))
+			peer_ns = NAN;
+		err = measure(m, round, peer_ns, r, &where);
+	}
+	free(where.bound), free(where.start), free(where.end);
+	if (r->failed)
+		r->stop = "failed";
+	/* Read once: a round is either kept whole or taken back whole. */
+	if (!err && pb_stop_requested()) {
+		round_restore(r, &before);
+		return PB_CELL_ABANDONED;
+	}
+	return err;
 }
 
 int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,

@@ -89,7 +89,8 @@ void pb_cli_usage(FILE *out)
 "                         quick 0.1)\n"
 "      --max-reps N       or N repetitions (default 100)\n"
 "      --rounds N         measure each cell in N rounds spread over the sweep,\n"
-"                         each with its share of the above (default 3, quick 1)\n"
+"                         each with its share of the above (default 3, quick 1;\n"
+"                         at most --reps)\n"
 "  -W, --warmup N         untimed warm-up repetitions per round (default 2,\n"
 "                         quick 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
@@ -521,6 +522,12 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
 	if (!rounds_set)
 		cfg->rounds = cfg->quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+	if (cfg->rounds > cfg->reps) {
+		if (rounds_set)
+			return pb_fail(err, len, "--rounds %u is above --reps %u: every round "
+				    "times at least one repetition", cfg->rounds, cfg->reps);
+		cfg->rounds = cfg->reps;
+	}
 	if (!max_set && cfg->max_reps < cfg->reps)
 		cfg->max_reps = cfg->reps;
 	if (cfg->max_reps < cfg->reps)

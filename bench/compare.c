@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fail.h"
 #include "compare.h"
+#include "fail.h"
+#include "peer.h"
 #include "ratio_ci.h"
 #include "runfiles.h"
 
@@ -102,17 +103,30 @@ static uint64_t cell_seed(char **row, const int *cols)
 	return PB_COMPARE_SEED ^ h;
 }
 
-/* The host placed a pair of CPUs differently when their latency differs
- * by this factor: on a VM, tens of ns (a shared cache) against hundreds. */
-#define PEER_MOVED 1.5
-
-/* The CPU-to-CPU latency a cell ran with, or NaN where it is unknown or
- * changed between the cell's rounds. */
-static double cell_peer(const struct side *s, size_t row)
+/* A cell's placement: where its CPU-to-CPU latency lies against the lowest
+ * latency of both runs (`floor`), 'n'ear or 'f'ar (peer.h); 'm'ixed when
+ * it changed between the cell's rounds, 0 when unknown. */
+static char placement(const struct side *s, size_t row, double floor)
 {
 	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
 	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
-	return lo > 0 && hi < PEER_MOVED * lo ? sqrt(lo * hi) : NAN;
+	if (!(lo > 0) || !(hi > 0) || !(floor > 0))
+		return 0;
+	if (hi < PB_PEER_FAR * floor)
+		return 'n';
+	return lo >= PB_PEER_FAR * floor ? 'f' : 'm';
+}
+
+/* The lowest latency a run's cells saw, +inf when it has none. */
+static double lowest_peer(const struct side *s)
+{
+	double low = INFINITY;
+	for (size_t i = 0; i < s->run.summary.row_count; i++) {
+		double v = pb_field_num(&s->run.summary, i, s->peer_min);
+		if (v > 0 && v < low)
+			low = v;
+	}
+	return low;
 }
 
 static void peer_field(FILE *out, const struct side *s, size_t row)
@@ -121,8 +135,7 @@ static void peer_field(FILE *out, const struct side *s, size_t row)
 	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
 	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
 	if (isfinite(lo) && isfinite(hi))
-		snprintf(text, sizeof(text), hi < PEER_MOVED * lo ? "%.0f" : "%.0f-%.0f",
-			 hi < PEER_MOVED * lo ? sqrt(lo * hi) : lo, hi);
+		snprintf(text, sizeof(text), lo == hi ? "%.0f" : "%.0f-%.0f", lo, hi);
 	fprintf(out, " %9s", text);
 }
 
@@ -198,7 +211,7 @@ static void number(FILE *out, const char *fmt, int width, double x)
 
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
 			size_t ib, double *xa, double *xb, size_t cap,
-			struct pb_compare_result *res, struct worst *worst)
+			double floor, struct pb_compare_result *res, struct worst *worst)
 {
 	char **ra = a->run.summary.rows[ia];
 	size_t na = samples(a, ra, xa, cap), nb = samples(b, b->run.summary.rows[ib], xb, cap);
@@ -228,8 +241,8 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 			snprintf(interval, sizeof(interval), "%.3f (no reps)", r);
 	}
 	double sa = speedup(a, ia), sb = speedup(b, ib), ratio = sb / sa;
-	double pa = cell_peer(a, ia), pb = cell_peer(b, ib);
-	int same_host = pa > 0 && pb > 0 && fmax(pa, pb) < PEER_MOVED * fmin(pa, pb);
+	char pa = placement(a, ia, floor), pb = placement(b, ib, floor);
+	int same_host = pa && pa != 'm' && pa == pb;
 	res->same_host += same_host;
 	note_worst(worst, ratio, same_host, ra[a->skey[K_KERNEL]], ia);
 	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
@@ -273,6 +286,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 								   : b->run.raw.row_count;
 	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
 	struct worst worst = {.all = {NAN, 0}, .same_host = {NAN, 0}};
+	double floor = fmin(lowest_peer(a), lowest_peer(b));
 	int rc = 0;
 
 	if (!xa || !xb) {
@@ -288,7 +302,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 			continue;
 		}
 		res->common++;
-		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, res, &worst))
+		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, floor, res, &worst))
 			rc = pb_fail(err, errlen, "out of memory");
 	}
 	free(xa);
@@ -305,10 +319,15 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
 		res->slower + res->faster, res->slower, res->faster);
 	print_worst(out, a, b, "worst cell (median speedup)", &worst.all);
-	for (size_t k = 0; k < worst.kernels; k++) {
+	for (size_t k = 0; worst.kernels > 1 && k < worst.kernels; k++) {
 		char what[96];
 		snprintf(what, sizeof(what), "  worst %s cell", worst.kernel_name[k]);
 		print_worst(out, a, b, what, &worst.kernel[k]);
+	}
+	if (a->peer_min < 0 || b->peer_min < 0) {
+		fprintf(out, "cells with the same CPU-to-CPU latency in both runs: unknown "
+			"(no peer_ns_min in %s)\n", a->peer_min < 0 ? "A" : "B");
+		return 0;
 	}
 	fprintf(out, "cells with the same CPU-to-CPU latency in both runs: %zu of %zu\n",
 		res->same_host, res->common);

@@ -177,10 +177,11 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 
 	printf("\nResults: %s/\n", sw->dir);
 	if (sw->stopped) {
-		fprintf(stderr, "parbench: stopped by SIG%s after %zu of %zu cells; the finished "
-			"ones are saved in %s/ (raw.csv, summary.csv); continue with: "
-			"parbench --resume %s\n", sigabbrev_np(sw->stopped), sw->done,
-			sw->plan.count, sw->dir, sw->dir);
+		fprintf(stderr, "parbench: stopped by SIG%s after %zu of %zu cell-rounds (%zu "
+			"of %zu cells begun); what they measured is saved in %s/ (raw.csv, "
+			"summary.csv); continue with: parbench --resume %s\n",
+			sigabbrev_np(sw->stopped), sw->rounds_done, sw->rounds_planned,
+			sw->done, sw->plan.count, sw->dir, sw->dir);
 		status = EXIT_STOPPED;
 		goto out;
 	}

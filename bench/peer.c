@@ -104,6 +104,9 @@ void pb_peer_cpus(int cpus[2])
 
 int pb_peer_latency(int cpu_a, int cpu_b, double *ns)
 {
+	if (cpu_a < 0 || cpu_b < 0 || cpu_a >= CPU_SETSIZE || cpu_b >= CPU_SETSIZE ||
+	    cpu_a == cpu_b)
+		return -EINVAL;
 	struct line line;
 	struct responder resp = {&line, WARMUP_TRIPS + (long)BATCHES * TRIPS_PER_BATCH};
 	struct initiator in = {.line = &line};

@@ -8,13 +8,19 @@
 #ifndef PB_PEER_H
 #define PB_PEER_H
 
+/* A latency this many times the lowest seen comes from another placement
+ * (across caches): probes of one placement spread by about 2x at most, and
+ * the two placements of a VM's vCPUs differ by 4x or more. */
+#define PB_PEER_FAR 2.5
+
 /* The first two CPUs this process may run on, or -1 each where it has
  * fewer. */
 void pb_peer_cpus(int cpus[2]);
 
 /* Measures the one-way latency between cpu_a and cpu_b in ns (the median of
  * a few batches of round trips, about a millisecond in all) with two
- * threads bound there.  Returns 0 or a negative errno. */
+ * threads bound there.  Returns 0 or a negative errno: -EINVAL for two
+ * equal CPUs or a negative one, so a zeroed pair means "no probe". */
 int pb_peer_latency(int cpu_a, int cpu_b, double *ns);
 
 #endif

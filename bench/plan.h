@@ -20,6 +20,7 @@ struct pb_cell {
 	uint64_t base_n;           /* the size asked for; n is scaled from it
 				    * under weak scaling */
 	size_t order;              /* position in the unshuffled plan */
+	size_t position;           /* in the sweep's (shuffled) order */
 };
 
 struct pb_plan {

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer.h"
 #include "provenance.h"
 
 #ifndef PB_GIT_REVISION
@@ -100,6 +101,12 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 	fprintf(f, "cpu_model=%s\n", model);
 	fprintf(f, "online_cpus=%ld\nallowed_cpus=%u\n", sysconf(_SC_NPROCESSORS_ONLN),
 		cfg->allowed_cpus);
+	int peer[2];
+	pb_peer_cpus(peer);
+	if (peer[0] >= 0) /* the pair whose latency peer_ns is */
+		fprintf(f, "peer_cpus=%d,%d\n", peer[0], peer[1]);
+	else
+		fputs("peer_cpus=none\n", f);
 	topology_facts(f);
 	first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
 	fprintf(f, "governor=%s\n", buf);

@@ -36,6 +36,7 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 	/* A fixed number of repetitions: a reference, not a study. */
 	fixed.min_reps = fixed.max_reps = quick ? QUICK_REFERENCE_REPS : REFERENCE_REPS;
 	fixed.warmup = quick ? 0 : fixed.warmup;
+	fixed.rounds = 1;
 	for (size_t i = 0; i < count; i++) {
 		const struct pb_cell *c = &results[i].cell;
 		if (!c->kernel->bytes_per_item || seen(ref, used, c->runner, c->workers))
@@ -46,7 +47,7 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 			cell.kernel = tests[t];
 			cell.n = quick ? tests[t]->quick_n : tests[t]->default_n;
 			cell.sched = (struct pb_schedule){PB_SCHED_STATIC, 0};
-			if (pb_cell_run(&cell, &fixed, &r)) {
+			if (pb_cell_run(&cell, &fixed, &r) < 0) {
 				free(ref);
 				return -ENOMEM;
 			}

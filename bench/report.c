@@ -231,14 +231,13 @@ static void print_peer(FILE *f, const struct pb_sweep *sw)
 	fprintf(f, "\nCPU-to-CPU latency (CPUs %d and %d, probed before each of %zu "
 		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1], count,
 		ns[count / 2], p5, p95);
-	if (p95 >= 2 * p5) {
-		double split = sqrt(p5 * p95);
-		size_t far = 0, both = 0;
-		for (size_t i = 0; i < count; i++)
-			far += ns[i] >= split;
-		for (size_t i = 0; i < sw->done; i++)
-			both += sw->results[i].peer_ns_min < split &&
-				sw->results[i].peer_ns_max >= split;
+	double split = PB_PEER_FAR * ns[0];
+	size_t far = 0, both = 0;
+	for (size_t i = 0; i < count; i++)
+		far += ns[i] >= split;
+	for (size_t i = 0; i < sw->done; i++)
+		both += sw->results[i].peer_ns_min < split && sw->results[i].peer_ns_max >= split;
+	if (far >= 2 && count - far >= 2) {
 		fprintf(f, "  Two placements: the host moved these CPUs between caches during "
 			"the run (%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound "
 			"cells with several workers reach another bandwidth in each; %zu cells "

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,8 +176,9 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 	char key[512];
 
 	if (key_columns(t, col) || c_stop < 0 || c_status < 0 || c_startup < 0 || c_init < 0 ||
-	    c_over < 0)
-		return pb_fail(err, len, "%s/summary.csv lacks columns this version writes", sw->dir);
+	    c_over < 0 || c_rounds < 0)
+		return pb_fail(err, len, "%s/summary.csv lacks columns this version writes "
+			    "(an older parbench wrote it: start the sweep again)", sw->dir);
 	for (size_t i = 0; i < t->row_count; i++) {
 		char **row = t->rows[i];
 		row_key(row, col, key, sizeof(key));
@@ -200,8 +200,7 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		r->startup_s = field_number(row[c_startup]);
 		r->init_s = field_number(row[c_init]);
 		r->stop = stop_reason(row[c_stop]);
-		/* A run from before rounds measured each cell whole. */
-		r->rounds = c_rounds < 0 ? UINT_MAX : (unsigned)strtoul(row[c_rounds], NULL, 10);
+		r->rounds = (unsigned)strtoul(row[c_rounds], NULL, 10);
 		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		if (c_checked >= 0 && c_bound_ok >= 0) {
 			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
@@ -226,7 +225,8 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 
 	if (!cap)
 		return pb_fail(err, len, "out of memory");
-	if (key_columns(t, col) || c_sec < 0 || c_comm < 0 || c_res < 0 || c_ok < 0)
+	if (key_columns(t, col) || c_sec < 0 || c_comm < 0 || c_res < 0 || c_ok < 0 ||
+	    c_round < 0 || c_peer < 0)
 		rc = pb_fail(err, len, "%s/raw.csv lacks columns this version writes", sw->dir);
 	for (size_t i = 0; !rc && i < t->row_count; i++) {
 		char **row = t->rows[i];
@@ -253,12 +253,32 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->comm_seconds = *row[c_comm] ? strtod(row[c_comm], NULL) : -1;
 		rep->result = strtoull(row[c_res], NULL, 10);
 		rep->ok = strcmp(row[c_ok], "1") == 0;
-		rep->round = c_round < 0 ? 0 : (unsigned)strtoul(row[c_round], NULL, 10);
-		rep->peer_ns = c_peer < 0 ? NAN : field_number(row[c_peer]);
+		rep->round = (unsigned)strtoul(row[c_round], NULL, 10);
+		rep->peer_ns = field_number(row[c_peer]);
 		r->ok_count += rep->ok;
 	}
 	free(cap);
 	return rc;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	size_t x = ((const struct pb_cell *)a)->position, y = ((const struct pb_cell *)b)->position;
+	return (x > y) - (x < y);
+}
+
+static int result_by_position(const void *a, const void *b)
+{
+	return by_position(&((const struct pb_cell_result *)a)->cell,
+			   &((const struct pb_cell_result *)b)->cell);
+}
+
+/* The finished cells came in summary.csv's order; their missing rounds
+ * run in the sweep's shuffled order, as they would have. */
+static void in_sweep_order(struct pb_sweep *sw)
+{
+	qsort(sw->results, sw->done, sizeof(*sw->results), result_by_position);
+	qsort(sw->plan.cells, sw->done, sizeof(*sw->plan.cells), by_position);
 }
 
 int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
@@ -280,6 +300,8 @@ int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
 	int rc = load_summary(sw, &summary, err, len);
 	if (!rc)
 		rc = load_raw(sw, &raw, err, len);
+	if (!rc)
+		in_sweep_order(sw);
 	for (size_t i = 0; i < sw->done; i++)
 		pb_cell_summarise(&sw->results[i]);
 	pb_table_free(&summary);

@@ -201,6 +201,8 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 	size_t finished = 0;
 	double t0 = pb_now();
 
+	sw->rounds_planned = sw->plan.count * rounds;
+	sw->rounds_done = sw->rounds_planned - at.todo;
 	for (size_t i = 0; i < sw->done; i++)
 		finished += complete(&sw->results[i], rounds);
 	for (unsigned round = 0; round < rounds && !sw->stopped; round++) {
@@ -217,15 +219,21 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 			unsigned first = i < sw->done ? r->rep_count : 0;
 			int e = round == 0 ? pb_cell_run(&sw->plan.cells[i], m, r)
 					   : pb_cell_run_round(m, round, r);
-			if (e)
+			if (e < 0)
 				return e;
-			if ((sw->stopped = pb_stop_requested())) {
+			if (e == PB_CELL_ABANDONED) {
+				/* The round in flight was taken back; a first round
+				 * leaves nothing of the cell. */
 				if (round == 0)
-					pb_cell_result_free(r); /* the cell in flight is abandoned */
+					pb_cell_result_free(r);
+				sw->stopped = pb_stop_requested();
 				break;
 			}
 			if (round == 0)
 				sw->done = i + 1;
+			sw->rounds_done++;
+			if (r->failed) /* its other rounds will not run */
+				sw->rounds_done += rounds - r->rounds;
 			pb_csv_raw_rows(raw, sw->run_id, r, first);
 			fflush(raw);
 			if (cfg->progress)
@@ -262,6 +270,8 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	}
 	if (cfg->shuffle)
 		shuffle(&sw->plan, cfg->seed);
+	for (size_t i = 0; i < sw->plan.count; i++)
+		sw->plan.cells[i].position = i;
 	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
 	if (!sw->results)
 		return pb_fail(err, errlen, "out of memory");

@@ -17,6 +17,8 @@ struct pb_sweep {
 	size_t done;                /* cells run */
 	size_t failed;              /* cells with a failure */
 	size_t resumed;             /* cells taken from the folder (--resume) */
+	size_t rounds_done, rounds_planned; /* cell-rounds (failed cells count
+					     * their rounds as done) */
 	int stopped;                /* the signal that stopped the sweep before
 				     * its end, or 0 */
 };

@@ -31,4 +31,8 @@ Test(peer, a_cpu_outside_the_affinity_is_an_error)
 	cr_expect_lt(pb_peer_latency(cpus[0] < 0 ? 0 : cpus[0], outside, &ns), 0);
 	cr_expect_lt(pb_peer_latency(outside, cpus[0] < 0 ? 0 : cpus[0], &ns), 0);
 	cr_expect_eq(ns, -1, "not set on failure");
+	/* A zeroed pair, or none, means no probe. */
+	cr_expect_eq(pb_peer_latency(0, 0, &ns), -EINVAL);
+	cr_expect_eq(pb_peer_latency(-1, -1, &ns), -EINVAL);
+	cr_expect_eq(ns, -1);
 }

@@ -200,6 +200,36 @@ static size_t rows_per_cell(const char *path, struct cell_rows *cells, size_t ma
 	return count;
 }
 
+/* Every round of raw.csv visits the cells in the order of round 0 (the
+ * shuffled order), also the rounds a --resume ran. */
+static void expect_rounds_in_one_order(const char *raw)
+{
+	struct cell_rows order[CELLS];
+	struct pb_table t;
+	size_t known = 0;
+	cr_assert_eq(pb_table_load(raw, &t), 0);
+	int runner = pb_table_column(&t, "runner"), sched = pb_table_column(&t, "schedule"),
+	    workers = pb_table_column(&t, "workers"), round = pb_table_column(&t, "round");
+	size_t at[8] = {0}; /* per round: where in round 0's order it is */
+	for (size_t i = 0; i < t.row_count; i++) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s/%s/%s", t.rows[i][runner], t.rows[i][sched],
+			 t.rows[i][workers]);
+		unsigned r = (unsigned)strtoul(t.rows[i][round], NULL, 10);
+		cr_assert_lt(r, 8);
+		if (r == 0) {
+			if (known == 0 || strcmp(order[known - 1].key, key))
+				snprintf(order[known++].key, sizeof(order[0].key), "%s", key);
+			continue;
+		}
+		while (at[r] < known && strcmp(order[at[r]].key, key))
+			at[r]++;
+		cr_expect_lt(at[r], known, "round %u: %s out of round 0's order", r + 1, key);
+	}
+	cr_expect_eq(known, CELLS);
+	pb_table_free(&t);
+}
+
 Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout = 120)
 {
 	char root[] = "/tmp/pb-rounds-XXXXXX", results[128], out[160], err[160], path[256];
@@ -208,7 +238,7 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	snprintf(out, sizeof(out), "%s/sweep.out", root);
 	snprintf(err, sizeof(err), "%s/sweep.err", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
-			      "--reps", "12", "--max-reps", "12", "--warmup", "1", "--no-shuffle",
+			      "--reps", "12", "--max-reps", "12", "--warmup", "1", "--seed", "7",
 			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = start(out, err, args);
 	/* A cell is logged after its last round: the sweep is then in round 3. */
@@ -248,8 +278,17 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 		cr_expect(cells[c].rounds == 3 && cells[c].rows == 12,
 			  "%s: %u rows in %u rounds", cells[c].key, cells[c].rows,
 			  cells[c].rounds);
+	expect_rounds_in_one_order(path);
 	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
 	cr_expect(contains(path, ",12,12,3,"), "summary: 12 reps, 12 ok, 3 rounds");
+
+	/* A folder written before rounds existed is refused, not appended to. */
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "sed -i '1s/,rounds,/,x,/' %s", path);
+	cr_assert_eq(system(cmd), 0);
+	cr_expect_eq(run(root, again), 2, "an older run folder");
+	snprintf(path, sizeof(path), "%s/err", root);
+	cr_expect(contains(path, "older parbench"), "says why");
 	free(before);
 	free(after);
 	remove_tree(root);
