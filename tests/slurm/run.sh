@@ -307,7 +307,7 @@ check "and says how to plot later" 'grep -q "gnuplot not found" "$tmp/nognuplot.
 
 # 3. A job stopped by SIGTERM (as at its time limit, through the batch
 # shell like --signal=B:TERM), then finished by a job that resumes it.
-long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --warmup 1 --no-shuffle --no-overhead --no-plot"
+long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --rounds 1 --warmup 1 --no-shuffle --no-overhead --no-plot"
 PARBENCH_RUNNERS=seq,omp,pthread PARBENCH_ARGS="$long" submit "$tmp/submit-term.txt" \
 	--job-name=parbench-term --cpus-per-task="$job_cpus" &
 term=$!
