@@ -9,6 +9,7 @@
 #include "fail.h"
 #include "chartdata.h"
 #include "doc.h"
+#include "peer.h"
 #include "report_html.h"
 #include "rundir.h"
 
@@ -250,6 +251,47 @@ static void provenance(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 	d->table_end(f);
 }
 
+/* Where the host ran the first two CPUs during the run (peer.h), from the
+ * cells' latency ranges; nothing for a run without them. */
+static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run)
+{
+	const struct pb_table *t = &run->summary;
+	int c_min = pb_table_column(t, "peer_ns_min"), c_max = pb_table_column(t, "peer_ns_max");
+	double low = INFINITY, high = 0;
+	size_t near = 0, far = 0, both = 0;
+	char line[600];
+
+	for (size_t i = 0; i < t->row_count; i++) {
+		double lo = pb_field_num(t, i, c_min), hi = pb_field_num(t, i, c_max);
+		if (lo > 0 && hi > 0) {
+			low = fmin(low, lo);
+			high = fmax(high, hi);
+		}
+	}
+	if (!(high > 0))
+		return;
+	double split = PB_PEER_FAR * low;
+	for (size_t i = 0; i < t->row_count; i++) {
+		double lo = pb_field_num(t, i, c_min), hi = pb_field_num(t, i, c_max);
+		near += hi < split;
+		far += lo >= split;
+		both += lo < split && hi >= split;
+	}
+	const char *pair = pb_run_provenance(run, "peer_cpus");
+	int n = snprintf(line, sizeof(line), "CPU-to-CPU latency (CPUs %s, probed before each "
+			 "cell-round): %.0f-%.0f ns. ", pair ? pair : "unknown", low, high);
+	if (far + both == 0)
+		snprintf(line + n, sizeof(line) - (size_t)n, "One placement throughout.");
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, "Two placements: the host moved "
+			 "these CPUs between caches during the run; %zu cells ran with them "
+			 "sharing one (under %.0f ns), %zu across caches, %zu saw both. "
+			 "Memory-bound cells with several workers reach another bandwidth in each "
+			 "(peer_ns in raw.csv says which repetition ran how).", near, split, far,
+			 both);
+	d->para(f, line);
+}
+
 static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
 		     const char *dir)
 {
@@ -269,6 +311,7 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 		 host ? host : "unknown", model ? model : "unknown CPU", cpus ? cpus : "unknown",
 		 date ? date : "unknown", cmd ? cmd : "unknown");
 	d->para(f, line);
+	placements(d, f, run);
 	winners(d, f, run, pairs, npairs);
 	charts(d, f, run, pairs, npairs, dir);
 	csv_section(d, f, &run->overhead, "Dispatch overhead", "overhead.csv",
