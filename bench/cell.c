@@ -201,36 +201,15 @@ static unsigned share(unsigned total, unsigned round, unsigned rounds)
 	return (unsigned)((uint64_t)total * (round + 1) / rounds);
 }
 
-/* What a round changes, kept so a stopped round can be taken back. */
-struct round_start {
-	unsigned rep_count, ok_count, binding_checked, binding_ok, rounds;
-	int failed;
-	const char *stop;
-	char status[sizeof(((struct pb_cell_result *)0)->status)];
-};
-
-static void round_save(const struct pb_cell_result *r, struct round_start *s)
+/* Takes a round back: r as it was before (a copy of it), but for the
+ * arrays, which the round may have moved; what is past rep_count in them is
+ * ignored. */
+static void round_take_back(struct pb_cell_result *r, struct pb_cell_result before)
 {
-	s->rep_count = r->rep_count;
-	s->ok_count = r->ok_count;
-	s->binding_checked = r->binding_checked;
-	s->binding_ok = r->binding_ok;
-	s->rounds = r->rounds;
-	s->failed = r->failed;
-	s->stop = r->stop;
-	memcpy(s->status, r->status, sizeof(s->status));
-}
-
-static void round_restore(struct pb_cell_result *r, const struct round_start *s)
-{
-	r->rep_count = s->rep_count;
-	r->ok_count = s->ok_count;
-	r->binding_checked = s->binding_checked;
-	r->binding_ok = s->binding_ok;
-	r->rounds = s->rounds;
-	r->failed = s->failed;
-	r->stop = s->stop;
-	memcpy(r->status, s->status, sizeof(s->status));
+	before.reps = r->reps;
+	before.seen = r->seen;
+	before.cpus = r->cpus;
+	*r = before;
 }
 
 /* Times repetitions until this round's share is done; returns 0 or an
@@ -346,14 +325,13 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
 {
 	unsigned workers = r->cell.workers;
-	struct round_start before;
+	struct pb_cell_result before = *r;
 	struct where where = {
 		calloc(workers, sizeof(int)), calloc(workers, sizeof(int)),
 		calloc(workers, sizeof(int)),
 	};
 	int err = -ENOMEM;
 
-	round_save(r, &before);
 	r->rounds = round + 1;
 	if (!r->cpus) /* a cell read back by --resume */
 		r->cpus = calloc(workers, sizeof(*r->cpus));
@@ -369,7 +347,7 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 		r->stop = "failed";
 	/* Read once: a round is either kept whole or taken back whole. */
 	if (!err && pb_stop_requested()) {
-		round_restore(r, &before);
+		round_take_back(r, before);
 		return PB_CELL_ABANDONED;
 	}
 	return err;

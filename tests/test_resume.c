@@ -108,6 +108,24 @@ static void remove_tree(const char *root)
 	cr_expect_eq(system(cmd), 0);
 }
 
+/* Resumes results/latest; its raw.csv (at raw) must keep the rows it had,
+ * as they were, the new ones appended. */
+static void resume_keeping_rows(const char *root, const char *results, const char *raw)
+{
+	char run_dir[160];
+	char *before = slurp(raw);
+	cr_assert(before);
+	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
+	const char *again[] = {"--resume", run_dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the resumed sweep succeeds");
+	char *after = slurp(raw);
+	cr_assert(after);
+	cr_expect_eq(strncmp(before, after, strlen(before)), 0,
+		     "the rows done before are kept as they were, the rest appended");
+	free(before);
+	free(after);
+}
+
 Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeout = 120)
 {
 	char root[] = "/tmp/pb-resume-XXXXXX", results[128], out[160], err[160], path[256];
@@ -139,17 +157,7 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	snprintf(path, sizeof(path), "%s/latest/raw.csv", results);
 	cr_expect_eq(cells_of(path, &raw_rows), done, "raw.csv: the same finished cells");
 	cr_expect_eq(raw_rows, done * 20);
-	char *before = slurp(path);
-	cr_assert(before);
-
-	char run_dir[160];
-	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
-	const char *again[] = {"--resume", run_dir, NULL};
-	cr_assert_eq(run(root, again), 0, "the resumed sweep succeeds");
-	char *after = slurp(path);
-	cr_assert(after);
-	cr_expect_eq(strncmp(before, after, strlen(before)), 0,
-		     "the cells done before are kept as they were, the rest appended");
+	resume_keeping_rows(root, results, path);
 	cr_expect_eq(cells_of(path, &raw_rows), CELLS);
 	cr_expect_eq(raw_rows, CELLS * 20, "each cell once");
 	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
@@ -157,8 +165,6 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	cr_expect_eq(rows, CELLS, "one summary row per cell");
 	snprintf(path, sizeof(path), "%s/latest/provenance-resume1.txt", results);
 	cr_expect_eq(access(path, R_OK), 0, "the resumption's own provenance");
-	free(before);
-	free(after);
 	remove_tree(root);
 }
 
@@ -263,16 +269,7 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	}
 	cr_expect(complete >= 1 && complete < CELLS, "stopped in the last round (%u complete)",
 		  complete);
-	char *before = slurp(path);
-	cr_assert(before);
-
-	char run_dir[160];
-	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
-	const char *again[] = {"--resume", run_dir, NULL};
-	cr_assert_eq(run(root, again), 0, "the resumed sweep succeeds");
-	char *after = slurp(path);
-	cr_assert(after);
-	cr_expect_eq(strncmp(before, after, strlen(before)), 0, "the rows before are kept");
+	resume_keeping_rows(root, results, path);
 	cr_assert_eq(rows_per_cell(path, cells, CELLS), CELLS);
 	for (size_t c = 0; c < CELLS; c++)
 		cr_expect(cells[c].rounds == 3 && cells[c].rows == 12,
@@ -286,11 +283,12 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "sed -i '1s/,rounds,/,x,/' %s", path);
 	cr_assert_eq(system(cmd), 0);
+	char run_dir[160];
+	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
+	const char *again[] = {"--resume", run_dir, NULL};
 	cr_expect_eq(run(root, again), 2, "an older run folder");
 	snprintf(path, sizeof(path), "%s/err", root);
 	cr_expect(contains(path, "older parbench"), "says why");
-	free(before);
-	free(after);
 	remove_tree(root);
 }
 
