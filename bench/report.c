@@ -213,8 +213,56 @@ static size_t peer_samples(const struct pb_sweep *sw, double **out)
 	return count;
 }
 
+/* Fewer repetitions in a placement say nothing of it. */
+#define PLACEMENT_MIN_REPS 3
+
+/* The median seconds of a cell's verified repetitions whose probe was
+ * below (far == 0) or at least (far == 1) split; NaN with fewer than
+ * PLACEMENT_MIN_REPS. *count gets how many there were. */
+static double placement_median(const struct pb_cell_result *r, double split, int far,
+			       size_t *count)
+{
+	double *x = malloc((r->rep_count + 1) * sizeof(*x)), median = NAN;
+	*count = 0;
+	if (!x)
+		return NAN;
+	for (unsigned i = 0; i < r->rep_count; i++)
+		if (r->reps[i].ok && isfinite(r->reps[i].peer_ns) &&
+		    (r->reps[i].peer_ns >= split) == far)
+			x[(*count)++] = r->reps[i].seconds;
+	if (*count >= PLACEMENT_MIN_REPS)
+		median = pb_median_inplace(x, *count);
+	free(x);
+	return median;
+}
+
+/* Memory-bound cells with several workers that ran in both placements:
+ * their two answers side by side. */
+static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double split)
+{
+	int header = 0;
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		const struct pb_kernel *k = r->cell.kernel;
+		size_t nn, nf;
+		if (!k->bytes_per_item || r->cell.workers < 2)
+			continue;
+		double near = placement_median(r, split, 0, &nn),
+		       far = placement_median(r, split, 1, &nf);
+		if (!isfinite(near) || !isfinite(far))
+			continue;
+		if (!header++)
+			fputs("  Memory-bound cells with several workers, median by placement:\n", f);
+		double bytes = (double)k->items(r->cell.n) * k->bytes_per_item / 1e9;
+		fprintf(f, "    %-9s %-11s %-8s w=%-3u sharing a cache %9.6f s (%5.1f GB/s, %2zu "
+			"reps), across caches %9.6f s (%5.1f GB/s, %2zu reps)\n", k->name,
+			r->cell.runner->name, sched_of(&r->cell), r->cell.workers, near,
+			bytes / near, nn, far, bytes / far, nf);
+	}
+}
+
 /* The machine under the run: where the host put the first two CPUs. A
- * spread of 2x or more means two placements (shared cache or not). */
+ * latency 2.5x the lowest or more (PB_PEER_FAR) is another placement. */
 static void print_peer(FILE *f, const struct pb_sweep *sw)
 {
 	double *ns;
@@ -242,6 +290,7 @@ static void print_peer(FILE *f, const struct pb_sweep *sw)
 			"the run (%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound "
 			"cells with several workers reach another bandwidth in each; %zu cells "
 			"saw both (peer_ns in raw.csv).\n", far, split, count - far, both);
+		print_placement_medians(f, sw, split);
 	}
 	free(ns);
 }
