@@ -1,0 +1,65 @@
+/*
+ * The end-of-sweep report, from results made up here: the CPU-to-CPU
+ * latency line, and a memory-bound cell's median in each placement.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bench/cell.h"
+#include "../bench/report.h"
+#include "../kernels/kernel.h"
+#include "../runners/runner.h"
+
+/* A cell whose repetitions alternate by round between two placements:
+ * rounds 0 and 2 probed 40 ns (0.012 s each), round 1 200 ns (0.007 s). */
+static void moved_cell(struct pb_cell_result *r, const char *runner, unsigned workers)
+{
+	static struct pb_rep reps[2][12];
+	static int used;
+	struct pb_rep *rep = reps[used++];
+	memset(r, 0, sizeof(*r));
+	r->cell = (struct pb_cell){.kernel = pb_kernel_find("sum"), .n = 1 << 20,
+				   .runner = pb_runner_find(runner), .workers = workers,
+				   .has_schedule = strcmp(runner, "seq") != 0,
+				   .sched = {PB_SCHED_STATIC, 0}};
+	for (unsigned i = 0; i < 12; i++) {
+		unsigned round = i / 4;
+		rep[i] = (struct pb_rep){.seconds = round == 1 ? 0.007 : 0.012, .ok = 1,
+					 .round = round, .peer_ns = round == 1 ? 200 : 40};
+	}
+	r->reps = rep;
+	r->rep_count = r->ok_count = 12;
+	r->rounds = 3;
+	snprintf(r->status, sizeof(r->status), "ok");
+	r->stop = "ci";
+	r->speedup = r->efficiency = r->karp_flatt = NAN;
+	pb_cell_summarise(r);
+}
+
+Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
+{
+	struct pb_cell_result results[2];
+	moved_cell(&results[0], "seq", 1);
+	moved_cell(&results[1], "omp", 2);
+	struct pb_sweep sw = {.results = results, .done = 2};
+	struct pb_analysis a = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert(f);
+	pb_report_print(f, &sw, NULL, 0, NULL, 0, &a, 2);
+	fclose(f);
+
+	cr_expect(strstr(text, "probed before each of 6 cell-rounds): median 40 ns"), "%s", text);
+	cr_expect(strstr(text, "2 cell-rounds at 100 ns or more, 4 below"), "%s", text);
+	cr_expect(strstr(text, "2 cells saw both"), "%s", text);
+	/* 2^20 items of 8 bytes: 8.4 MB, in 12 ms and 7 ms. */
+	cr_expect(strstr(text, "sum       omp         static   w=2   sharing a cache  0.012000 s "
+			 "(  0.7 GB/s,  8 reps), across caches  0.007000 s (  1.2 GB/s,  4 reps)"),
+		  "%s", text);
+	cr_expect(!strstr(text, "sum       seq"), "one worker: no placement medians\n%s", text);
+	free(text);
+}
