@@ -157,12 +157,16 @@ bench-repro: $(BUILD)/parbench $(BUILD)/parbench-mpi
 			exit $$status; \
 		fi; \
 		run=$$(sed -n 's|^Results: \(.*\)/$$|\1|p' $(BUILD)/bench-repro-$$side.log); \
+		if [ -z "$$run" ]; then \
+			echo "sweep $$side wrote no results (see $(BUILD)/bench-repro-$$side.log)" >&2; \
+			exit 1; \
+		fi; \
 		[ $$status -eq 0 ] || echo "sweep $$side: some cells failed (status in $$run/summary.csv)"; \
-		eval run_$$side=\$$run; \
+		eval "run_$$side=\$$run"; \
 	done; \
-	$(BUILD)/parbench compare $$run_a $$run_b > $$run_b/compare.txt || exit $$?; \
+	$(BUILD)/parbench compare "$$run_a" "$$run_b" > "$$run_b/compare.txt" || exit $$?; \
 	echo "compared in $$run_b/compare.txt:"; \
-	sed -n '/^cells:/,$$p' $$run_b/compare.txt
+	sed -n '/^cells:/,$$p' "$$run_b/compare.txt"
 .PHONY: bench-repro
 
 # Pinned against unpinned, medians side by side (the placement check).

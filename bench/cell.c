@@ -226,10 +226,10 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 	double budget = m->budget_s / rounds, timed = 0;
 	int err = 0;
 
-	/* Never past the round's share of max_reps; every round times its
-	 * share of min_reps, so each moment of the sweep weighs alike; then on
-	 * until the median (of every round so far) is known well enough or the
-	 * round's share of the budget is spent. */
+	/* Never past the round's share of max_reps; below that every round
+	 * times its share of min_reps, so each moment of the sweep weighs
+	 * about alike; then on until the median (of every round so far) is
+	 * known well enough or the round's share of the budget is spent. */
 	for (unsigned i = first; !err && !pb_stop_requested(); i++) {
 		if (i >= max_reps) {
 			r->stop = "max";

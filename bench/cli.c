@@ -84,7 +84,7 @@ void pb_cli_usage(FILE *out)
 "                         sweep several sizes)\n"
 "  -R, --reps N           at least N timed repetitions per cell (default 10,\n"
 "                         quick 3); then more until the median is known well\n"
-"      --target-ci PCT    enough: its 95%% CI within PCT%% (default 2)\n"
+"      --target-ci PCT    enough: its 95% CI within PCT% (default 2)\n"
 "      --cell-budget S    or S seconds of timed repetitions spent (default 0.5,\n"
 "                         quick 0.1)\n"
 "      --max-reps N       or N repetitions (default 100)\n"

@@ -156,7 +156,10 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		struct pb_measure m = pb_sweep_measure(cfg);
 		e = pb_reference_measure(sw->results, sw->done, &m, cfg->quick, &ref);
 		ref_count = e > 0 ? (size_t)e : 0;
-		overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
+		/* Stopped here, the run saves what it has; --resume measures
+		 * the context again. */
+		if (!(sw->stopped = pb_stop_requested()))
+			overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
 	}
 	if (pb_analyse(sw, cfg->seed, ref, ref_count, overheads, overhead_count,
 		       cfg->allowed_cpus, &analysis)) {
@@ -178,7 +181,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 	printf("\nResults: %s/\n", sw->dir);
 	if (sw->stopped) {
 		fprintf(stderr, "parbench: stopped by SIG%s after %zu of %zu cell-rounds (%zu "
-			"of %zu cells begun); what they measured is saved in %s/ (raw.csv, "
+			"of %zu cells measured at least once); what they measured is saved in %s/ (raw.csv, "
 			"summary.csv); continue with: parbench --resume %s\n",
 			sigabbrev_np(sw->stopped), sw->rounds_done, sw->rounds_planned,
 			sw->done, sw->plan.count, sw->dir, sw->dir);

@@ -13,6 +13,13 @@
  * the two placements of a VM's vCPUs differ by 4x or more. */
 #define PB_PEER_FAR 2.5
 
+/* Two placements are told only when each was seen at least twice: one
+ * probe a preemption slowed is not a move of the host. */
+static inline int pb_peer_two_placements(unsigned long far, unsigned long near)
+{
+	return far >= 2 && near >= 2;
+}
+
 /* The first two CPUs this process may run on, or -1 each where it has
  * fewer. */
 void pb_peer_cpus(int cpus[2]);

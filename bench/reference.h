@@ -23,7 +23,8 @@ struct pb_reference {
 /*
  * Measures every test for every (runner, workers) pair that ran a
  * memory-bound kernel among results[0..count).  Returns the number of
- * entries filled in *out (caller frees), or a negative errno.
+ * entries filled in *out (caller frees), or a negative errno.  A stop
+ * request (pb_stop_requested) ends it early with what it has.
  */
 int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 			 const struct pb_measure *m, int quick,

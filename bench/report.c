@@ -285,7 +285,7 @@ static void print_peer(FILE *f, const struct pb_sweep *sw)
 		far += ns[i] >= split;
 	for (size_t i = 0; i < sw->done; i++)
 		both += sw->results[i].peer_ns_min < split && sw->results[i].peer_ns_max >= split;
-	if (far >= 2 && count - far >= 2) {
+	if (pb_peer_two_placements(far, count - far)) {
 		fprintf(f, "  Two placements: the host moved these CPUs between caches during "
 			"the run (%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound "
 			"cells with several workers reach another bandwidth in each; %zu cells "

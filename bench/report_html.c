@@ -280,7 +280,7 @@ static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 	const char *pair = pb_run_provenance(run, "peer_cpus");
 	int n = snprintf(line, sizeof(line), "CPU-to-CPU latency (CPUs %s, probed before each "
 			 "cell-round): %.0f-%.0f ns. ", pair ? pair : "unknown", low, high);
-	if (far + both == 0)
+	if (!pb_peer_two_placements(far + both, near + both))
 		snprintf(line + n, sizeof(line) - (size_t)n, "One placement throughout.");
 	else
 		snprintf(line + n, sizeof(line) - (size_t)n, "Two placements: the host moved "

@@ -232,8 +232,10 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 			if (round == 0)
 				sw->done = i + 1;
 			sw->rounds_done++;
-			if (r->failed) /* its other rounds will not run */
+			if (r->failed) { /* its other rounds will not run */
 				sw->rounds_done += rounds - r->rounds;
+				at.todo -= rounds - r->rounds;
+			}
 			pb_csv_raw_rows(raw, sw->run_id, r, first);
 			fflush(raw);
 			if (cfg->progress)

@@ -33,6 +33,9 @@ height = panel_h * rows + title_h + key_h
 over(c) = column(11) > 0 ? column(c) : NaN
 v(name, i) = value(sprintf("%s%d", name, i))
 colour(p, i) = word(v("colours", p), i + 1) + 0
+# Past twelve series the colours come round again: another point shape
+# (circle, square, triangle, diamond) keeps each series its own look.
+shape(k) = word("7 5 9 13", 1 + ((k - 1) / 12) % 4) + 0
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
@@ -71,7 +74,7 @@ do for [fmt in "png svg"] {
 		}
 		plot x with lines dashtype 2 linecolor "gray40", \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:2:3:4 with yerrorlines \
-		         linecolor colour(p, i) linewidth 2 pointtype 7, \
+		         linecolor colour(p, i) linewidth 2 pointtype shape(colour(p, i)), \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:(over(2)) with points \
 		         linecolor "white" pointtype 7 pointsize 0.7, \
 		     for [i=0:v("nser", p)-1] v("file", p) index i using 1:(over(2)) with points \
@@ -94,7 +97,7 @@ do for [fmt in "png svg"] {
 	set key at screen 0.5, screen (key_h - 8.0) / height center top horizontal \
 		maxcols key_cols Left reverse samplen 2 width 2 font ",10"
 	plot NaN with lines dashtype 2 linecolor "gray40" title "ideal", \
-	     for [k=1:names] NaN with linespoints linecolor k linewidth 2 pointtype 7 \
+	     for [k=1:names] NaN with linespoints linecolor k linewidth 2 pointtype shape(k) \
 	         title v("name", k) noenhanced
 	unset key
 	unset multiplot
