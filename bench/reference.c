@@ -64,6 +64,7 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 			e->n = cell.n;
 			e->median_s = r.stats.count ? r.stats.median : NAN;
 			e->gbps = r.failed ? NAN : r.gbps;
+			e->peer_ns = r.peer_ns_min; /* one round: one probe */
 			snprintf(e->status, sizeof(e->status), "%s", r.status);
 			pb_cell_result_free(&r);
 		}
@@ -86,16 +87,19 @@ double pb_reference_best(const struct pb_reference *ref, size_t count,
 int pb_reference_csv(FILE *f, const char *run_id, const struct pb_reference *ref,
 		     size_t count)
 {
-	fputs("run_id,runner,workers,test,n,bytes,median_s,gbps,status\n", f);
+	fputs("run_id,runner,workers,test,n,bytes,median_s,gbps,status,peer_ns\n", f);
 	for (size_t i = 0; i < count; i++) {
 		const struct pb_reference *e = &ref[i];
 		fprintf(f, "%s,%s,%u,%s,%llu,%llu,", run_id, e->runner->name, e->workers,
 			e->test->name + strlen("stream-"), (unsigned long long)e->n,
 			(unsigned long long)e->n * e->test->bytes_per_item);
 		if (isfinite(e->gbps))
-			fprintf(f, "%.9g,%.6g,%s\n", e->median_s, e->gbps, e->status);
+			fprintf(f, "%.9g,%.6g,%s,", e->median_s, e->gbps, e->status);
 		else
-			fprintf(f, ",,%s\n", e->status);
+			fprintf(f, ",,%s,", e->status);
+		if (isfinite(e->peer_ns))
+			fprintf(f, "%.4g", e->peer_ns);
+		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
 }

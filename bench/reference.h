@@ -17,6 +17,7 @@ struct pb_reference {
 	const struct pb_kernel *test; /* stream-copy, -triad or -dot */
 	uint64_t n;
 	double median_s, gbps;        /* NaN when it failed */
+	double peer_ns;               /* CPU-to-CPU latency probed before it */
 	char status[96];
 };
 

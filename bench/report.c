@@ -151,8 +151,26 @@ static void print_fits(FILE *f, const struct pb_analysis *a)
 	}
 }
 
+/* Where most of a cell's repetitions ran: 'n'ear (sharing a cache) or
+ * 'f'ar, by their probes against split; 0 when unknown. */
+static char cell_placement(const struct pb_cell_result *r, double split)
+{
+	unsigned near = 0, far = 0;
+	for (unsigned i = 0; i < r->rep_count; i++)
+		if (isfinite(r->reps[i].peer_ns)) {
+			far += r->reps[i].peer_ns >= split;
+			near += r->reps[i].peer_ns < split;
+		}
+	return near + far == 0 ? 0 : near >= far ? 'n' : 'f';
+}
+
+static const char *placement_name(char p)
+{
+	return p == 'n' ? "sharing a cache" : "across caches";
+}
+
 static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_reference *ref,
-			    size_t ref_count)
+			    size_t ref_count, double split)
 {
 	if (!ref_count)
 		return;
@@ -161,15 +179,29 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 		fprintf(f, "  %-8s w=%-3u", ref[i].runner->name, ref[i].workers);
 		for (size_t t = i; t < i + 3 && t < ref_count; t++)
 			fprintf(f, "  %s %7.2f", ref[t].test->name + strlen("stream-"), ref[t].gbps);
+		if (isfinite(split) && isfinite(ref[i].peer_ns))
+			fprintf(f, "  (%s)", placement_name(ref[i].peer_ns >= split ? 'f' : 'n'));
 		fputc('\n', f);
 	}
 	fputs("Memory-bound kernels against it (best schedule per runner and workers):\n", f);
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell_result *r = &sw->results[i];
-		if (isfinite(r->gbps_ratio))
-			fprintf(f, "  %-9s %-11s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference\n",
-				r->cell.kernel->name, r->cell.runner->name, sched_of(&r->cell),
-				r->cell.workers, r->gbps, 100 * r->gbps_ratio);
+		if (!isfinite(r->gbps_ratio))
+			continue;
+		fprintf(f, "  %-9s %-11s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference",
+			r->cell.kernel->name, r->cell.runner->name, sched_of(&r->cell),
+			r->cell.workers, r->gbps, 100 * r->gbps_ratio);
+		/* With two placements in the run, a ratio across them compares
+		 * two machines: say so. */
+		const struct pb_reference *e = NULL;
+		for (size_t k = 0; k < ref_count && !e; k++)
+			if (ref[k].runner == r->cell.runner && ref[k].workers == r->cell.workers)
+				e = &ref[k];
+		char cell = isfinite(split) ? cell_placement(r, split) : 0;
+		if (cell && e && isfinite(e->peer_ns) && (e->peer_ns >= split ? 'f' : 'n') != cell)
+			fprintf(f, " (cell mostly %s, reference %s)", placement_name(cell),
+				placement_name(cell == 'n' ? 'f' : 'n'));
+		fputc('\n', f);
 	}
 }
 
@@ -263,7 +295,9 @@ static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double s
 
 /* The machine under the run: where the host put the first two CPUs. A
  * latency 2.5x the lowest or more (PB_PEER_FAR) is another placement. */
-static void print_peer(FILE *f, const struct pb_sweep *sw)
+/* Returns the latency that splits the two placements, or NaN when the run
+ * saw one. */
+static double print_peer(FILE *f, const struct pb_sweep *sw)
 {
 	double *ns;
 	size_t count = peer_samples(sw, &ns);
@@ -271,7 +305,7 @@ static void print_peer(FILE *f, const struct pb_sweep *sw)
 
 	if (!count) {
 		free(ns);
-		return;
+		return NAN;
 	}
 	pb_peer_cpus(cpus);
 	pb_sort_doubles(ns, count);
@@ -285,14 +319,15 @@ static void print_peer(FILE *f, const struct pb_sweep *sw)
 		far += ns[i] >= split;
 	for (size_t i = 0; i < sw->done; i++)
 		both += sw->results[i].peer_ns_min < split && sw->results[i].peer_ns_max >= split;
-	if (pb_peer_two_placements(far, count - far)) {
-		fprintf(f, "  Two placements: the host moved these CPUs between caches during "
-			"the run (%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound "
-			"cells with several workers reach another bandwidth in each; %zu cells "
-			"saw both (peer_ns in raw.csv).\n", far, split, count - far, both);
-		print_placement_medians(f, sw, split);
-	}
 	free(ns);
+	if (!pb_peer_two_placements(far, count - far))
+		return NAN;
+	fprintf(f, "  Two placements: the host moved these CPUs between caches during the run "
+		"(%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound cells with "
+		"several workers reach another bandwidth in each; %zu cells saw both (peer_ns "
+		"in raw.csv).\n", far, split, count - far, both);
+	print_placement_medians(f, sw, split);
+	return split;
 }
 
 /* The same cell but for where its workers run. */
@@ -335,13 +370,13 @@ void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhea
 		     const struct pb_analysis *a, unsigned allowed_cpus)
 {
 	print_binding(f, sw);
-	print_peer(f, sw);
+	double split = print_peer(f, sw);
 	print_pinning(f, sw);
 	print_best(f, sw);
 	print_efficiency(f, sw, allowed_cpus);
 	print_baseline(f, sw);
 	print_fits(f, a);
-	print_bandwidth(f, sw, ref, ref_count);
+	print_bandwidth(f, sw, ref, ref_count, split);
 	print_overhead(f, o, overhead_count);
 	print_breakeven(f, a);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../bench/cell.h"
+#include "../bench/reference.h"
 #include "../bench/report.h"
 #include "../kernels/kernel.h"
 #include "../runners/runner.h"
@@ -36,6 +37,7 @@ static void moved_cell(struct pb_cell_result *r, const char *runner, unsigned wo
 	snprintf(r->status, sizeof(r->status), "ok");
 	r->stop = "ci";
 	r->speedup = r->efficiency = r->karp_flatt = NAN;
+	r->gbps_reference = r->gbps_ratio = NAN;
 	pb_cell_summarise(r);
 }
 
@@ -44,13 +46,22 @@ Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 	struct pb_cell_result results[2];
 	moved_cell(&results[0], "seq", 1);
 	moved_cell(&results[1], "omp", 2);
+	/* Its bandwidth reference ran across caches; the cell mostly did not. */
+	results[1].gbps_reference = 1.2;
+	results[1].gbps_ratio = results[1].gbps / results[1].gbps_reference;
+	struct pb_reference ref[3];
+	static const char *const tests[3] = {"stream-copy", "stream-triad", "stream-dot"};
+	for (int t = 0; t < 3; t++)
+		ref[t] = (struct pb_reference){.runner = pb_runner_find("omp"), .workers = 2,
+					       .test = pb_kernel_lookup(tests[t]), .gbps = 1.2,
+					       .peer_ns = 200};
 	struct pb_sweep sw = {.results = results, .done = 2};
 	struct pb_analysis a = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	cr_assert(f);
-	pb_report_print(f, &sw, NULL, 0, NULL, 0, &a, 2);
+	pb_report_print(f, &sw, NULL, 0, ref, 3, &a, 2);
 	fclose(f);
 
 	cr_expect(strstr(text, "probed before each of 6 cell-rounds): median 40 ns"), "%s", text);
@@ -60,6 +71,10 @@ Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 	cr_expect(strstr(text, "sum       omp         static   w=2   sharing a cache  0.012000 s "
 			 "(  0.7 GB/s,  8 reps), across caches  0.007000 s (  1.2 GB/s,  4 reps)"),
 		  "%s", text);
-	cr_expect(!strstr(text, "sum       seq"), "one worker: no placement medians\n%s", text);
+	cr_expect(!strstr(text, "w=1   sharing a cache"), "one worker: no placement medians\n%s",
+		  text);
+	cr_expect(strstr(text, "dot    1.20  (across caches)"), "%s", text);
+	cr_expect(strstr(text, "of reference (cell mostly sharing a cache, reference across "
+			 "caches)"), "%s", text);
 	free(text);
 }
