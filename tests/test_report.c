@@ -166,6 +166,8 @@ Test(report, html_says_who_won_and_escapes)
 	snprintf(path, sizeof(path), "%s/index.md", fx.out);
 	char *md = read_file(path);
 	cr_expect(strstr(md, "## Who won"), "Markdown twin");
+	cr_expect(strncmp(md, "# parbench run full-run\n\n", 25) == 0, "%.60s", md);
+	cr_expect(!strstr(md + 1, "# parbench run"), "the title once");
 	cr_expect(strstr(md, "![speedup of fib at n = 30](<speedup-fib-30.png>)"), "%s", md);
 	cr_expect(strstr(md, "| a\\<b\\>\\&c |"), "Markdown escaped");
 	free(md);
