@@ -206,6 +206,14 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 	for (size_t i = 0; i < sw->done; i++)
 		finished += complete(&sw->results[i], rounds);
 	for (unsigned round = 0; round < rounds && !sw->stopped; round++) {
+		/* Cells are logged after their last round: say what runs till then. */
+		if (log && rounds > 1) {
+			fprintf(log, "round %u of %u: %s\n", round + 1, rounds,
+				round + 1 == rounds ? "the last; each cell is logged as it ends"
+				: round ? "every cell once more"
+					: "every cell once (each is logged after its last round)");
+			fflush(log);
+		}
 		for (size_t i = 0; i < sw->plan.count; i++) {
 			struct pb_cell_result *r = &sw->results[i];
 			if (i < sw->done && complete(r, round + 1))
