@@ -4,48 +4,15 @@
 #include <string.h>
 
 #include "keyvalues.h"
-
-/* The whole file as one string (caller frees), or NULL with errno set. */
-static char *slurp(FILE *f)
-{
-	size_t cap = 0, len = 0;
-	char *text = NULL;
-
-	for (;;) {
-		if (cap - len < 1024) {
-			char *grown = realloc(text, cap + 8192);
-			if (!grown) {
-				free(text);
-				errno = ENOMEM;
-				return NULL;
-			}
-			text = grown;
-			cap += 8192;
-		}
-		size_t got = fread(text + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(text);
-		errno = EIO;
-		return NULL;
-	}
-	text[len] = '\0';
-	return text;
-}
+#include "rundir.h"
 
 int pb_keyvalues_read(const char *path, struct pb_keyvalues *kv)
 {
+	int e;
+
 	memset(kv, 0, sizeof(*kv));
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	char *text = slurp(f);
-	int e = text ? 0 : -errno;
-	fclose(f);
-	if (e)
+	char *text = pb_file_read(path, &e);
+	if (!text)
 		return e;
 	kv->text = text;
 	for (char *line = text, *end; *line && kv->count < PB_KEYVALUES_MAX; line = end) {

@@ -44,30 +44,16 @@ int pb_resume_save_args(const char *dir, const struct pb_config *cfg)
 int pb_resume_load_args(const char *dir, struct pb_resume_args *a)
 {
 	char path[PB_PATH_MAX];
-	FILE *f;
-	long size = 0;
-	int err = 0;
+	int err;
 
 	memset(a, 0, sizeof(*a));
 	if (snprintf(path, sizeof(path), "%s/%s", dir, PB_ARGS_FILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	if (!(f = fopen(path, "r")))
-		return -errno;
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		err = -errno;
-	if (!err && !(a->text = malloc((size_t)size + 1)))
-		err = -ENOMEM;
-	if (!err && fread(a->text, 1, (size_t)size, f) != (size_t)size)
-		err = -EIO;
-	fclose(f);
-	if (err) {
-		pb_resume_args_free(a);
+	if (!(a->text = pb_file_read(path, &err)))
 		return err;
-	}
-	a->text[size] = '\0';
 	size_t lines = 0;
-	for (long i = 0; i < size; i++)
-		lines += a->text[i] == '\n';
+	for (const char *p = a->text; *p; p++)
+		lines += *p == '\n';
 	if (!(a->argv = calloc(lines + 2, sizeof(*a->argv)))) {
 		pb_resume_args_free(a);
 		return -ENOMEM;

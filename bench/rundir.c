@@ -161,3 +161,40 @@ int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header
 	fclose(f);
 	return e;
 }
+
+char *pb_file_read(const char *path, int *err)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!f) {
+		*err = -errno;
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			char *grown = realloc(text, cap + 1);
+			if (!grown) {
+				*err = -ENOMEM;
+				free(text);
+				fclose(f);
+				return NULL;
+			}
+			text = grown;
+		}
+		size_t got = fread(text + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	*err = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (*err) {
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}

@@ -35,6 +35,10 @@ struct pb_outfile {
 
 int pb_outfile_open(struct pb_outfile *o, const char *dir, const char *name);
 
+/* The whole file at path as one NUL-terminated string (caller frees), or
+ * NULL with a negative errno in *err. */
+char *pb_file_read(const char *path, int *err);
+
 /* Appends the lines of dir/name to out (without its first line when
  * skip_header), each ending in a newline.  Returns 0 or a negative errno. */
 int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header);

@@ -4,44 +4,8 @@
 #include <string.h>
 
 #include "csv.h"
+#include "rundir.h"
 #include "table.h"
-
-static char *read_all(const char *path, int *err)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, cap = 0;
-
-	if (!f) {
-		*err = -errno;
-		return NULL;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 65536;
-			char *grown = realloc(text, cap + 1);
-			if (!grown) {
-				*err = -ENOMEM;
-				free(text);
-				fclose(f);
-				return NULL;
-			}
-			text = grown;
-		}
-		size_t got = fread(text + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	*err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (*err) {
-		free(text);
-		return NULL;
-	}
-	text[len] = '\0';
-	return text;
-}
 
 int pb_table_load(const char *path, struct pb_table *t)
 {
@@ -49,7 +13,7 @@ int pb_table_load(const char *path, struct pb_table *t)
 	size_t lines = 0;
 
 	memset(t, 0, sizeof(*t));
-	t->text = read_all(path, &err);
+	t->text = pb_file_read(path, &err);
 	if (!t->text)
 		return err;
 	for (char *p = t->text; *p; p++)
