@@ -103,30 +103,11 @@ static uint64_t cell_seed(char **row, const int *cols)
 	return PB_COMPARE_SEED ^ h;
 }
 
-/* A cell's placement: where its CPU-to-CPU latency lies against the lowest
- * latency of both runs (`floor`), 'n'ear or 'f'ar (peer.h); 'm'ixed when
- * it changed between the cell's rounds, 0 when unknown. */
-static char placement(const struct side *s, size_t row, double floor)
+/* A cell's placement (peer.h) against the lowest latency of both runs. */
+static enum pb_peer_placement placement(const struct side *s, size_t row, double lowest)
 {
-	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
-	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
-	if (!(lo > 0) || !(hi > 0) || !(floor > 0))
-		return 0;
-	if (hi < PB_PEER_FAR * floor)
-		return 'n';
-	return lo >= PB_PEER_FAR * floor ? 'f' : 'm';
-}
-
-/* The lowest latency a run's cells saw, +inf when it has none. */
-static double lowest_peer(const struct side *s)
-{
-	double low = INFINITY;
-	for (size_t i = 0; i < s->run.summary.row_count; i++) {
-		double v = pb_field_num(&s->run.summary, i, s->peer_min);
-		if (v > 0 && v < low)
-			low = v;
-	}
-	return low;
+	return pb_peer_placement(pb_field_num(&s->run.summary, row, s->peer_min),
+				 pb_field_num(&s->run.summary, row, s->peer_max), lowest);
 }
 
 static void peer_field(FILE *out, const struct side *s, size_t row)
@@ -211,7 +192,7 @@ static void number(FILE *out, const char *fmt, int width, double x)
 
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
 			size_t ib, double *xa, double *xb, size_t cap,
-			double floor, struct pb_compare_result *res, struct worst *worst)
+			double lowest, struct pb_compare_result *res, struct worst *worst)
 {
 	char **ra = a->run.summary.rows[ia];
 	size_t na = samples(a, ra, xa, cap), nb = samples(b, b->run.summary.rows[ib], xb, cap);
@@ -241,8 +222,8 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 			snprintf(interval, sizeof(interval), "%.3f (no reps)", r);
 	}
 	double sa = speedup(a, ia), sb = speedup(b, ib), ratio = sb / sa;
-	char pa = placement(a, ia, floor), pb = placement(b, ib, floor);
-	int same_host = pa && pa != 'm' && pa == pb;
+	enum pb_peer_placement pa = placement(a, ia, lowest), pb = placement(b, ib, lowest);
+	int same_host = pa == pb && (pa == PB_PEER_SHARED || pa == PB_PEER_ACROSS);
 	res->same_host += same_host;
 	note_worst(worst, ratio, same_host, ra[a->skey[K_KERNEL]], ia);
 	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
@@ -286,7 +267,8 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 								   : b->run.raw.row_count;
 	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
 	struct worst worst = {.all = {NAN, 0}, .same_host = {NAN, 0}};
-	double floor = fmin(lowest_peer(a), lowest_peer(b));
+	double lowest = fmin(pb_column_lowest(&a->run.summary, a->peer_min),
+			     pb_column_lowest(&b->run.summary, b->peer_min));
 	int rc = 0;
 
 	if (!xa || !xb) {
@@ -302,7 +284,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 			continue;
 		}
 		res->common++;
-		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, floor, res, &worst))
+		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, lowest, res, &worst))
 			rc = pb_fail(err, errlen, "out of memory");
 	}
 	free(xa);

@@ -13,6 +13,24 @@
  * the two placements of a VM's vCPUs differ by 4x or more. */
 #define PB_PEER_FAR 2.5
 
+/* Where latencies from lo to hi (one probe: lo == hi) lie against the
+ * lowest latency of the run. */
+enum pb_peer_placement {
+	PB_PEER_UNKNOWN,  /* no figures */
+	PB_PEER_SHARED,   /* all under PB_PEER_FAR x lowest: sharing a cache */
+	PB_PEER_ACROSS,   /* all at or over it: across caches */
+	PB_PEER_BOTH,     /* some of each */
+};
+
+static inline enum pb_peer_placement pb_peer_placement(double lo, double hi, double lowest)
+{
+	if (!(lo > 0) || !(hi > 0) || !(lowest > 0))
+		return PB_PEER_UNKNOWN;
+	if (hi < PB_PEER_FAR * lowest)
+		return PB_PEER_SHARED;
+	return lo >= PB_PEER_FAR * lowest ? PB_PEER_ACROSS : PB_PEER_BOTH;
+}
+
 /* Two placements are told only when each was seen at least twice: one
  * probe a preemption slowed is not a move of the host. */
 static inline int pb_peer_two_placements(unsigned long far, unsigned long near)

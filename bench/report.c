@@ -151,26 +151,31 @@ static void print_fits(FILE *f, const struct pb_analysis *a)
 	}
 }
 
-/* Where most of a cell's repetitions ran: 'n'ear (sharing a cache) or
- * 'f'ar, by their probes against split; 0 when unknown. */
-static char cell_placement(const struct pb_cell_result *r, double split)
+/* Where one probe of a run whose lowest latency is `lowest` ran. */
+static enum pb_peer_placement probe_placement(double ns, double lowest)
 {
-	unsigned near = 0, far = 0;
-	for (unsigned i = 0; i < r->rep_count; i++)
-		if (isfinite(r->reps[i].peer_ns)) {
-			far += r->reps[i].peer_ns >= split;
-			near += r->reps[i].peer_ns < split;
-		}
-	return near + far == 0 ? 0 : near >= far ? 'n' : 'f';
+	return pb_peer_placement(ns, ns, lowest);
 }
 
-static const char *placement_name(char p)
+/* Where most of a cell's repetitions ran (shared or across; unknown
+ * without probes). */
+static enum pb_peer_placement cell_placement(const struct pb_cell_result *r, double lowest)
 {
-	return p == 'n' ? "sharing a cache" : "across caches";
+	unsigned count[PB_PEER_BOTH + 1] = {0};
+	for (unsigned i = 0; i < r->rep_count; i++)
+		count[probe_placement(r->reps[i].peer_ns, lowest)]++;
+	if (!count[PB_PEER_SHARED] && !count[PB_PEER_ACROSS])
+		return PB_PEER_UNKNOWN;
+	return count[PB_PEER_SHARED] >= count[PB_PEER_ACROSS] ? PB_PEER_SHARED : PB_PEER_ACROSS;
+}
+
+static const char *placement_name(enum pb_peer_placement p)
+{
+	return p == PB_PEER_SHARED ? "sharing a cache" : "across caches";
 }
 
 static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_reference *ref,
-			    size_t ref_count, double split)
+			    size_t ref_count, double lowest)
 {
 	if (!ref_count)
 		return;
@@ -179,8 +184,9 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 		fprintf(f, "  %-8s w=%-3u", ref[i].runner->name, ref[i].workers);
 		for (size_t t = i; t < i + 3 && t < ref_count; t++)
 			fprintf(f, "  %s %7.2f", ref[t].test->name + strlen("stream-"), ref[t].gbps);
-		if (isfinite(split) && isfinite(ref[i].peer_ns))
-			fprintf(f, "  (%s)", placement_name(ref[i].peer_ns >= split ? 'f' : 'n'));
+		enum pb_peer_placement p = probe_placement(ref[i].peer_ns, lowest);
+		if (p != PB_PEER_UNKNOWN)
+			fprintf(f, "  (%s)", placement_name(p));
 		fputc('\n', f);
 	}
 	fputs("Memory-bound kernels against it (best schedule per runner and workers):\n", f);
@@ -197,10 +203,11 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 		for (size_t k = 0; k < ref_count && !e; k++)
 			if (ref[k].runner == r->cell.runner && ref[k].workers == r->cell.workers)
 				e = &ref[k];
-		char cell = isfinite(split) ? cell_placement(r, split) : 0;
-		if (cell && e && isfinite(e->peer_ns) && (e->peer_ns >= split ? 'f' : 'n') != cell)
+		enum pb_peer_placement cell = cell_placement(r, lowest),
+				       other = e ? probe_placement(e->peer_ns, lowest) : PB_PEER_UNKNOWN;
+		if (cell != PB_PEER_UNKNOWN && other != PB_PEER_UNKNOWN && other != cell)
 			fprintf(f, " (cell mostly %s, reference %s)", placement_name(cell),
-				placement_name(cell == 'n' ? 'f' : 'n'));
+				placement_name(other));
 		fputc('\n', f);
 	}
 }
@@ -248,19 +255,18 @@ static size_t peer_samples(const struct pb_sweep *sw, double **out)
 /* Fewer repetitions in a placement say nothing of it. */
 #define PLACEMENT_MIN_REPS 3
 
-/* The median seconds of a cell's verified repetitions whose probe was
- * below (far == 0) or at least (far == 1) split; NaN with fewer than
- * PLACEMENT_MIN_REPS. *count gets how many there were. */
-static double placement_median(const struct pb_cell_result *r, double split, int far,
-			       size_t *count)
+/* The median seconds of a cell's verified repetitions whose probe ran in
+ * placement `where`; NaN with fewer than PLACEMENT_MIN_REPS. *count gets
+ * how many there were. */
+static double placement_median(const struct pb_cell_result *r, double lowest,
+			       enum pb_peer_placement where, size_t *count)
 {
 	double *x = malloc((r->rep_count + 1) * sizeof(*x)), median = NAN;
 	*count = 0;
 	if (!x)
 		return NAN;
 	for (unsigned i = 0; i < r->rep_count; i++)
-		if (r->reps[i].ok && isfinite(r->reps[i].peer_ns) &&
-		    (r->reps[i].peer_ns >= split) == far)
+		if (r->reps[i].ok && probe_placement(r->reps[i].peer_ns, lowest) == where)
 			x[(*count)++] = r->reps[i].seconds;
 	if (*count >= PLACEMENT_MIN_REPS)
 		median = pb_median_inplace(x, *count);
@@ -270,7 +276,7 @@ static double placement_median(const struct pb_cell_result *r, double split, int
 
 /* Memory-bound cells with several workers that ran in both placements:
  * their two answers side by side. */
-static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double split)
+static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double lowest)
 {
 	int header = 0;
 	for (size_t i = 0; i < sw->done; i++) {
@@ -279,8 +285,8 @@ static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double s
 		size_t nn, nf;
 		if (!k->bytes_per_item || r->cell.workers < 2)
 			continue;
-		double near = placement_median(r, split, 0, &nn),
-		       far = placement_median(r, split, 1, &nf);
+		double near = placement_median(r, lowest, PB_PEER_SHARED, &nn),
+		       far = placement_median(r, lowest, PB_PEER_ACROSS, &nf);
 		if (!isfinite(near) || !isfinite(far))
 			continue;
 		if (!header++)
@@ -293,10 +299,9 @@ static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double s
 	}
 }
 
-/* The machine under the run: where the host put the first two CPUs. A
- * latency 2.5x the lowest or more (PB_PEER_FAR) is another placement. */
-/* Returns the latency that splits the two placements, or NaN when the run
- * saw one. */
+/* The machine under the run: where the host put the first two CPUs (a
+ * latency PB_PEER_FAR times the lowest or more is another placement).
+ * Returns the lowest latency when the run saw two placements, else NaN. */
 static double print_peer(FILE *f, const struct pb_sweep *sw)
 {
 	double *ns;
@@ -313,21 +318,22 @@ static double print_peer(FILE *f, const struct pb_sweep *sw)
 	fprintf(f, "\nCPU-to-CPU latency (CPUs %d and %d, probed before each of %zu "
 		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1], count,
 		ns[count / 2], p5, p95);
-	double split = PB_PEER_FAR * ns[0];
+	double lowest = ns[0];
 	size_t far = 0, both = 0;
 	for (size_t i = 0; i < count; i++)
-		far += ns[i] >= split;
+		far += probe_placement(ns[i], lowest) == PB_PEER_ACROSS;
 	for (size_t i = 0; i < sw->done; i++)
-		both += sw->results[i].peer_ns_min < split && sw->results[i].peer_ns_max >= split;
+		both += pb_peer_placement(sw->results[i].peer_ns_min, sw->results[i].peer_ns_max,
+					  lowest) == PB_PEER_BOTH;
 	free(ns);
 	if (!pb_peer_two_placements(far, count - far))
 		return NAN;
 	fprintf(f, "  Two placements: the host moved these CPUs between caches during the run "
 		"(%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound cells with "
 		"several workers reach another bandwidth in each; %zu cells saw both (peer_ns "
-		"in raw.csv).\n", far, split, count - far, both);
-	print_placement_medians(f, sw, split);
-	return split;
+		"in raw.csv).\n", far, PB_PEER_FAR * lowest, count - far, both);
+	print_placement_medians(f, sw, lowest);
+	return lowest;
 }
 
 /* The same cell but for where its workers run. */
@@ -370,13 +376,13 @@ void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhea
 		     const struct pb_analysis *a, unsigned allowed_cpus)
 {
 	print_binding(f, sw);
-	double split = print_peer(f, sw);
+	double lowest = print_peer(f, sw);
 	print_pinning(f, sw);
 	print_best(f, sw);
 	print_efficiency(f, sw, allowed_cpus);
 	print_baseline(f, sw);
 	print_fits(f, a);
-	print_bandwidth(f, sw, ref, ref_count, split);
+	print_bandwidth(f, sw, ref, ref_count, lowest);
 	print_overhead(f, o, overhead_count);
 	print_breakeven(f, a);
 }

@@ -257,26 +257,21 @@ static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 {
 	const struct pb_table *t = &run->summary;
 	int c_min = pb_table_column(t, "peer_ns_min"), c_max = pb_table_column(t, "peer_ns_max");
-	double low = INFINITY, high = 0;
-	size_t near = 0, far = 0, both = 0;
+	double low = pb_column_lowest(t, c_min), high = 0;
+	size_t count[PB_PEER_BOTH + 1] = {0};
 	char line[600];
 
 	for (size_t i = 0; i < t->row_count; i++) {
 		double lo = pb_field_num(t, i, c_min), hi = pb_field_num(t, i, c_max);
-		if (lo > 0 && hi > 0) {
-			low = fmin(low, lo);
+		enum pb_peer_placement p = pb_peer_placement(lo, hi, low);
+		count[p]++;
+		if (p != PB_PEER_UNKNOWN)
 			high = fmax(high, hi);
-		}
 	}
 	if (!(high > 0))
 		return;
-	double split = PB_PEER_FAR * low;
-	for (size_t i = 0; i < t->row_count; i++) {
-		double lo = pb_field_num(t, i, c_min), hi = pb_field_num(t, i, c_max);
-		near += hi < split;
-		far += lo >= split;
-		both += lo < split && hi >= split;
-	}
+	size_t near = count[PB_PEER_SHARED], far = count[PB_PEER_ACROSS],
+	       both = count[PB_PEER_BOTH];
 	const char *pair = pb_run_provenance(run, "peer_cpus");
 	int n = snprintf(line, sizeof(line), "CPU-to-CPU latency (CPUs %s, probed before each "
 			 "cell-round): %.0f-%.0f ns. ", pair ? pair : "unknown", low, high);
@@ -287,8 +282,8 @@ static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 			 "these CPUs between caches during the run; %zu cells ran with them "
 			 "sharing one (under %.0f ns), %zu across caches, %zu saw both. "
 			 "Memory-bound cells with several workers reach another bandwidth in each "
-			 "(peer_ns in raw.csv says which repetition ran how).", near, split, far,
-			 both);
+			 "(peer_ns in raw.csv says which repetition ran how).", near,
+			 PB_PEER_FAR * low, far, both);
 	d->para(f, line);
 }
 

@@ -20,6 +20,17 @@ double pb_field_num(const struct pb_table *t, size_t row, int col)
 	return *end == '\0' ? x : NAN;
 }
 
+double pb_column_lowest(const struct pb_table *t, int col)
+{
+	double low = INFINITY;
+	for (size_t i = 0; i < t->row_count; i++) {
+		double v = pb_field_num(t, i, col);
+		if (v > 0 && v < low)
+			low = v;
+	}
+	return low;
+}
+
 /* An optional file that is missing leaves the table absent; one that is
  * there but malformed is an error: a half-read run would mislead. */
 static int load_optional(const struct pb_run *run, const char *name, struct pb_table *t,

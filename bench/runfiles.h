@@ -50,4 +50,7 @@ static inline const char *pb_field(const struct pb_table *t, size_t row, int col
 /* A numeric field, NaN where it is empty, absent or not a number. */
 double pb_field_num(const struct pb_table *t, size_t row, int col);
 
+/* The lowest positive number of a column, +inf when it has none. */
+double pb_column_lowest(const struct pb_table *t, int col);
+
 #endif
