@@ -73,15 +73,23 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 	return (int)used;
 }
 
+const struct pb_reference *pb_reference_best_test(const struct pb_reference *ref,
+						 size_t count, const struct pb_runner *runner,
+						 unsigned workers)
+{
+	const struct pb_reference *best = NULL;
+	for (size_t i = 0; i < count; i++)
+		if (ref[i].runner == runner && ref[i].workers == workers &&
+		    isfinite(ref[i].gbps) && (!best || ref[i].gbps > best->gbps))
+			best = &ref[i];
+	return best;
+}
+
 double pb_reference_best(const struct pb_reference *ref, size_t count,
 			 const struct pb_runner *runner, unsigned workers)
 {
-	double best = NAN;
-	for (size_t i = 0; i < count; i++)
-		if (ref[i].runner == runner && ref[i].workers == workers &&
-		    isfinite(ref[i].gbps) && !(ref[i].gbps <= best))
-			best = ref[i].gbps;
-	return best;
+	const struct pb_reference *best = pb_reference_best_test(ref, count, runner, workers);
+	return best ? best->gbps : NAN;
 }
 
 int pb_reference_csv(FILE *f, const char *run_id, const struct pb_reference *ref,

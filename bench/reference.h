@@ -31,6 +31,11 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 			 const struct pb_measure *m, int quick,
 			 struct pb_reference **out);
 
+/* The test with the best GB/s for this runner and worker count, or NULL. */
+const struct pb_reference *pb_reference_best_test(const struct pb_reference *ref,
+						 size_t count, const struct pb_runner *runner,
+						 unsigned workers);
+
 /* Best reference GB/s for this runner and worker count, or NaN. */
 double pb_reference_best(const struct pb_reference *ref, size_t count,
 			 const struct pb_runner *runner, unsigned workers);

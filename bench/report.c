@@ -184,7 +184,11 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 		fprintf(f, "  %-8s w=%-3u", ref[i].runner->name, ref[i].workers);
 		for (size_t t = i; t < i + 3 && t < ref_count; t++)
 			fprintf(f, "  %s %7.2f", ref[t].test->name + strlen("stream-"), ref[t].gbps);
-		enum pb_peer_placement p = probe_placement(ref[i].peer_ns, lowest);
+		/* Where the test the ratios are taken against ran. */
+		const struct pb_reference *best =
+			pb_reference_best_test(ref, ref_count, ref[i].runner, ref[i].workers);
+		enum pb_peer_placement p =
+			best ? probe_placement(best->peer_ns, lowest) : PB_PEER_UNKNOWN;
 		if (p != PB_PEER_UNKNOWN)
 			fprintf(f, "  (%s)", placement_name(p));
 		fputc('\n', f);
@@ -199,10 +203,8 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 			r->cell.workers, r->gbps, 100 * r->gbps_ratio);
 		/* With two placements in the run, a ratio across them compares
 		 * two machines: say so. */
-		const struct pb_reference *e = NULL;
-		for (size_t k = 0; k < ref_count && !e; k++)
-			if (ref[k].runner == r->cell.runner && ref[k].workers == r->cell.workers)
-				e = &ref[k];
+		const struct pb_reference *e =
+			pb_reference_best_test(ref, ref_count, r->cell.runner, r->cell.workers);
 		enum pb_peer_placement cell = cell_placement(r, lowest),
 				       other = e ? probe_placement(e->peer_ns, lowest) : PB_PEER_UNKNOWN;
 		if (cell != PB_PEER_UNKNOWN && other != PB_PEER_UNKNOWN && other != cell)
