@@ -241,14 +241,20 @@ static void bound(FILE *f, double b, double x)
 	value(f, isfinite(b) ? b : x);
 }
 
+void pb_chart_series_name(const struct pb_chart_series *s, char *buf, size_t len)
+{
+	int plain = strcmp(s->schedule, "none") == 0;
+	snprintf(buf, len, "%s%s%s", s->runner, plain ? "" : " ", plain ? "" : s->schedule);
+}
+
 int pb_chart_group_write(FILE *f, const struct pb_chart_group *g)
 {
 	for (size_t s = 0; s < g->count; s++) {
 		const struct pb_chart_series *ser = &g->series[s];
-		fprintf(f, "%s# %s %s\nworkers \"%s%s%s\" lo hi median lo hi eff gbps ref over\n",
-			s ? "\n\n" : "", ser->runner, ser->schedule, ser->runner,
-			strcmp(ser->schedule, "none") ? " " : "",
-			strcmp(ser->schedule, "none") ? ser->schedule : "");
+		char name[sizeof(ser->runner) + sizeof(ser->schedule) + 1];
+		pb_chart_series_name(ser, name, sizeof(name));
+		fprintf(f, "%s# %s %s\nworkers \"%s\" lo hi median lo hi eff gbps ref over\n",
+			s ? "\n\n" : "", ser->runner, ser->schedule, name);
 		for (size_t i = 0; i < ser->count; i++) {
 			const struct pb_chart_point *p = &ser->pt[i];
 			fprintf(f, "%u", p->workers);

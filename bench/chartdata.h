@@ -50,6 +50,9 @@ size_t pb_chart_pairs(const struct pb_table *summary, size_t *first_row, size_t 
  * -EINVAL when the summary lacks a key column. */
 int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_group *g);
 
+/* A series' name in charts and keys: "omp dynamic", "seq". */
+void pb_chart_series_name(const struct pb_chart_series *s, char *buf, size_t len);
+
 /*
  * Writes g as gnuplot data: one block per series (separated by two blank
  * lines), whose first line names the series in column 2, then

@@ -146,8 +146,7 @@ struct legend {
 static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
 {
 	char name[200];
-	snprintf(name, sizeof(name), "%s%s%s", s->runner, strcmp(s->schedule, "none") ? " " : "",
-		 strcmp(s->schedule, "none") ? s->schedule : "");
+	pb_chart_series_name(s, name, sizeof(name));
 	for (size_t k = 0; k < l->count; k++)
 		if (!strcmp(l->name[k], name))
 			return k + 1;
