@@ -1,11 +1,17 @@
 # parbench: non-recursive build.  Each folder adds its sources in its own
 # Makefile.local; objects go to $(BUILD) with automatic header dependencies.
 #
+#   make              build only, with the compilers and libraries found
+#                     (pkg-config, $(MPICC)): what a cluster login node with
+#                     modules loaded does; never installs anything
+#   make deps         install the Debian packages the build, the benchmark
+#                     and the tests need (make deps-slurm: Slurm and munge)
 #   make bench        install what is missing, build, run the default sweep
 #   make bench QUICK=1  a 30-second smoke sweep
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
-#   make test         the whole suite, then again under ASan + UBSan, then
-#                     the Slurm test (a one-node cluster on this machine)
+#   make test         install what is missing, the whole suite, then again
+#                     under ASan + UBSan, then the Slurm test (a one-node
+#                     cluster on this machine)
 #   make install      PREFIX=/usr/local, DESTDIR honoured
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -23,15 +29,16 @@ MPIRUN ?= mpirun
 CFLAGS ?= -O3 -march=native -g
 PKG_CONFIG ?= pkg-config
 
-# Debian packages the build, the benchmark and the tests need (Slurm and
-# munge for the Slurm test: their daemons are started by that test only).
+# Debian packages the build, the benchmark and the tests need; Slurm and
+# munge only for the Slurm test (its daemons are started by that test only);
+# Google Benchmark's compare.py and SciPy read parbench's JSON in a test.
 DEPS_PACKAGES = build-essential pkg-config openmpi-bin libopenmpi-dev hwloc \
-	libhwloc-dev gnuplot-nox libcriterion-dev \
-	slurm-wlm slurmctld slurmd slurm-client munge
+	libhwloc-dev gnuplot-nox libcriterion-dev libbenchmark-tools python3-scipy
+SLURM_PACKAGES = slurm-wlm slurmctld slurmd slurm-client munge
 
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-# Recursively expanded: pkg-config runs after the packages are installed.
+# Recursively expanded: pkg-config runs after make deps installed them.
 HWLOC_CFLAGS = $(shell $(PKG_CONFIG) --cflags hwloc)
 HWLOC_LIBS = $(shell $(PKG_CONFIG) --libs hwloc)
 CRITERION_CFLAGS = $(shell $(PKG_CONFIG) --cflags criterion)
@@ -51,26 +58,46 @@ include $(subdirs:%=%/Makefile.local)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+TEST_REGISTRY_OBJS := $(TEST_REGISTRY_SRCS:%.c=$(BUILD)/tests/registry/%.o)
 MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
-DEPS_STAMP := $(BUILD)/.deps-installed
+.PHONY: all deps deps-slurm libs bench test test-unit test-sanitize test-slurm plots compare \
+	install uninstall clean mpi-latency
+# parbench-mpi only where an MPI compiler is found: without it the mpi
+# runners say they are unavailable and the rest runs.
+HAVE_MPICC := $(shell command -v $(MPICC) >/dev/null 2>&1 && echo yes)
+all: $(BUILD)/parbench $(if $(HAVE_MPICC),$(BUILD)/parbench-mpi,no-mpicc)
 
-.PHONY: all deps bench test test-unit test-sanitize test-slurm plots compare install uninstall clean mpi-latency
-all: $(BUILD)/parbench $(BUILD)/parbench-mpi
+.PHONY: no-mpicc
+no-mpicc:
+	@echo "parbench: no $(MPICC) found: building without parbench-mpi (the mpi runners" \
+		"will be unavailable); make deps installs Open MPI on Debian/Ubuntu" >&2
 
-# Installing packages is the build's first step on a fresh machine.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): mk/install-deps.sh
+# Installing packages: make deps (and the targets that run things: bench,
+# test) do it; a plain build never does.
+deps:
 	@sh mk/install-deps.sh $(DEPS_PACKAGES)
-	@mkdir -p $(@D) && touch $@
+deps-slurm:
+	@sh mk/install-deps.sh $(SLURM_PACKAGES)
 
-$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+# A missing library is one clear line, not a page of compiler errors.
+libs:
+	@$(PKG_CONFIG) --exists hwloc 2>/dev/null || { echo "parbench: hwloc not found by" \
+		"$(PKG_CONFIG) (Debian/Ubuntu: make deps; a cluster: module load hwloc)" >&2; exit 1; }
+
+$(BUILD)/%.o: %.c | libs
 	@mkdir -p $(@D)
 	$(CC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # A shorter stem than $(BUILD)/%.o: make picks this rule for $(BUILD)/mpi/...
-$(BUILD)/mpi/%.o: %.c | $(DEPS_STAMP)
+$(BUILD)/mpi/%.o: %.c | libs
 	@mkdir -p $(@D)
 	$(MPICC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# A shorter stem again: the test program's registries (tests/Makefile.local).
+$(BUILD)/tests/registry/%.o: %.c | libs
+	@mkdir -p $(@D)
+	$(CC) $(PB_CPPFLAGS) $(CPPFLAGS) $(PB_CFLAGS) $(CFLAGS) \
+		-include tests/throwaway/throwaway.h -c -o $@ $<
 
 $(BUILD)/parbench-mpi: $(MPI_OBJS)
 	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
@@ -81,20 +108,24 @@ $(BUILD)/libparbench.a: $(LIB_OBJS)
 $(BUILD)/parbench: $(MAIN_OBJS) $(BUILD)/libparbench.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PB_LDLIBS) $(LDLIBS)
 
-$(BUILD)/tests/parbench-tests: $(TEST_OBJS) $(BUILD)/libparbench.a
+$(BUILD)/tests/parbench-tests: $(TEST_OBJS) $(TEST_REGISTRY_OBJS) $(BUILD)/libparbench.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS) $(PB_LDLIBS) $(LDLIBS)
 
 $(TEST_OBJS): PB_CFLAGS += $(CRITERION_CFLAGS)
 
 BENCH_ARGS = $(if $(QUICK),--quick) $(ARGS)
-bench: $(BUILD)/parbench $(BUILD)/parbench-mpi
+# Targets that install first build in a second make, so that pkg-config
+# and $(MPICC) are looked up once the packages are there.
+bench: deps
+	@$(MAKE) --no-print-directory all
 	$(BUILD)/parbench $(BENCH_ARGS)
 
 # MPI's floor (a bare MPI_Barrier + 8-byte MPI_Reduce) beside the mpi
 # runner's timed path on an empty job, in one MPI job of NP ranks.
 NP ?= $(shell nproc)
 MPI_LAUNCH ?= $(MPIRUN) -np $(NP) --oversubscribe --bind-to none
-mpi-latency: $(BUILD)/parbench-mpi
+mpi-latency: deps
+	@$(MAKE) --no-print-directory $(BUILD)/parbench-mpi
 	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
 	OMPI_MCA_pml=$${OMPI_MCA_pml:-ob1} $(MPI_LAUNCH) $(BUILD)/parbench-mpi --latency --spin
 
@@ -111,22 +142,26 @@ compare: $(BUILD)/parbench
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.
-test: test-unit test-sanitize test-slurm
+test: deps deps-slurm
+	@$(MAKE) --no-print-directory test-unit test-sanitize test-slurm
 
 test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		$(BUILD)/tests/parbench-tests $(TEST_ARGS)
 
-# A one-node Slurm cluster on this machine runs bench/slurm/parbench.sbatch.
-test-slurm: $(BUILD)/parbench
+# A one-node Slurm cluster on this machine runs bench/slurm/parbench.sbatch;
+# its MPI job needs parbench-mpi.  The script installs the Slurm packages
+# it lacks (as root) or says why it skips.
+test-slurm: deps deps-slurm
+	@$(MAKE) --no-print-directory $(BUILD)/parbench $(BUILD)/parbench-mpi
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		bash tests/slurm/run.sh
 
 SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-test-sanitize: | $(DEPS_STAMP)
+test-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize CFLAGS='$(SANITIZE_FLAGS)' \
-		LDFLAGS='$(SANITIZE_FLAGS)' DEPS_STAMP=$(DEPS_STAMP) test-unit
+		LDFLAGS='$(SANITIZE_FLAGS)' test-unit
 
 install: $(BUILD)/parbench $(BUILD)/parbench-mpi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
@@ -141,13 +176,15 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(MPI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(MPI_OBJS:.o=.d) \
+	$(TEST_REGISTRY_OBJS:.o=.d)
 
 # Two sweeps of what make bench measures (QUICK= and ARGS= alike), back to
 # back, compared cell by cell: how well a median speedup reproduces on this
 # machine. A cell that failed verification is reported, not fatal; bad
 # input or a stop is.
-bench-repro: $(BUILD)/parbench $(BUILD)/parbench-mpi
+bench-repro: deps
+	@$(MAKE) --no-print-directory all
 	@for side in a b; do \
 		echo "sweep $$side: $(BUILD)/parbench --no-plot $(BENCH_ARGS)"; \
 		$(BUILD)/parbench --no-plot $(BENCH_ARGS) > $(BUILD)/bench-repro-$$side.log; \
@@ -170,6 +207,7 @@ bench-repro: $(BUILD)/parbench $(BUILD)/parbench-mpi
 .PHONY: bench-repro
 
 # Pinned against unpinned, medians side by side (the placement check).
-bench-pinning: $(BUILD)/parbench
+bench-pinning: deps
+	@$(MAKE) --no-print-directory $(BUILD)/parbench
 	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none $(ARGS)
 .PHONY: bench-pinning

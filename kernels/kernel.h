@@ -39,6 +39,20 @@ struct pb_kernel {
 	double (*work)(uint64_t n);
 };
 
+/* Optional members are read through these, checked once here: a kernel
+ * without bytes needs no memory. */
+static inline size_t pb_kernel_bytes(const struct pb_kernel *k, uint64_t n)
+{
+	return k->bytes ? k->bytes(n) : 0;
+}
+
+/* The kernel's own trait: it moves no memory worth counting, so its time
+ * is computing (bytes_per_item 0), and parallel efficiency is its figure. */
+static inline int pb_kernel_compute_bound(const struct pb_kernel *k)
+{
+	return k->bytes_per_item == 0;
+}
+
 /* NULL-terminated table of the benchmark kernels (what users choose). */
 extern const struct pb_kernel *const pb_kernels[];
 

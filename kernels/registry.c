@@ -11,6 +11,9 @@ const struct pb_kernel *const pb_kernels[] = {
 	&pb_kernel_cube,
 	&pb_kernel_fib,
 	&pb_kernel_sum,
+#ifdef PB_EXTRA_KERNELS /* a test build's throwaway kernel (tests/throwaway/) */
+	PB_EXTRA_KERNELS
+#endif
 	NULL,
 };
 

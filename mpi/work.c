@@ -210,7 +210,7 @@ static const char *refuse(const struct pb_rank *st, const struct pb_cmd *cmd,
 	if (cmd->sched < 0 || cmd->sched >= PB_SCHED_COUNT || cmd->phase < 0 ||
 	    cmd->phase > PB_PHASE_RUN)
 		return "bad-command";
-	size_t bytes = k->bytes(cmd->n);
+	size_t bytes = pb_kernel_bytes(k, cmd->n);
 	if (bytes && (!st->mem || st->bytes < bytes))
 		return "no-memory";
 	/* Items handed to whichever rank is free would read memory that rank
@@ -230,7 +230,7 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 		.phase = (enum pb_phase)cmd->phase,
 		.sched = {(enum pb_sched_kind)cmd->sched, cmd->chunk},
 	};
-	size_t bytes = k && !why ? k->bytes(cmd->n) : 0;
+	size_t bytes = k && !why ? pb_kernel_bytes(k, cmd->n) : 0;
 	int scatter = st->scatter && bytes;
 	struct layout l = {.output = -1};
 	char lwhy[32] = "";

@@ -4,7 +4,7 @@
 # runs it in the plots folder with
 #   datafile   blocks of "workers speedup lo hi median lo hi eff gbps ref over",
 #              one per series; each block's first line holds its title in
-#              column 2 (see bench/chartdata.h)
+#              column 2 (see bench/report/chartdata.h)
 #   nseries    number of blocks to draw (the parallel series)
 #   xmax       largest worker count
 #   ovx        workers beyond which runs are oversubscribed (0: none)

@@ -19,8 +19,25 @@ const struct pb_runner *const pb_runners[] = {
 	 * through a launcher, and fail to open where none is installed. */
 	&pb_runner_mpi,
 	&pb_runner_mpi_scatter,
+#ifdef PB_EXTRA_RUNNERS /* a test build's throwaway runner (tests/throwaway/) */
+	PB_EXTRA_RUNNERS
+#endif
 	NULL,
 };
+
+const struct pb_runner *pb_runner_baseline(void)
+{
+	for (const struct pb_runner *const *r = pb_runners; *r; r++)
+		if ((*r)->baseline)
+			return *r;
+	return NULL;
+}
+
+int pb_runner_is_baseline(const char *name)
+{
+	const struct pb_runner *r = pb_runner_find(name);
+	return r && r->baseline;
+}
 
 const struct pb_runner *pb_runner_find(const char *name)
 {

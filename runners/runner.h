@@ -83,6 +83,10 @@ struct pb_runner {
 	 * whichever worker is free cannot apply to kernels with memory, so the
 	 * plan uses only static blocks for those. */
 	int distributed;
+	/* The baseline every speedup is measured against: one worker, no
+	 * schedule, the kernel's loop as it is (seq).  The plan puts it first
+	 * and runs it once per kernel, size and placement. */
+	int baseline;
 
 	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
 	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */
@@ -105,6 +109,12 @@ struct pb_runner {
 extern const struct pb_runner *const pb_runners[];
 
 const struct pb_runner *pb_runner_find(const char *name);
+
+/* The first runner of this build with the baseline trait, or NULL. */
+const struct pb_runner *pb_runner_baseline(void);
+
+/* Whether the runner of that name (as a CSV names it) is the baseline. */
+int pb_runner_is_baseline(const char *name);
 
 const char *pb_sched_name(enum pb_sched_kind kind);
 /* Returns 0 and sets *kind, or -EINVAL for an unknown name. */

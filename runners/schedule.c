@@ -45,7 +45,8 @@ uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end)
 	if (begin >= end)
 		return 0;
 	if (job->phase == PB_PHASE_INIT) {
-		job->kernel->init(job->mem, job->n, begin, end);
+		if (job->kernel->init) /* optional: a kernel without memory has none */
+			job->kernel->init(job->mem, job->n, begin, end);
 		return 0;
 	}
 	return job->kernel->run(job->mem, job->n, begin, end);

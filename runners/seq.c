@@ -52,6 +52,7 @@ static void seq_close(struct pb_pool *pool)
 
 const struct pb_runner pb_runner_seq = {
 	.name = "seq",
+	.baseline = 1,
 	.summary = "sequential baseline: one call of the kernel over all items",
 	.schedules = 0, /* no schedule: one range */
 	.open = seq_open,

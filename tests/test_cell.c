@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "../bench/cell.h"
+#include "../bench/measure/cell.h"
 #include "../kernels/kernel.h"
 #include "../runners/affinity.h"
 #include "../runners/runner.h"

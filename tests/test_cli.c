@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../bench/table.h"
+#include "../bench/store/table.h"
 
 #define MAX_ARGS 24
 

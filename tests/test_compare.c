@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../bench/compare.h"
-#include "../bench/ratio_ci.h"
+#include "../bench/report/compare.h"
+#include "../bench/base/ratio_ci.h"
 
 #define REPS 20
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/csv.h"
-#include "../bench/table.h"
+#include "../bench/store/csv.h"
+#include "../bench/store/table.h"
 
 static struct pb_cell_result sample(struct pb_rep *reps)
 {

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bench/cell.h"
+#include "../bench/measure/cell.h"
 #include "../runners/affinity.h"
 #include "../runners/runner.h"
 

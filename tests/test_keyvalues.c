@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../bench/keyvalues.h"
+#include "../bench/store/keyvalues.h"
 
 Test(keyvalues, reads_pairs_and_skips_other_lines)
 {

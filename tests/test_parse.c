@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
-#include "../bench/parse.h"
+#include "../bench/base/parse.h"
 
 Test(parse, counts)
 {

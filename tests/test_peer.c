@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <sched.h>
 
-#include "../bench/peer.h"
+#include "../bench/placement/peer.h"
 
 Test(peer, latency_between_two_allowed_cpus)
 {

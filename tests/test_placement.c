@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../bench/placement.h"
+#include <hwloc.h>
+
+#include "../bench/placement/placement.h"
 #include "../runners/affinity.h"
 
 #define MAX_CPUS 64

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/cell.h"
-#include "../bench/reference.h"
-#include "../bench/report.h"
+#include "../bench/measure/cell.h"
+#include "../bench/measure/reference.h"
+#include "../bench/report/report.h"
 #include "../kernels/kernel.h"
 #include "../runners/runner.h"
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bench/table.h"
+#include "../bench/store/table.h"
 
 #define CELLS 9 /* seq + {omp, pthread} x {static, dynamic} x {1, 2} */
 

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/result.h"
-#include "../bench/scaling.h"
-#include "../bench/table.h"
+#include "../bench/analyse/analysis.h"
+#include "../bench/model/result.h"
+#include "../bench/model/scaling.h"
+#include "../bench/store/table.h"
 
 Test(scaling, linear_kernels_grow_n_by_the_workers)
 {
@@ -91,7 +92,7 @@ Test(scaling, weak_efficiency_is_against_the_same_runners_one_worker_cell)
 		weak_result("pthread", 2, 1.0), /* no 1-worker cell of its own */
 	};
 	size_t count = sizeof(r) / sizeof(r[0]);
-	pb_scaling_weak_efficiency(r, count);
+	pb_weak_efficiency(r, count);
 	cr_expect_float_eq(r[0].weak_efficiency, 1.0, 1e-12);
 	cr_expect_float_eq(r[1].weak_efficiency, 1.0, 1e-12);
 	cr_expect_float_eq(r[2].weak_efficiency, 0.8, 1e-12, "2.0 / 2.5, not seq's 1.0 / 2.5");

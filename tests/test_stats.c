@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "../bench/stats.h"
+#include "../bench/base/stats.h"
 
 Test(stats, known_values)
 {

@@ -1,0 +1,224 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "../base/ratio_ci.h"
+#include "../base/stats.h"
+#include "../model/identity.h"
+
+static int speedup_of(struct pb_cell_result *r, const struct pb_cell_result *base,
+		      uint64_t seed)
+{
+	size_t nb, nr;
+	double *b = pb_cell_ok_seconds(base, &nb), *x = pb_cell_ok_seconds(r, &nr);
+	int err = (!b || !x) ? -ENOMEM : 0;
+
+	if (!err && nb && nr) {
+		r->speedup = base->stats.median / r->stats.median;
+		r->efficiency = r->speedup / r->cell.workers;
+		r->karp_flatt = pb_karp_flatt(r->speedup, r->cell.workers);
+		/* Different seeds per cell, reproducible from the run's seed. */
+		uint64_t s = seed ^ (uint64_t)(uintptr_t)r->cell.runner ^ r->cell.n * 31 ^
+			     r->cell.workers;
+		if (r == base) {
+			r->speedup_ci_low = r->speedup_ci_high = 1;
+		} else {
+			/* speedup = median(seq) / median(cell): "b over a" below. */
+			struct pb_ratio_ci ci;
+			err = pb_ratio_ci_bootstrap(x, nr, b, nb, PB_BOOTSTRAP_ITERATIONS, 0.95, s,
+						    &ci);
+			r->speedup_ci_low = err ? NAN : ci.low;
+			r->speedup_ci_high = err ? NAN : ci.high;
+			err = err == -ENOMEM ? -ENOMEM : 0;
+		}
+	}
+	free(b);
+	free(x);
+	return err;
+}
+
+static int fit_series(struct pb_sweep *sw, struct pb_analysis *a)
+{
+	a->fits = calloc(sw->done + 1, sizeof(*a->fits));
+	unsigned *p = malloc((sw->done + 1) * sizeof(*p));
+	double *s = malloc((sw->done + 1) * sizeof(*s));
+	if (!a->fits || !p || !s) {
+		free(p);
+		free(s);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell *c = &sw->results[i].cell;
+		int known = !c->has_schedule;
+		for (size_t j = 0; j < a->fit_count && !known; j++)
+			known = pb_cells_same_series(a->fits[j].cell, c);
+		if (known)
+			continue;
+		size_t count = 0;
+		for (size_t j = 0; j < sw->done; j++) {
+			const struct pb_cell_result *r = &sw->results[j];
+			if (pb_cells_same_series(&r->cell, c) && isfinite(r->speedup) && !r->cell.oversubscribed) {
+				p[count] = r->cell.workers;
+				s[count++] = r->speedup;
+			}
+		}
+		struct pb_fit *f = &a->fits[a->fit_count++];
+		f->cell = c;
+		f->points = pb_amdahl_fit(p, s, count, &f->serial_fraction, &f->serial_fraction_se);
+	}
+	free(p);
+	free(s);
+	return 0;
+}
+
+uint64_t pb_break_even_n(const struct pb_kernel *k, uint64_t n_measured, double seq_s,
+			 double overhead_s, double speedup)
+{
+	if (!(speedup > 1) || !(seq_s > 0) || !k->work || k->work(n_measured) <= 0)
+		return 0;
+	/* Parallel wins once T_seq(n) > overhead + T_seq(n) / S. */
+	double need = overhead_s / (1 - 1 / speedup);
+	double per_work = seq_s / k->work(n_measured);
+	uint64_t lo = 1, hi = 1;
+	while (per_work * k->work(hi) < need) {
+		if (hi >= k->max_n)
+			return UINT64_MAX;
+		lo = hi;
+		hi = hi > k->max_n / 2 ? k->max_n : hi * 2;
+	}
+	while (lo < hi) { /* smallest n in (lo, hi] that meets the need */
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (per_work * k->work(mid) >= need)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return hi;
+}
+
+static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o_count,
+		      unsigned allowed, struct pb_analysis *a)
+{
+	a->breakeven = calloc(sw->done + 1, sizeof(*a->breakeven));
+	if (!a->breakeven)
+		return -ENOMEM;
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		const struct pb_cell *c = &r->cell;
+		if (!c->has_schedule || !isfinite(r->speedup) || c->oversubscribed)
+			continue;
+		/* Only the largest worker count of the series with a CPU each. */
+		int largest = 1;
+		for (size_t j = 0; j < sw->done && largest; j++) {
+			const struct pb_cell *d = &sw->results[j].cell;
+			largest = !(pb_cells_same_series(d, c) && d->workers > c->workers &&
+				    d->workers <= allowed && isfinite(sw->results[j].speedup));
+		}
+		const struct pb_overhead *ov = NULL;
+		for (size_t j = 0; j < o_count; j++)
+			if (o[j].runner == c->runner && !o[j].failed)
+				ov = &o[j];
+		const struct pb_cell_result *base = pb_sweep_baseline(sw, c);
+		if (!largest || !ov || !base)
+			continue;
+		struct pb_breakeven *b = &a->breakeven[a->breakeven_count++];
+		b->cell = c;
+		b->overhead_us = fmax(ov->overhead_us, 0);
+		b->speedup = r->speedup;
+		b->n_star = pb_break_even_n(c->kernel, c->n, base->stats.median,
+					    b->overhead_us * 1e-6, r->speedup);
+	}
+	return 0;
+}
+
+void pb_weak_efficiency(struct pb_cell_result *results, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct pb_cell_result *r = &results[i];
+		r->weak_efficiency = NAN;
+		if (r->cell.scaling != PB_SCALING_WEAK || !r->stats.count)
+			continue;
+		for (size_t j = 0; j < count; j++) {
+			const struct pb_cell_result *b = &results[j];
+			if (b->cell.workers == 1 && b->stats.count &&
+			    pb_cells_same_series(&b->cell, &r->cell)) {
+				r->weak_efficiency = b->stats.median / r->stats.median;
+				break;
+			}
+		}
+	}
+}
+
+int pb_analyse(struct pb_sweep *sw, uint64_t seed, const struct pb_reference *ref,
+	       size_t ref_count, const struct pb_overhead *o, size_t o_count,
+	       unsigned allowed_cpus, struct pb_analysis *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (size_t i = 0; i < sw->done; i++) {
+		struct pb_cell_result *r = &sw->results[i];
+		const struct pb_cell_result *base = pb_sweep_baseline(sw, &r->cell);
+		if (base && base->stats.count && r->stats.count &&
+		    speedup_of(r, base, seed) == -ENOMEM)
+			return -ENOMEM;
+		r->gbps_reference = pb_reference_best(ref, ref_count, r->cell.runner,
+						      r->cell.workers);
+		if (isfinite(r->gbps) && isfinite(r->gbps_reference))
+			r->gbps_ratio = r->gbps / r->gbps_reference;
+	}
+	pb_weak_efficiency(sw->results, sw->done);
+	if (fit_series(sw, a) || break_even(sw, o, o_count, allowed_cpus, a)) {
+		pb_analysis_free(a);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pb_analysis_free(struct pb_analysis *a)
+{
+	free(a->fits);
+	free(a->breakeven);
+	memset(a, 0, sizeof(*a));
+}
+
+static void optional(FILE *f, double x)
+{
+	if (isfinite(x))
+		fprintf(f, ",%.6g", x);
+	else
+		fputc(',', f);
+}
+
+int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
+{
+	fputs("run_id,kernel,n,runner,schedule,points,serial_fraction,serial_fraction_se,"
+	      "amdahl_limit\n", f);
+	for (size_t i = 0; i < a->fit_count; i++) {
+		const struct pb_fit *x = &a->fits[i];
+		fprintf(f, "%s,%s,%llu,%s,%s,%zu", run_id, x->cell->kernel->name,
+			(unsigned long long)x->cell->n, x->cell->runner->name,
+			pb_cell_schedule_name(x->cell), x->points);
+		optional(f, x->serial_fraction);
+		optional(f, x->serial_fraction_se);
+		optional(f, x->serial_fraction > 0 ? 1 / x->serial_fraction : NAN);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
+{
+	fputs("run_id,kernel,runner,schedule,workers,overhead_us,speedup,n_measured,n_star\n", f);
+	for (size_t i = 0; i < a->breakeven_count; i++) {
+		const struct pb_breakeven *b = &a->breakeven[i];
+		fprintf(f, "%s,%s,%s,%s,%u,%.4f,%.6g,%llu,", run_id, b->cell->kernel->name,
+			b->cell->runner->name, pb_cell_schedule_name(b->cell), b->cell->workers,
+			b->overhead_us, b->speedup, (unsigned long long)b->cell->n);
+		if (b->n_star && b->n_star != UINT64_MAX)
+			fprintf(f, "%llu\n", (unsigned long long)b->n_star);
+		else
+			fputc('\n', f); /* never, or beyond the largest size */
+	}
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * What the sweep's numbers mean together: speedups with their confidence
+ * intervals, efficiency and the Karp-Flatt serial fraction per cell, an
+ * Amdahl fit per kernel x runner x schedule, bandwidth against the
+ * reference, and the break-even size of each runner.
+ */
+#ifndef PB_ANALYSIS_H
+#define PB_ANALYSIS_H
+
+#include <stdio.h>
+
+#include "../measure/overhead.h"
+#include "../measure/reference.h"
+#include "../measure/sweep.h"
+
+#define PB_BOOTSTRAP_ITERATIONS 2000
+
+struct pb_fit {
+	const struct pb_cell *cell; /* kernel, n, runner, schedule of the series */
+	size_t points;
+	double serial_fraction, serial_fraction_se; /* NaN when unknown */
+};
+
+struct pb_breakeven {
+	const struct pb_cell *cell; /* the cell at the largest worker count */
+	double overhead_us, speedup;
+	uint64_t n_star; /* 0: never (speedup <= 1), UINT64_MAX: past max_n */
+};
+
+struct pb_analysis {
+	struct pb_fit *fits;
+	size_t fit_count;
+	struct pb_breakeven *breakeven;
+	size_t breakeven_count;
+};
+
+/* Fills the per-cell figures of sw->results and the tables of a.
+ * Returns 0 or -ENOMEM. */
+int pb_analyse(struct pb_sweep *sw, uint64_t seed, const struct pb_reference *ref,
+	       size_t ref_count, const struct pb_overhead *o, size_t o_count,
+	       unsigned allowed_cpus, struct pb_analysis *a);
+void pb_analysis_free(struct pb_analysis *a);
+
+/* Weak-scaling efficiency of each weak cell: the median of its series'
+ * 1-worker cell over its own (pb_analyse calls it; NaN where there is no
+ * such cell). */
+void pb_weak_efficiency(struct pb_cell_result *results, size_t count);
+
+int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
+int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
+
+/* The smallest n at which a runner with fixed cost overhead_s and
+ * speedup S beats seq, given seq took seq_s at n_measured; 0 if never. */
+uint64_t pb_break_even_n(const struct pb_kernel *k, uint64_t n_measured, double seq_s,
+			 double overhead_s, double speedup);
+
+#endif

@@ -1,0 +1,536 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <time.h>
+#include <unistd.h>
+
+#include "../../runners/affinity.h"
+#include "../base/stats.h"
+#include "cli.h"
+#include "../base/fail.h"
+#include "../base/parse.h"
+
+#define DEFAULT_REPS 10
+#define DEFAULT_WARMUP 2
+#define QUICK_REPS 3
+#define QUICK_WARMUP 1
+#define MAX_REPS 100000
+#define DEFAULT_MAX_REPS 100
+#define DEFAULT_TARGET_CI 2.0    /* percent */
+#define DEFAULT_CELL_BUDGET 0.5  /* seconds of timed repetitions */
+#define QUICK_CELL_BUDGET 0.1
+/* Three rounds put each cell at three moments of the sweep: a slow
+ * spell of the machine then weighs on every cell alike. */
+#define DEFAULT_ROUNDS 3
+#define QUICK_ROUNDS 1
+#define MAX_ROUNDS 100
+#define MAX_WARMUP 10000
+
+enum {
+	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
+	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
+	OPT_SCALING, OPT_RESUME, OPT_ROUNDS,
+};
+
+static const struct option long_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"list", no_argument, NULL, 'l'},
+	{"kernels", required_argument, NULL, 'k'},
+	{"runners", required_argument, NULL, 'r'},
+	{"workers", required_argument, NULL, 'w'},
+	{"size", required_argument, NULL, 'n'},
+	{"reps", required_argument, NULL, 'R'},
+	{"warmup", required_argument, NULL, 'W'},
+	{"schedule", required_argument, NULL, 's'},
+	{"out", required_argument, NULL, 'o'},
+	{"plots", required_argument, NULL, OPT_PLOTS},
+	{"quick", no_argument, NULL, 'q'},
+	{"no-plot", no_argument, NULL, OPT_NO_PLOT},
+	{"no-overhead", no_argument, NULL, OPT_NO_OVERHEAD},
+	{"target-ci", required_argument, NULL, OPT_TARGET_CI},
+	{"cell-budget", required_argument, NULL, OPT_CELL_BUDGET},
+	{"max-reps", required_argument, NULL, OPT_MAX_REPS},
+	{"rounds", required_argument, NULL, OPT_ROUNDS},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"pin", required_argument, NULL, OPT_PIN},
+	{"scaling", required_argument, NULL, OPT_SCALING},
+	{"resume", required_argument, NULL, OPT_RESUME},
+	{NULL, 0, NULL, 0},
+};
+
+void pb_cli_usage(FILE *out)
+{
+	fputs(
+"usage: parbench [options]            run a sweep, write results/ and plots/\n"
+"       parbench plot RUN_DIR         render the plots and report of a run\n"
+"       parbench compare A B          compare two runs cell by cell (B against A)\n"
+"       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
+"       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
+"\n"
+"  -k, --kernels LIST     kernels to run, e.g. sum,fib (default: all; see --list)\n"
+"  -r, --runners LIST     runners to compare (default: all built; seq, the\n"
+"                         baseline of every speedup, is always run)\n"
+"  -w, --workers LIST     worker counts: 1,2,4 or 1-8 or 1-4,8 (default: powers\n"
+"                         of two up to the CPUs this process may use, and that\n"
+"                         count); more than that is allowed and flagged\n"
+"  -n, --size K=N[,K=N]   size of kernel K, e.g. sum=2^27 (repeat a kernel to\n"
+"                         sweep several sizes)\n"
+"  -R, --reps N           at least N timed repetitions per cell (default 10,\n"
+"                         quick 3); then more until the median is known well\n"
+"      --target-ci PCT    enough: its 95% CI within PCT% (default 2)\n"
+"      --cell-budget S    or S seconds of timed repetitions spent (default 0.5,\n"
+"                         quick 0.1)\n"
+"      --max-reps N       or N repetitions (default 100)\n"
+"      --rounds N         measure each cell in N rounds spread over the sweep,\n"
+"                         each with its share of the above (default 3, quick 1;\n"
+"                         at most --reps)\n"
+"  -W, --warmup N         untimed warm-up repetitions per round (default 2,\n"
+"                         quick 1)\n"
+"      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
+"                         and likwid write them (0-3,8); repeat to compare\n"
+"      --seed N           seed of the cell order and the bootstrap (default: new)\n"
+"      --no-shuffle       run cells in plan order instead of interleaved\n"
+"      --progress, --no-progress  progress line on stderr (default: when\n"
+"                         stderr is a terminal)\n"
+"      --scaling MODE     strong (default): the same n on every worker count;\n"
+"                         weak: n grows so the work grows with the workers\n"
+"  -s, --schedule LIST    static, dynamic, guided, each optionally :CHUNK\n"
+"                         (default: static,dynamic; chunk: items/(256*workers))\n"
+"  -o, --out DIR          results root (default: results)\n"
+"      --plots DIR        plots root (default: plots)\n"
+"  -q, --quick            small sizes and few repetitions: a smoke run\n"
+"      --no-plot          do not render plots\n"
+"      --no-overhead      skip the dispatch-cost measurement\n"
+"  -l, --list             list kernels and runners\n"
+"  -h, --help             this text\n"
+"\n"
+"Exit status: 0 all results verified, 1 some cell failed, 2 bad usage or\n"
+"an unusable results folder, 3 stopped by SIGTERM or SIGINT (finished cells\n"
+"are saved; --resume goes on).\n", out);
+}
+
+void pb_cli_list(FILE *out)
+{
+	fputs("kernels:\n", out);
+	for (const struct pb_kernel *const *k = pb_kernels; *k; k++)
+		fprintf(out, "  %-10s n=%-12llu (quick %llu; n = %s)\n  %-10s %s\n",
+			(*k)->name, (unsigned long long)(*k)->default_n,
+			(unsigned long long)(*k)->quick_n, (*k)->n_means, "",
+			(*k)->shape);
+	fputs("runners:\n", out);
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		fprintf(out, "  %-10s %s; schedules:", (*r)->name, (*r)->summary);
+		if (!(*r)->schedules)
+			fputs(" none", out);
+		for (int s = 0; s < PB_SCHED_COUNT; s++)
+			if ((*r)->schedules & PB_SCHED_BIT(s))
+				fprintf(out, " %s", pb_sched_name((enum pb_sched_kind)s));
+		fputc('\n', out);
+	}
+}
+
+static const char *count_error(int e)
+{
+	return e == -ERANGE ? "is too large" : "is not a positive integer";
+}
+
+/* Calls fn on each comma-separated item of list. */
+static int for_each_item(const char *list, int (*fn)(const char *item, void *ctx,
+						     char *err, size_t len),
+			 void *ctx, char *err, size_t len)
+{
+	char item[128];
+
+	for (const char *p = list;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(item))
+			return pb_fail(err, len, "empty or overlong item in list '%s'", list);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (fn(item, ctx, err, len))
+			return -1;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+static struct pb_kernel_sizes *kernel_slot(struct pb_config *cfg,
+					   const struct pb_kernel *k, int add)
+{
+	for (size_t i = 0; i < cfg->kernel_count; i++)
+		if (cfg->kernels[i].kernel == k)
+			return &cfg->kernels[i];
+	if (!add || cfg->kernel_count == PB_MAX_KERNELS)
+		return NULL;
+	struct pb_kernel_sizes *s = &cfg->kernels[cfg->kernel_count++];
+	s->kernel = k;
+	s->count = 0;
+	return s;
+}
+
+static int add_kernel(const char *name, void *ctx, char *err, size_t len)
+{
+	const struct pb_kernel *k = pb_kernel_find(name);
+	if (!k)
+		return pb_fail(err, len, "unknown kernel '%s' (see --list)", name);
+	kernel_slot(ctx, k, 1);
+	return 0;
+}
+
+static int add_runner(const char *name, void *ctx, char *err, size_t len)
+{
+	struct pb_config *cfg = ctx;
+	const struct pb_runner *r = pb_runner_find(name);
+	if (!r)
+		return pb_fail(err, len, "unknown runner '%s' (see --list)", name);
+	for (size_t i = 0; i < cfg->runner_count; i++)
+		if (cfg->runners[i] == r)
+			return 0;
+	if (cfg->runner_count == PB_MAX_RUNNERS)
+		return pb_fail(err, len, "too many runners");
+	cfg->runners[cfg->runner_count++] = r;
+	return 0;
+}
+
+/* Sizes named by --size, kept apart until --kernels is known. */
+struct size_request {
+	const struct pb_kernel *kernel;
+	uint64_t n;
+};
+struct size_requests {
+	struct size_request item[PB_MAX_KERNELS * PB_MAX_SIZES];
+	size_t count;
+};
+
+static int add_size(const char *item, void *ctx, char *err, size_t len)
+{
+	struct size_requests *sizes = ctx;
+	const char *eq = strchr(item, '=');
+	char name[64];
+
+	if (!eq || eq == item || (size_t)(eq - item) >= sizeof(name))
+		return pb_fail(err, len, "--size: '%s' is not KERNEL=N (e.g. sum=2^27)", item);
+	memcpy(name, item, (size_t)(eq - item));
+	name[eq - item] = '\0';
+	const struct pb_kernel *k = pb_kernel_find(name);
+	if (!k)
+		return pb_fail(err, len, "--size: unknown kernel '%s' (see --list)", name);
+	uint64_t n;
+	int e = pb_parse_count(eq + 1, k->max_n, &n);
+	if (e == -ERANGE)
+		return pb_fail(err, len, "--size: %s=%s is too large (at most %llu)", name,
+			    eq + 1, (unsigned long long)k->max_n);
+	if (e)
+		return pb_fail(err, len, "--size: %s=%s: '%s' is not a positive integer",
+			    name, eq + 1, eq + 1);
+	if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
+		return pb_fail(err, len, "--size: too many sizes");
+	sizes->item[sizes->count++] = (struct size_request){k, n};
+	return 0;
+}
+
+static int add_schedule(const char *item, void *ctx, char *err, size_t len)
+{
+	struct pb_config *cfg = ctx;
+	char name[32];
+	const char *colon = strchr(item, ':');
+	size_t n = colon ? (size_t)(colon - item) : strlen(item);
+	struct pb_schedule s = {0};
+
+	if (n >= sizeof(name))
+		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", item);
+	memcpy(name, item, n);
+	name[n] = '\0';
+	if (pb_sched_parse(name, &s.kind))
+		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", name);
+	if (colon) {
+		if (s.kind == PB_SCHED_STATIC)
+			return pb_fail(err, len, "--schedule: static takes no chunk");
+		int e = pb_parse_count(colon + 1, UINT64_C(1) << 40, &s.chunk);
+		if (e)
+			return pb_fail(err, len, "--schedule: chunk '%s' %s", colon + 1, count_error(e));
+	}
+	for (size_t i = 0; i < cfg->schedule_count; i++)
+		if (cfg->schedules[i].kind == s.kind)
+			return pb_fail(err, len, "--schedule: '%s' named twice", name);
+	cfg->schedules[cfg->schedule_count++] = s;
+	return 0;
+}
+
+static int parse_small(const char *opt, const char *text, unsigned max,
+		       int zero_ok, unsigned *value, char *err, size_t len)
+{
+	uint64_t v;
+	if (zero_ok && strcmp(text, "0") == 0) {
+		*value = 0;
+		return 0;
+	}
+	int e = pb_parse_count(text, max, &v);
+	if (e == -ERANGE)
+		return pb_fail(err, len, "%s: '%s' is too large (at most %u)", opt, text, max);
+	if (e)
+		return pb_fail(err, len, "%s: '%s' is not a %s integer", opt, text,
+			    zero_ok ? "non-negative" : "positive");
+	*value = (unsigned)v;
+	return 0;
+}
+
+static void default_workers(struct pb_config *cfg)
+{
+	cfg->worker_count = 0;
+	for (unsigned w = 1; w < cfg->allowed_cpus && cfg->worker_count < PB_MAX_WORKER_COUNTS - 1; w *= 2)
+		cfg->workers[cfg->worker_count++] = w;
+	cfg->workers[cfg->worker_count++] = cfg->allowed_cpus;
+}
+
+/* argv joined by spaces, for the provenance. */
+static const char *join_args(int argc, char **argv)
+{
+	static char line[4096];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < argc && used + 1 < sizeof(line); i++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+					 i ? " " : "", argv[i]);
+	return line;
+}
+
+int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t len)
+{
+	struct pb_config *cfg = &cli->cfg;
+	static struct size_requests sizes;
+	const char *workers_text = NULL;
+	int others = 0;
+	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0, rounds_set = 0;
+
+	memset(cli, 0, sizeof(*cli));
+	sizes.count = 0;
+	cli->action = PB_CLI_SWEEP;
+	cfg->results_root = "results";
+	cfg->plots_root = "plots";
+	cfg->plot = 1;
+	cfg->overhead = 1;
+	cfg->shuffle = 1;
+	cfg->progress = -1;
+	cfg->target_ci = DEFAULT_TARGET_CI / 100;
+	cfg->max_reps = DEFAULT_MAX_REPS;
+	/* A new order every run unless --seed replays one; recorded. */
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	cfg->seed = pb_random_next(&seed);
+	cfg->allowed_cpus = pb_allowed_cpus();
+	cfg->command_line = join_args(argc, argv);
+	cfg->argc = argc;
+	cfg->argv = argv;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hlk:r:w:n:R:W:s:o:q", long_options,
+				NULL)) != -1) {
+		others += c != OPT_RESUME;
+		switch (c) {
+		case 'h': cli->action = PB_CLI_HELP; return 0;
+		case 'l': cli->action = PB_CLI_LIST; return 0;
+		case 'k':
+			if (for_each_item(optarg, add_kernel, cfg, err, len))
+				return -1;
+			break;
+		case 'r':
+			cfg->runners_named = 1;
+			if (for_each_item(optarg, add_runner, cfg, err, len))
+				return -1;
+			break;
+		case 'w': workers_text = optarg; break;
+		case 'n':
+			if (for_each_item(optarg, add_size, &sizes, err, len))
+				return -1;
+			break;
+		case 'R':
+			if (parse_small("--reps", optarg, MAX_REPS, 0, &cfg->reps, err, len))
+				return -1;
+			reps_set = 1;
+			break;
+		case 'W':
+			if (parse_small("--warmup", optarg, MAX_WARMUP, 1, &cfg->warmup, err, len))
+				return -1;
+			warmup_set = 1;
+			break;
+		case 's':
+			cfg->schedule_count = 0;
+			if (for_each_item(optarg, add_schedule, cfg, err, len))
+				return -1;
+			break;
+		case 'o': cfg->results_root = optarg; break;
+		case OPT_PLOTS: cfg->plots_root = optarg; break;
+		case 'q': cfg->quick = 1; break;
+		case OPT_NO_PLOT: cfg->plot = 0; break;
+		case OPT_NO_OVERHEAD: cfg->overhead = 0; break;
+		case OPT_TARGET_CI:
+			if (pb_parse_decimal(optarg, 0.001, 100, &cfg->target_ci))
+				return pb_fail(err, len, "--target-ci: '%s' is not a percentage "
+					    "between 0.001 and 100", optarg);
+			cfg->target_ci /= 100;
+			break;
+		case OPT_CELL_BUDGET:
+			if (pb_parse_decimal(optarg, 0, 86400, &cfg->cell_budget))
+				return pb_fail(err, len, "--cell-budget: '%s' is not a number of "
+					    "seconds between 0 and 86400", optarg);
+			budget_set = 1;
+			break;
+		case OPT_MAX_REPS:
+			if (parse_small("--max-reps", optarg, MAX_REPS, 0, &cfg->max_reps, err, len))
+				return -1;
+			max_set = 1;
+			break;
+		case OPT_ROUNDS:
+			if (parse_small("--rounds", optarg, MAX_ROUNDS, 0, &cfg->rounds, err, len))
+				return -1;
+			rounds_set = 1;
+			break;
+		case OPT_SEED:
+			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
+				return pb_fail(err, len, "--seed: '%s' is not a positive integer", optarg);
+			break;
+		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
+		case OPT_PROGRESS: cfg->progress = 1; break;
+		case OPT_NO_PROGRESS: cfg->progress = 0; break;
+		case OPT_PIN: {
+			char why[PB_PLACEMENT_WHY];
+			if (cfg->pin_count == PB_MAX_PINS)
+				return pb_fail(err, len, "--pin: at most %d policies", PB_MAX_PINS);
+			if (pb_placement_parse(optarg, &cfg->pins[cfg->pin_count], why))
+				return pb_fail(err, len, "--pin %s: %s", optarg, why);
+			cfg->pin_count++;
+			break;
+		}
+		case OPT_SCALING:
+			if (pb_scaling_parse(optarg, &cfg->scaling))
+				return pb_fail(err, len, "--scaling: '%s' is not strong or weak", optarg);
+			break;
+		case OPT_RESUME: cli->resume_run = optarg; break;
+		case ':':
+			return pb_fail(err, len, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return pb_fail(err, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (cli->resume_run) {
+		/* The sweep is the recorded one: nothing may change it. */
+		if (others || optind < argc)
+			return pb_fail(err, len, "--resume takes no other options or arguments: the "
+				    "sweep's own are in RUN_DIR/sweep.args");
+		cli->action = PB_CLI_RESUME;
+		return 0;
+	}
+	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
+		if (optind + 3 > argc)
+			return pb_fail(err, len, "usage: parbench merge OUT RUN_DIR...");
+		cli->action = PB_CLI_MERGE;
+		cli->merge_out = argv[optind + 1];
+		cli->merge_runs = argv + optind + 2;
+		cli->merge_count = (size_t)(argc - optind - 2);
+		return 0;
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind], "plot") == 0 && optind + 2 == argc) {
+			cli->action = PB_CLI_PLOT;
+			cli->plot_run = argv[optind + 1];
+			return 0;
+		}
+		if (strcmp(argv[optind], "plot") == 0)
+			return pb_fail(err, len, "usage: parbench plot RUN_DIR");
+		if (strcmp(argv[optind], "compare") == 0 && optind + 3 == argc) {
+			cli->action = PB_CLI_COMPARE;
+			cli->compare_a = argv[optind + 1];
+			cli->compare_b = argv[optind + 2];
+			return 0;
+		}
+		if (strcmp(argv[optind], "compare") == 0)
+			return pb_fail(err, len, "usage: parbench compare RUN_DIR_A RUN_DIR_B");
+		return pb_fail(err, len, "unexpected argument '%s' (see --help)", argv[optind]);
+	}
+
+	if (cfg->kernel_count == 0)
+		for (const struct pb_kernel *const *k = pb_kernels; *k; k++)
+			kernel_slot(cfg, *k, 1);
+	for (size_t i = 0; i < sizes.count; i++) {
+		struct pb_kernel_sizes *ks = kernel_slot(cfg, sizes.item[i].kernel, 0);
+		if (!ks)
+			return pb_fail(err, len, "--size names kernel '%s', which is not in --kernels",
+				    sizes.item[i].kernel->name);
+		if (ks->count == PB_MAX_SIZES)
+			return pb_fail(err, len, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
+		ks->n[ks->count++] = sizes.item[i].n;
+	}
+
+	if (cfg->runner_count == 0)
+		for (const struct pb_runner *const *r = pb_runners; *r; r++)
+			cfg->runners[cfg->runner_count++] = *r;
+	/* The baseline first: every speedup is measured against it. */
+	const struct pb_runner *seq = pb_runner_baseline();
+	if (!seq)
+		return pb_fail(err, len, "this build has no baseline runner (seq)");
+	size_t at = cfg->runner_count;
+	for (size_t i = 0; i < cfg->runner_count; i++)
+		if (cfg->runners[i] == seq)
+			at = i;
+	if (at == cfg->runner_count) {
+		if (cfg->runner_count == PB_MAX_RUNNERS)
+			return pb_fail(err, len, "too many runners");
+		cfg->runner_count++;
+	}
+	memmove(&cfg->runners[1], &cfg->runners[0], at * sizeof(cfg->runners[0]));
+	cfg->runners[0] = seq;
+
+	if (workers_text) {
+		int n = pb_parse_count_list(workers_text, PB_MAX_WORKERS, cfg->workers,
+					    PB_MAX_WORKER_COUNTS);
+		if (n == -ERANGE)
+			return pb_fail(err, len, "--workers: '%s' is too large (at most %d workers)",
+				    workers_text, PB_MAX_WORKERS);
+		if (n == -E2BIG)
+			return pb_fail(err, len, "--workers: more than %d worker counts",
+				    PB_MAX_WORKER_COUNTS);
+		if (n < 0)
+			return pb_fail(err, len, "--workers: '%s' is not a list of positive integers "
+				    "(e.g. 1,2,4 or 1-8)", workers_text);
+		cfg->worker_count = (size_t)n;
+	} else {
+		default_workers(cfg);
+	}
+
+	if (cfg->schedule_count == 0) {
+		cfg->schedules[0] = (struct pb_schedule){PB_SCHED_STATIC, 0};
+		cfg->schedules[1] = (struct pb_schedule){PB_SCHED_DYNAMIC, 0};
+		cfg->schedule_count = 2;
+	}
+	if (!reps_set)
+		cfg->reps = cfg->quick ? QUICK_REPS : DEFAULT_REPS;
+	if (!warmup_set)
+		cfg->warmup = cfg->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
+	if (cfg->pin_count == 0)
+		pb_placement_parse("compact", &cfg->pins[cfg->pin_count++], NULL);
+	if (!budget_set)
+		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
+	if (!rounds_set)
+		cfg->rounds = cfg->quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+	if (cfg->rounds > cfg->reps) {
+		if (rounds_set)
+			return pb_fail(err, len, "--rounds %u is above --reps %u: every round "
+				    "times at least one repetition", cfg->rounds, cfg->reps);
+		cfg->rounds = cfg->reps;
+	}
+	if (!max_set && cfg->max_reps < cfg->reps)
+		cfg->max_reps = cfg->reps;
+	if (cfg->max_reps < cfg->reps)
+		return pb_fail(err, len, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
+	return 0;
+}

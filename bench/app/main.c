@@ -1,0 +1,315 @@
+/*
+ * parbench: which parallel strategy wins for this workload on this
+ * machine, by how much, and why.  The only file that prints and exits.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../analyse/analysis.h"
+#include "cli.h"
+#include "../report/compare.h"
+#include "../store/merge.h"
+#include "../measure/overhead.h"
+#include "../report/plot.h"
+#include "../measure/reference.h"
+#include "../report/report.h"
+#include "../measure/resume.h"
+#include "../store/rundir.h"
+#include "../model/scaling.h"
+#include "../measure/stop.h"
+#include "../measure/sweep.h"
+
+enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = 3 };
+
+static int die(int status, const char *msg)
+{
+	fprintf(stderr, "parbench: %s\n", msg);
+	return status;
+}
+
+/* Largest requested worker count with a CPU per worker (EPCC runs one
+ * thread per core), or the smallest requested when none fits. */
+static unsigned overhead_workers(const struct pb_config *cfg)
+{
+	unsigned best = 0, smallest = cfg->workers[0];
+	for (size_t i = 0; i < cfg->worker_count; i++) {
+		unsigned w = cfg->workers[i];
+		if (w <= cfg->allowed_cpus && w > best)
+			best = w;
+		if (w < smallest)
+			smallest = w;
+	}
+	return best ? best : smallest;
+}
+
+static size_t measure_overheads(const struct pb_config *cfg, struct pb_overhead *o,
+				size_t cap)
+{
+	unsigned w = overhead_workers(cfg);
+	size_t count = 0;
+
+	for (size_t i = 0; i < cfg->runner_count && count < cap; i++)
+		if (cfg->runners[i]->schedules &&
+		    pb_overhead_measure(cfg->runners[i], w, w <= cfg->allowed_cpus, cfg->quick,
+					&o[count]) == 0)
+			count++;
+	return count;
+}
+
+/* The run's context files, each complete or absent. */
+static void write_context(const struct pb_sweep *sw, const struct pb_overhead *o,
+			  size_t o_count, const struct pb_reference *ref, size_t ref_count,
+			  const struct pb_analysis *a)
+{
+	struct pb_outfile out;
+	int err = 0;
+
+	if (o_count && !(err = pb_outfile_open(&out, sw->dir, "overhead.csv"))) {
+		pb_overhead_csv_header(out.f);
+		for (size_t i = 0; i < o_count; i++)
+			pb_overhead_csv_row(out.f, sw->run_id, &o[i]);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && ref_count && !(err = pb_outfile_open(&out, sw->dir, "reference.csv"))) {
+		pb_reference_csv(out.f, sw->run_id, ref, ref_count);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && !(err = pb_outfile_open(&out, sw->dir, "fits.csv"))) {
+		pb_fits_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && a->breakeven_count && !(err = pb_outfile_open(&out, sw->dir, "breakeven.csv"))) {
+		pb_breakeven_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	if (err)
+		fprintf(stderr, "parbench: cannot write context files in %s: %s\n", sw->dir,
+			strerror(-err));
+}
+
+/* Loads the topology and checks each --pin policy against it: a list
+ * naming a CPU this process may not use is bad input, not a failed cell. */
+static int prepare_placement(struct pb_config *cfg, char *err, size_t len)
+{
+	char why[PB_PLACEMENT_WHY];
+	unsigned most = 1;
+	int e = pb_placement_topology_load(&cfg->topology, NULL);
+
+	if (e) {
+		snprintf(err, len, "cannot read this machine's topology (hwloc): %s", strerror(-e));
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->worker_count; i++)
+		if (cfg->workers[i] > most)
+			most = cfg->workers[i];
+	int *cpus = calloc(most, sizeof(*cpus)), over;
+	for (size_t i = 0; cpus && i < cfg->pin_count; i++)
+		if (pb_placement_cpus(cfg->topology, &cfg->pins[i], most, cpus, &over, why)) {
+			snprintf(err, len, "--pin %s: %s", pb_placement_name(&cfg->pins[i]), why);
+			free(cpus);
+			return -1;
+		}
+	free(cpus);
+	return 0;
+}
+
+/* Runners that cannot run here (no MPI launcher): an error when the user
+ * named them, otherwise left out with a note. */
+static int check_runners(struct pb_config *cfg, char *err, size_t len)
+{
+	char why[256];
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cfg->runner_count; i++) {
+		const struct pb_runner *r = cfg->runners[i];
+		if (r->available && r->available(why, sizeof(why))) {
+			if (cfg->runners_named) {
+				snprintf(err, len, "runner %s: %s", r->name, why);
+				return -1;
+			}
+			fprintf(stderr, "parbench: note: leaving out runner %s: %s\n", r->name, why);
+			continue;
+		}
+		cfg->runners[kept++] = r;
+	}
+	cfg->runner_count = kept;
+	return 0;
+}
+
+/* After the cells: context measurements, analysis, files, report, plots.
+ * Returns the exit status. */
+static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
+{
+	char err[512], plots[PB_PATH_MAX];
+	struct pb_overhead overheads[PB_MAX_RUNNERS];
+	struct pb_reference *ref = NULL;
+	struct pb_analysis analysis;
+	size_t overhead_count = 0, ref_count = 0;
+	int e, status = 0;
+
+	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
+	/* A stopped sweep has little time left: save, then go. */
+	if (cfg->overhead && !sw->stopped) {
+		struct pb_measure m = pb_sweep_measure(cfg);
+		e = pb_reference_measure(sw->results, sw->done, &m, cfg->quick, &ref);
+		ref_count = e > 0 ? (size_t)e : 0;
+		/* Stopped here, the run saves what it has; --resume measures
+		 * the context again. */
+		if (!(sw->stopped = pb_stop_requested()))
+			overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
+	}
+	if (pb_analyse(sw, cfg->seed, ref, ref_count, overheads, overhead_count,
+		       cfg->allowed_cpus, &analysis)) {
+		free(ref);
+		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
+	}
+	if ((e = pb_sweep_write_summary(sw)) ||
+	    (e = pb_latest_link(cfg->results_root, sw->run_id))) {
+		fprintf(stderr, "parbench: cannot write %s/summary.csv: %s\n", sw->dir,
+			strerror(-e));
+		status = EXIT_FAILED_CELLS;
+		goto out;
+	}
+	write_context(sw, overheads, overhead_count, ref, ref_count, &analysis);
+	pb_report_print(stdout, sw, overheads, overhead_count, ref, ref_count, &analysis,
+			cfg->allowed_cpus);
+
+	printf("\nResults: %s/\n", sw->dir);
+	if (sw->stopped) {
+		fprintf(stderr, "parbench: stopped by SIG%s after %zu of %zu cell-rounds (%zu "
+			"of %zu cells measured at least once); what they measured is saved in %s/ (raw.csv, "
+			"summary.csv); continue with: parbench --resume %s\n",
+			sigabbrev_np(sw->stopped), sw->rounds_done, sw->rounds_planned,
+			sw->done, sw->plan.count, sw->dir, sw->dir);
+		status = EXIT_STOPPED;
+		goto out;
+	}
+	if (cfg->plot) {
+		if (pb_plot_run(sw->dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
+			fprintf(stderr, "parbench: plots skipped: %s\n", err);
+		else
+			printf("Plots:   %s/ (index.html)\n", plots);
+	}
+	if (sw->failed) {
+		fprintf(stderr, "parbench: %zu of %zu cells failed verification or did not "
+			"run (see status in summary.csv)\n", sw->failed, sw->done);
+		status = EXIT_FAILED_CELLS;
+	}
+out:
+	free(ref);
+	pb_analysis_free(&analysis);
+	return status;
+}
+
+static int sweep(struct pb_config *cfg)
+{
+	char err[512];
+	struct pb_sweep sw;
+	int usage, status, e;
+
+	if (cfg->progress < 0)
+		cfg->progress = isatty(STDERR_FILENO);
+	if (check_runners(cfg, err, sizeof(err)))
+		return die(EXIT_USAGE, err);
+	if (prepare_placement(cfg, err, sizeof(err))) {
+		pb_placement_topology_free(cfg->topology);
+		return die(EXIT_USAGE, err);
+	}
+	if ((e = pb_stop_install()))
+		fprintf(stderr, "parbench: note: SIGTERM will not stop the sweep cleanly: %s\n",
+			strerror(-e));
+	for (size_t i = 0; i < cfg->worker_count; i++)
+		if (cfg->workers[i] > cfg->allowed_cpus) {
+			fprintf(stderr, "parbench: note: %u workers on %u allowed CPUs: "
+				"oversubscribed cells are flagged in the results\n",
+				cfg->workers[i], cfg->allowed_cpus);
+			break;
+		}
+	if (pb_sweep_run(cfg, &sw, stdout, err, sizeof(err), &usage))
+		status = die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+	else
+		status = finish(cfg, &sw);
+	pb_sweep_free(&sw);
+	pb_placement_topology_free(cfg->topology);
+	cfg->topology = NULL;
+	return status;
+}
+
+/* Finishes the sweep recorded in run_dir, in that folder. */
+static int resume(const char *run_dir)
+{
+	struct pb_resume_args args;
+	struct pb_cli cli;
+	char err[512], real[PATH_MAX], root[PATH_MAX];
+	int e;
+
+	if (!realpath(run_dir, real))
+		return die(EXIT_USAGE, "--resume: no run folder there");
+	if ((e = pb_resume_load_args(real, &args))) {
+		fprintf(stderr, "parbench: cannot resume %s: %s/%s: %s\n", run_dir, run_dir,
+			PB_ARGS_FILE, strerror(-e));
+		return EXIT_USAGE;
+	}
+	if (pb_cli_parse(args.argc, args.argv, &cli, err, sizeof(err)) ||
+	    cli.action != PB_CLI_SWEEP) {
+		fprintf(stderr, "parbench: cannot resume %s: %s/%s: %s\n", run_dir, run_dir,
+			PB_ARGS_FILE, cli.action == PB_CLI_SWEEP ? err : "not a sweep");
+		pb_resume_args_free(&args);
+		return EXIT_USAGE;
+	}
+	/* The results root is where the folder is, whatever the recorded
+	 * --out said relative to another working directory. */
+	snprintf(root, sizeof(root), "%s", real);
+	*strrchr(root, '/') = '\0';
+	cli.cfg.results_root = root[0] ? root : "/";
+	cli.cfg.resume = real;
+	int status = sweep(&cli.cfg);
+	pb_resume_args_free(&args);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct pb_cli cli;
+	char err[512], dir[PB_PATH_MAX];
+
+	if (pb_cli_parse(argc, argv, &cli, err, sizeof(err)))
+		return die(EXIT_USAGE, err);
+	switch (cli.action) {
+	case PB_CLI_HELP:
+		pb_cli_usage(stdout);
+		return 0;
+	case PB_CLI_LIST:
+		pb_cli_list(stdout);
+		return 0;
+	case PB_CLI_PLOT:
+		switch (pb_plot_run(cli.plot_run, cli.cfg.plots_root, dir, sizeof(dir), err,
+				    sizeof(err))) {
+		case 0: break;
+		case PB_PLOT_UNUSABLE: return die(EXIT_USAGE, err);
+		default: return die(EXIT_FAILED_CELLS, err);
+		}
+		printf("Plots: %s/\n", dir);
+		return 0;
+	case PB_CLI_COMPARE:
+		if (pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err, sizeof(err)))
+			return die(EXIT_USAGE, err);
+		return 0;
+	case PB_CLI_RESUME:
+		return resume(cli.resume_run);
+	case PB_CLI_MERGE: {
+		int usage;
+		if (pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err, sizeof(err),
+			     &usage))
+			return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+		printf("Merged: %s/ (parbench plot %s)\n", cli.merge_out, cli.merge_out);
+		return 0;
+	}
+	case PB_CLI_SWEEP:
+		break;
+	}
+	return sweep(&cli.cfg);
+}

@@ -1,0 +1,382 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cell.h"
+#include "../base/clock.h"
+#include "../store/csv.h"
+#include "../placement/peer.h"
+#include "stop.h"
+
+void pb_cell_result_free(struct pb_cell_result *r)
+{
+	free(r->reps);
+	free(r->cpus);
+	free(r->seen);
+	r->reps = NULL;
+	r->cpus = r->seen = NULL;
+}
+
+/* Scratch arrays the runner fills with where each worker ran. */
+struct where {
+	int *bound, *start, *end;
+};
+
+static void set_failed(struct pb_cell_result *r, const char *fmt, const char *detail)
+{
+	if (r->failed)
+		return; /* keep the first reason */
+	r->failed = 1;
+	snprintf(r->status, sizeof(r->status), fmt, detail);
+	pb_token_sanitize(r->status);
+}
+
+/* Keeps where the workers of timed repetition i ran, and checks it against
+ * their binding. */
+static void record_where(struct pb_cell_result *r, unsigned i, const struct where *w)
+{
+	for (unsigned k = 0; k < r->cell.workers; k++) {
+		int *seen = pb_cell_seen(r, i, k);
+		seen[0] = w->bound[k];
+		seen[1] = w->start[k];
+		seen[2] = w->end[k];
+		if (r->cpus[k] < 0)
+			continue;
+		r->binding_checked++;
+		r->binding_ok += seen[0] == r->cpus[k] && seen[1] == r->cpus[k] &&
+				 seen[2] == r->cpus[k];
+	}
+}
+
+/* One repetition; returns 0, or -1 when the pool is unusable afterwards. */
+static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
+		   const struct pb_job *job, struct pb_cell_result *r,
+		   struct pb_rep *rep, const struct where *where)
+{
+	struct pb_outcome out = {0};
+
+	for (unsigned k = 0; k < r->cell.workers; k++)
+		where->bound[k] = where->start[k] = where->end[k] = -1;
+	out.cpu_bound = where->bound;
+	out.cpu_start = where->start;
+	out.cpu_end = where->end;
+	pb_outcome_reset(&out);
+	double t0 = pb_now();
+	int err = runner->run(pool, job, &out);
+	double t1 = pb_now();
+
+	rep->seconds = out.seconds >= 0 ? out.seconds : t1 - t0;
+	rep->comm_seconds = out.comm_seconds;
+	rep->result = out.result;
+	rep->ok = !err && out.result == r->expected;
+	if (err) {
+		set_failed(r, "failed:%s", out.why[0] ? out.why : strerror(-err));
+		return -1;
+	}
+	if (!rep->ok)
+		set_failed(r, "%s", "wrong-result");
+	return 0;
+}
+
+double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count)
+{
+	double *ok = calloc(r->rep_count ? r->rep_count : 1, sizeof(*ok));
+
+	*count = 0;
+	for (unsigned i = 0; ok && i < r->rep_count; i++)
+		if (r->reps[i].ok)
+			ok[(*count)++] = r->reps[i].seconds;
+	return ok;
+}
+
+/* Below this many values no pair of order statistics covers the median
+ * with 95% probability: [min, max] of 5 covers it with 93.75%. */
+#define CI_MIN_REPS 6
+
+/* Relative half-width of the median's 95% CI (the wider side), or +inf. */
+static double ci_width(const struct pb_cell_result *r)
+{
+	size_t count;
+	double *ok = pb_cell_ok_seconds(r, &count), lo, hi, width = INFINITY;
+
+	if (ok && count >= CI_MIN_REPS) {
+		double median = pb_median_inplace(ok, count);
+		pb_median_ci(ok, count, &lo, &hi);
+		if (median > 0)
+			width = fmax(median - lo, hi - median) / median;
+	}
+	free(ok);
+	return width;
+}
+
+void pb_cell_summarise(struct pb_cell_result *r)
+{
+	size_t count;
+	double *ok = pb_cell_ok_seconds(r, &count);
+
+	pb_stats_compute(ok, ok ? count : 0, &r->stats);
+	if (ok && count) {
+		pb_median_inplace(ok, count); /* sorts */
+		pb_median_ci(ok, count, &r->ci_low, &r->ci_high);
+		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
+	}
+	free(ok);
+	r->peer_ns_min = r->peer_ns_max = NAN;
+	for (unsigned i = 0; i < r->rep_count; i++) {
+		double p = r->reps[i].peer_ns;
+		if (!isfinite(p))
+			continue;
+		r->peer_ns_min = isfinite(r->peer_ns_min) ? fmin(r->peer_ns_min, p) : p;
+		r->peer_ns_max = isfinite(r->peer_ns_max) ? fmax(r->peer_ns_max, p) : p;
+	}
+	uint64_t items = r->cell.kernel->items(r->cell.n);
+	if (r->cell.kernel->bytes_per_item && r->stats.count)
+		r->gbps = (double)items * r->cell.kernel->bytes_per_item / r->stats.median / 1e9;
+}
+
+/* Makes room for repetition i; returns 0 or -ENOMEM. */
+static int reserve(struct pb_cell_result *r, unsigned *cap, unsigned i)
+{
+	if (i < *cap)
+		return 0;
+	unsigned grown = *cap ? *cap * 2 : 16;
+	while (grown <= i)
+		grown *= 2;
+	struct pb_rep *p = realloc(r->reps, grown * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r->reps = p;
+	size_t per_rep = (size_t)r->cell.workers * 3;
+	/* -1, "not seen", also for the repetitions a --resume read back */
+	size_t known = r->seen ? *cap : 0;
+	int *s = realloc(r->seen, grown * per_rep * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + known * per_rep, 0xff, (grown - known) * per_rep * sizeof(*s));
+	r->seen = s;
+	*cap = grown;
+	return 0;
+}
+
+/* Decides where each worker goes: r->cpus, r->pin, and opts->cpus. */
+static int place(const struct pb_measure *m, struct pb_cell_result *r,
+		 struct pb_pool_opts *opts)
+{
+	const struct pb_runner *runner = r->cell.runner;
+	unsigned workers = r->cell.workers;
+	char why[PB_PLACEMENT_WHY] = "";
+	int over = 0;
+
+	for (unsigned k = 0; k < workers; k++)
+		r->cpus[k] = -1;
+	snprintf(r->pin, sizeof(r->pin), "none");
+	if (runner->own_placement && runner->own_placement()) {
+		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
+		return 0;
+	}
+	const struct pb_placement *pin = r->cell.pin;
+	if (!pin || !m->topology)
+		return 0;
+	int err = pb_placement_cpus(m->topology, pin, workers, r->cpus, &over, why);
+	if (err) {
+		set_failed(r, "placement-failed:%s", why[0] ? why : strerror(-err));
+		return err;
+	}
+	snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
+	if (pb_placement_binds(pin))
+		opts->cpus = r->cpus;
+	if (over) {
+		r->cell.oversubscribed = 1;
+		opts->spin = 0;
+	}
+	return 0;
+}
+
+/* The part of `total` due by the end of round `round` (from 0): the parts
+ * of the rounds differ by one at most and add up to total. */
+static unsigned share(unsigned total, unsigned round, unsigned rounds)
+{
+	return (unsigned)((uint64_t)total * (round + 1) / rounds);
+}
+
+/* Takes a round back: r as it was before (a copy of it), but for the
+ * arrays, which the round may have moved; what is past rep_count in them is
+ * ignored. */
+static void round_take_back(struct pb_cell_result *r, struct pb_cell_result before)
+{
+	before.reps = r->reps;
+	before.seen = r->seen;
+	before.cpus = r->cpus;
+	*r = before;
+}
+
+/* Times repetitions until this round's share is done; returns 0 or an
+ * error that leaves the pool unusable. */
+static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
+		      const struct pb_job *job, const struct pb_measure *m, unsigned round,
+		      double peer_ns, struct pb_cell_result *r, unsigned *cap,
+		      const struct where *where)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1, first = r->rep_count;
+	unsigned own_min = share(m->min_reps, round, rounds) -
+			   (round ? share(m->min_reps, round - 1, rounds) : 0);
+	unsigned max_reps = share(m->max_reps, round, rounds);
+	double budget = m->budget_s / rounds, timed = 0;
+	int err = 0;
+
+	/* Never past the round's share of max_reps; below that every round
+	 * times its share of min_reps, so each moment of the sweep weighs
+	 * about alike; then on until the median (of every round so far) is
+	 * known well enough or the round's share of the budget is spent. */
+	for (unsigned i = first; !err && !pb_stop_requested(); i++) {
+		if (i >= max_reps) {
+			r->stop = "max";
+			break;
+		}
+		if (i - first >= own_min) {
+			if (ci_width(r) <= m->target_ci) {
+				r->stop = "ci";
+				break;
+			}
+			if (timed >= budget) {
+				r->stop = "budget";
+				break;
+			}
+		}
+		if (reserve(r, cap, i))
+			return -ENOMEM;
+		err = one_rep(runner, pool, job, r, &r->reps[i], where);
+		r->reps[i].round = round;
+		r->reps[i].peer_ns = peer_ns;
+		record_where(r, i, where);
+		timed += r->reps[i].seconds;
+		r->rep_count = i + 1;
+		r->ok_count += r->reps[i].ok;
+	}
+	return err;
+}
+
+/* Opens the pool, allocates and initialises the job's memory, warms up
+ * and times.  Returns 0, or a negative errno when the harness cannot go
+ * on; a failure of the runner is recorded in r. */
+static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
+		   struct pb_cell_result *r, const struct where *where)
+{
+	const struct pb_cell *cell = &r->cell;
+	const struct pb_runner *runner = cell->runner;
+	const struct pb_kernel *kernel = cell->kernel;
+	struct pb_pool_opts opts = {
+		.workers = cell->workers,
+		.cpus = NULL,
+		.spin = cell->workers <= m->allowed_cpus,
+	};
+	struct pb_pool *pool = NULL;
+	unsigned cap = r->rep_count; /* reserve() grows from what is there */
+
+	if (place(m, r, &opts))
+		return 0;
+	double t0 = pb_now();
+	int err = runner->open(&pool, &opts);
+	if (round == 0)
+		r->startup_s = pb_now() - t0;
+	if (err) {
+		set_failed(r, "open-failed:%s", strerror(-err));
+		return 0;
+	}
+
+	size_t bytes = pb_kernel_bytes(kernel, cell->n);
+	struct pb_job job = {
+		.kernel = kernel,
+		.n = cell->n,
+		.items = kernel->items(cell->n),
+		.phase = PB_PHASE_INIT,
+		.sched = cell->sched,
+	};
+	t0 = pb_now();
+	job.mem = runner->alloc(pool, bytes);
+	if (bytes && !job.mem) {
+		set_failed(r, "%s", "out-of-memory");
+		runner->close(pool);
+		return 0;
+	}
+	struct pb_outcome out = {0};
+	pb_outcome_reset(&out);
+	err = runner->run(pool, &job, &out);
+	if (round == 0)
+		r->init_s = pb_now() - t0;
+	if (err)
+		set_failed(r, "init-failed:%s", out.why[0] ? out.why : strerror(-err));
+
+	job.phase = PB_PHASE_RUN;
+	struct pb_rep scratch;
+	/* A stop request abandons the round within one repetition. */
+	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
+		err = one_rep(runner, pool, &job, r, &scratch, where);
+	if (!err)
+		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, where);
+	runner->free(pool, job.mem, bytes);
+	runner->close(pool);
+	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* One round of the cell; returns 0, PB_CELL_ABANDONED or -ENOMEM. */
+static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+{
+	unsigned workers = r->cell.workers;
+	struct pb_cell_result before = *r;
+	struct where where = {
+		calloc(workers, sizeof(int)), calloc(workers, sizeof(int)),
+		calloc(workers, sizeof(int)),
+	};
+	int err = -ENOMEM;
+
+	r->rounds = round + 1;
+	if (!r->cpus) /* a cell read back by --resume */
+		r->cpus = calloc(workers, sizeof(*r->cpus));
+	if (r->cpus && where.bound && where.start && where.end) {
+		/* Before the pool exists, so nothing else runs on those CPUs. */
+		double peer_ns = NAN;
+		if (pb_peer_latency(m->peer_cpus[0], m->peer_cpus[1], &peer_ns))
+			peer_ns = NAN;
+		err = measure(m, round, peer_ns, r, &where);
+	}
+	free(where.bound), free(where.start), free(where.end);
+	if (r->failed)
+		r->stop = "failed";
+	/* Read once: a round is either kept whole or taken back whole. */
+	if (!err && pb_stop_requested()) {
+		round_take_back(r, before);
+		return PB_CELL_ABANDONED;
+	}
+	return err;
+}
+
+int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
+		struct pb_cell_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cell = *cell;
+	r->cpus = calloc(cell->workers, sizeof(*r->cpus));
+	if (!r->cpus)
+		return -ENOMEM;
+	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
+	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
+	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
+	r->stop = "failed";
+	snprintf(r->status, sizeof(r->status), "ok");
+	r->expected = cell->kernel->expect(cell->n);
+
+	int err = run_round(m, 0, r);
+	pb_cell_summarise(r);
+	return err;
+}
+
+int pb_cell_run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
+{
+	int err = run_round(m, round, r);
+	pb_cell_summarise(r);
+	return err;
+}

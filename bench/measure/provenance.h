@@ -1,0 +1,15 @@
+/* Where and how a run was measured, written beside its CSV files. */
+#ifndef PB_PROVENANCE_H
+#define PB_PROVENANCE_H
+
+#include <stdio.h>
+
+#include "../model/config.h"
+
+/* Writes key=value lines, one per fact; unknown facts say "unknown". */
+int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg);
+
+/* "model name" of the CPU, or "unknown". */
+void pb_cpu_model(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,277 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/fail.h"
+#include "../model/identity.h"
+#include "cell.h"
+#include "resume.h"
+#include "../store/rundir.h"
+#include "../store/table.h"
+
+int pb_resume_save_args(const char *dir, const struct pb_config *cfg)
+{
+	struct pb_outfile out;
+	int err = pb_outfile_open(&out, dir, PB_ARGS_FILE);
+
+	if (err)
+		return err;
+	for (int i = 0; i < cfg->argc; i++) {
+		if (strchr(cfg->argv[i], '\n')) {
+			pb_outfile_abandon(&out);
+			return -EINVAL;
+		}
+		fprintf(out.f, "%s\n", cfg->argv[i]);
+	}
+	/* What the defaults resolved to here: the last --workers and --seed
+	 * win when the file is parsed again. */
+	fputs("--workers\n", out.f);
+	for (size_t i = 0; i < cfg->worker_count; i++)
+		fprintf(out.f, "%s%u", i ? "," : "", cfg->workers[i]);
+	fprintf(out.f, "\n--seed\n%llu\n", (unsigned long long)cfg->seed);
+	return pb_outfile_commit(&out);
+}
+
+int pb_resume_load_args(const char *dir, struct pb_resume_args *a)
+{
+	char path[PB_PATH_MAX];
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, PB_ARGS_FILE) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (!(a->text = pb_file_read(path, &err)))
+		return err;
+	size_t lines = 0;
+	for (const char *p = a->text; *p; p++)
+		lines += *p == '\n';
+	if (!(a->argv = calloc(lines + 2, sizeof(*a->argv)))) {
+		pb_resume_args_free(a);
+		return -ENOMEM;
+	}
+	for (char *p = a->text, *nl; *p; p = nl + 1) {
+		if (!(nl = strchr(p, '\n')))
+			break; /* a last line without newline was cut short */
+		*nl = '\0';
+		a->argv[a->argc++] = p;
+	}
+	if (a->argc == 0) {
+		pb_resume_args_free(a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void pb_resume_args_free(struct pb_resume_args *a)
+{
+	free(a->argv);
+	free(a->text);
+	memset(a, 0, sizeof(*a));
+}
+
+static double field_number(const char *s)
+{
+	return *s ? strtod(s, NULL) : NAN;
+}
+
+/* The stop reasons cell.c uses, as the same static strings. */
+static const char *stop_reason(const char *s)
+{
+	static const char *const reasons[] = {"ci", "budget", "max", "failed"};
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(s, reasons[i]) == 0)
+			return reasons[i];
+	return "failed";
+}
+
+/* Index in results[0..count) of the cell with this key, or -1. */
+static long find_done(const struct pb_sweep *sw, const char *key)
+{
+	char k[512];
+	for (size_t i = 0; i < sw->done; i++) {
+		pb_cell_key(&sw->results[i].cell, k, sizeof(k));
+		if (strcmp(k, key) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Moves the plan cell with this key to position sw->done. */
+static int take_cell(struct pb_sweep *sw, const char *key)
+{
+	char k[512];
+	for (size_t i = sw->done; i < sw->plan.count; i++) {
+		pb_cell_key(&sw->plan.cells[i], k, sizeof(k));
+		if (strcmp(k, key) == 0) {
+			struct pb_cell c = sw->plan.cells[i];
+			memmove(&sw->plan.cells[sw->done + 1], &sw->plan.cells[sw->done],
+				(i - sw->done) * sizeof(c));
+			sw->plan.cells[sw->done] = c;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err,
+			size_t len)
+{
+	int col[PB_KEY_COUNT];
+	int c_stop = pb_table_column(t, "stop"), c_status = pb_table_column(t, "status");
+	int c_startup = pb_table_column(t, "startup_s"), c_init = pb_table_column(t, "init_s");
+	int c_over = pb_table_column(t, "oversubscribed");
+	int c_rounds = pb_table_column(t, "rounds");
+	int c_checked = pb_table_column(t, "binding_checked"),
+	    c_bound_ok = pb_table_column(t, "binding_ok");
+	char key[512];
+
+	if (pb_table_key_columns(t, col) || c_stop < 0 || c_status < 0 || c_startup < 0 || c_init < 0 ||
+	    c_over < 0 || c_rounds < 0)
+		return pb_fail(err, len, "%s/summary.csv lacks columns this version writes "
+			    "(an older parbench wrote it: start the sweep again)", sw->dir);
+	for (size_t i = 0; i < t->row_count; i++) {
+		char **row = t->rows[i];
+		pb_row_key(row, col, key, sizeof(key));
+		if (find_done(sw, key) >= 0)
+			return pb_fail(err, len, "%s/summary.csv holds cell %s twice", sw->dir, key);
+		if (take_cell(sw, key))
+			return pb_fail(err, len, "cell %s of %s/summary.csv is not in the recorded "
+				    "sweep", key, sw->dir);
+		struct pb_cell_result *r = &sw->results[sw->done++];
+		memset(r, 0, sizeof(*r));
+		r->cell = sw->plan.cells[sw->done - 1];
+		/* As it was where it ran, not as it would be here. */
+		r->cell.oversubscribed = strcmp(row[c_over], "1") == 0;
+		r->expected = r->cell.kernel->expect(r->cell.n);
+		r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+		r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
+		r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
+		r->ci_low = r->ci_high = NAN;
+		r->startup_s = field_number(row[c_startup]);
+		r->init_s = field_number(row[c_init]);
+		r->stop = stop_reason(row[c_stop]);
+		r->rounds = (unsigned)strtoul(row[c_rounds], NULL, 10);
+		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
+		if (c_checked >= 0 && c_bound_ok >= 0) {
+			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
+			r->binding_ok = (unsigned)strtoul(row[c_bound_ok], NULL, 10);
+		}
+		snprintf(r->status, sizeof(r->status), "%s", row[c_status]);
+		r->failed = strcmp(r->status, "ok") != 0;
+		sw->failed += r->failed != 0;
+	}
+	return 0;
+}
+
+static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, size_t len)
+{
+	int col[PB_KEY_COUNT];
+	int c_sec = pb_table_column(t, "seconds"), c_comm = pb_table_column(t, "comm_seconds");
+	int c_res = pb_table_column(t, "result"), c_ok = pb_table_column(t, "ok");
+	int c_round = pb_table_column(t, "round"), c_peer = pb_table_column(t, "peer_ns");
+	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
+	char key[512];
+	int rc = 0;
+
+	if (!cap)
+		return pb_fail(err, len, "out of memory");
+	if (pb_table_key_columns(t, col) || c_sec < 0 || c_comm < 0 || c_res < 0 || c_ok < 0 ||
+	    c_round < 0 || c_peer < 0)
+		rc = pb_fail(err, len, "%s/raw.csv lacks columns this version writes", sw->dir);
+	for (size_t i = 0; !rc && i < t->row_count; i++) {
+		char **row = t->rows[i];
+		pb_row_key(row, col, key, sizeof(key));
+		long at = find_done(sw, key);
+		if (at < 0) {
+			rc = pb_fail(err, len, "%s/raw.csv has rows of cell %s, which summary.csv "
+				  "lacks", sw->dir, key);
+			break;
+		}
+		struct pb_cell_result *r = &sw->results[at];
+		if (r->rep_count == cap[at]) {
+			unsigned grown = cap[at] ? cap[at] * 2 : 16;
+			struct pb_rep *p = realloc(r->reps, grown * sizeof(*p));
+			if (!p) {
+				rc = pb_fail(err, len, "out of memory");
+				break;
+			}
+			r->reps = p;
+			cap[at] = grown;
+		}
+		struct pb_rep *rep = &r->reps[r->rep_count++];
+		rep->seconds = field_number(row[c_sec]);
+		rep->comm_seconds = *row[c_comm] ? strtod(row[c_comm], NULL) : -1;
+		rep->result = strtoull(row[c_res], NULL, 10);
+		rep->ok = strcmp(row[c_ok], "1") == 0;
+		rep->round = (unsigned)strtoul(row[c_round], NULL, 10);
+		rep->peer_ns = field_number(row[c_peer]);
+		r->ok_count += rep->ok;
+	}
+	free(cap);
+	return rc;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	size_t x = ((const struct pb_cell *)a)->position, y = ((const struct pb_cell *)b)->position;
+	return (x > y) - (x < y);
+}
+
+static int result_by_position(const void *a, const void *b)
+{
+	return by_position(&((const struct pb_cell_result *)a)->cell,
+			   &((const struct pb_cell_result *)b)->cell);
+}
+
+/* The finished cells came in summary.csv's order; their missing rounds
+ * run in the sweep's shuffled order, as they would have. */
+static void in_sweep_order(struct pb_sweep *sw)
+{
+	qsort(sw->results, sw->done, sizeof(*sw->results), result_by_position);
+	qsort(sw->plan.cells, sw->done, sizeof(*sw->plan.cells), by_position);
+}
+
+int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
+{
+	char path[PB_PATH_MAX];
+	struct pb_table summary, raw;
+	int e;
+
+	snprintf(path, sizeof(path), "%s/summary.csv", sw->dir);
+	if ((e = pb_table_load(path, &summary)))
+		return pb_fail(err, len, "cannot resume from %s: %s%s", path, strerror(-e),
+			    e == -ENOENT ? " (a run stopped by SIGKILL keeps only "
+			    "raw.csv.partial: start it again)" : "");
+	snprintf(path, sizeof(path), "%s/raw.csv", sw->dir);
+	if ((e = pb_table_load(path, &raw))) {
+		pb_table_free(&summary);
+		return pb_fail(err, len, "cannot resume from %s: %s", path, strerror(-e));
+	}
+	int rc = load_summary(sw, &summary, err, len);
+	if (!rc)
+		rc = load_raw(sw, &raw, err, len);
+	if (!rc)
+		in_sweep_order(sw);
+	for (size_t i = 0; i < sw->done; i++)
+		pb_cell_summarise(&sw->results[i]);
+	pb_table_free(&summary);
+	pb_table_free(&raw);
+	return rc;
+}
+
+int pb_resume_provenance_name(const char *dir, char *name, size_t len)
+{
+	char path[PB_PATH_MAX];
+
+	for (int i = 1; i < 1000; i++) {
+		snprintf(name, len, "provenance-resume%d.txt", i);
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (access(path, F_OK) != 0)
+			return errno == ENOENT ? 0 : -errno;
+	}
+	return -EEXIST;
+}

@@ -1,0 +1,340 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "../base/clock.h"
+#include "../store/csv.h"
+#include "../store/rundir.h"
+#include "../base/fail.h"
+#include "../placement/peer.h"
+#include "provenance.h"
+#include "resume.h"
+#include "../base/stats.h"
+#include "stop.h"
+#include "sweep.h"
+
+/* Refuse sizes whose memory would not fit: a clear error beats the OOM
+ * killer halfway through a sweep. */
+#define MAX_MEMORY_FRACTION 0.75
+
+static int check_memory(const struct pb_plan *plan, char *err, size_t len)
+{
+	double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct pb_cell *c = &plan->cells[i];
+		double bytes = (double)pb_kernel_bytes(c->kernel, c->n);
+		if (phys > 0 && bytes > MAX_MEMORY_FRACTION * phys)
+			return pb_fail(err, len, "--size %s=%llu needs %.1f GiB, more than %.0f%% of "
+				    "this machine's %.1f GiB", c->kernel->name,
+				    (unsigned long long)c->n, bytes / (1 << 30),
+				    MAX_MEMORY_FRACTION * 100, phys / (1 << 30));
+	}
+	return 0;
+}
+
+const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
+					       const struct pb_cell *cell)
+{
+	for (size_t i = 0; i < sw->done; i++) {
+		const struct pb_cell *c = &sw->results[i].cell;
+		if (!c->has_schedule && c->runner->baseline &&
+		    c->kernel == cell->kernel && c->n == cell->n && c->pin == cell->pin)
+			return &sw->results[i];
+	}
+	return NULL;
+}
+
+struct pb_measure pb_sweep_measure(const struct pb_config *cfg)
+{
+	struct pb_measure m = {
+		.warmup = cfg->warmup,
+		.min_reps = cfg->reps,
+		.max_reps = cfg->max_reps,
+		.target_ci = cfg->target_ci,
+		.budget_s = cfg->cell_budget,
+		.rounds = cfg->rounds,
+		.allowed_cpus = cfg->allowed_cpus,
+		.topology = cfg->topology,
+	};
+	pb_peer_cpus(m.peer_cpus);
+	return m;
+}
+
+/* Fisher-Yates with the run's seed: drift and heat then favour no runner,
+ * and the order can be replayed with --seed. */
+static void shuffle(struct pb_plan *plan, uint64_t seed)
+{
+	uint64_t rng = seed;
+	for (size_t i = plan->count; i > 1; i--) {
+		size_t j = (size_t)(pb_random_next(&rng) % i);
+		struct pb_cell t = plan->cells[i - 1];
+		plan->cells[i - 1] = plan->cells[j];
+		plan->cells[j] = t;
+	}
+}
+
+static int by_plan_order(const void *a, const void *b)
+{
+	size_t x = ((const struct pb_cell_result *)a)->cell.order;
+	size_t y = ((const struct pb_cell_result *)b)->cell.order;
+	return (x > y) - (x < y);
+}
+
+static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_result *r,
+		     const struct pb_cell_result *base)
+{
+	const struct pb_cell *c = &r->cell;
+	char sched[48];
+
+	if (!log)
+		return;
+	if (c->has_schedule && c->sched.chunk)
+		snprintf(sched, sizeof(sched), "%s:%llu", pb_cell_schedule_name(c),
+			 (unsigned long long)c->sched.chunk);
+	else
+		snprintf(sched, sizeof(sched), "%s", pb_cell_schedule_name(c));
+	fprintf(log, "[%3zu/%zu] %-9s n=%-10llu %-8s %-14s w=%-3u", i + 1, count,
+		c->kernel->name, (unsigned long long)c->n, c->runner->name, sched,
+		c->workers);
+	if (r->stats.count) {
+		fprintf(log, " median %9.6f s +-%4.1f%% (%2u reps, %s)", r->stats.median,
+			100 * fmax(r->stats.median - r->ci_low, r->ci_high - r->stats.median) /
+				r->stats.median, r->rep_count, r->stop);
+		if (base && base->stats.count)
+			fprintf(log, "  speedup %5.2f", base->stats.median / r->stats.median);
+		if (isfinite(r->gbps))
+			fprintf(log, "  %6.2f GB/s", r->gbps);
+	}
+	fprintf(log, "  %s%s\n", r->status, c->oversubscribed ? " (oversubscribed)" : "");
+	fflush(log);
+}
+
+/* Where the sweep is: cell-round `unit` of `todo` (the ETA's basis), which
+ * is cell i+1 of `count` in round `round` of `rounds`. */
+struct position {
+	size_t unit, todo, i, count;
+	unsigned round, rounds;
+};
+
+static void progress(const struct pb_config *cfg, const struct position *p, double t0)
+{
+	if (!cfg->progress)
+		return;
+	double elapsed = pb_now() - t0;
+	double eta = p->unit ? elapsed / (double)p->unit * (double)(p->todo - p->unit) : NAN;
+	if (p->unit == p->todo) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		return;
+	}
+	fprintf(stderr, "\r\033[Kcell %zu of %zu", p->i + 1, p->count);
+	if (p->rounds > 1)
+		fprintf(stderr, " (round %u of %u)", p->round + 1, p->rounds);
+	if (isfinite(eta))
+		fprintf(stderr, ", %.0f s elapsed, about %.0f s left", elapsed, eta);
+	fflush(stderr);
+}
+
+int pb_sweep_write_summary(const struct pb_sweep *sw)
+{
+	struct pb_outfile out;
+	int err = pb_outfile_open(&out, sw->dir, "summary.csv");
+
+	if (err)
+		return err;
+	pb_csv_summary_header(out.f);
+	for (size_t i = 0; i < sw->done; i++)
+		pb_csv_summary_row(out.f, sw->run_id, &sw->results[i]);
+	return pb_outfile_commit(&out);
+}
+
+static int write_provenance(const struct pb_sweep *sw, const struct pb_config *cfg)
+{
+	struct pb_outfile out;
+	char name[64] = "provenance.txt";
+	int err = 0;
+
+	/* A resumed run keeps the first provenance and adds its own. */
+	if (cfg->resume)
+		err = pb_resume_provenance_name(sw->dir, name, sizeof(name));
+	if (err || (err = pb_outfile_open(&out, sw->dir, name)))
+		return err;
+	pb_provenance_write(out.f, sw->run_id, cfg);
+	return pb_outfile_commit(&out);
+}
+
+/* Cell-rounds still to run (cells taken from a stopped run may lack some). */
+static size_t rounds_to_run(const struct pb_sweep *sw, unsigned rounds)
+{
+	size_t todo = 0;
+	for (size_t i = 0; i < sw->plan.count; i++) {
+		const struct pb_cell_result *r = &sw->results[i];
+		if (i >= sw->done)
+			todo += rounds;
+		else if (!r->failed && r->rounds < rounds)
+			todo += rounds - r->rounds;
+	}
+	return todo;
+}
+
+static int complete(const struct pb_cell_result *r, unsigned rounds)
+{
+	return r->failed || r->rounds >= rounds;
+}
+
+/*
+ * Runs the plan in rounds: round k measures every cell once more, in the
+ * shuffled order, so each cell's repetitions come from several moments of
+ * the sweep.  Rows reach raw.csv round by round, so an interrupted sweep
+ * leaves what it measured (in raw.csv.partial).  Returns 0 or -ENOMEM.
+ */
+static int measure(const struct pb_config *cfg, const struct pb_measure *m,
+		   struct pb_sweep *sw, FILE *raw, FILE *log)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	struct position at = {.todo = rounds_to_run(sw, rounds), .count = sw->plan.count,
+			      .rounds = rounds};
+	size_t finished = 0;
+	double t0 = pb_now();
+
+	sw->rounds_planned = sw->plan.count * rounds;
+	sw->rounds_done = sw->rounds_planned - at.todo;
+	for (size_t i = 0; i < sw->done; i++)
+		finished += complete(&sw->results[i], rounds);
+	for (unsigned round = 0; round < rounds && !sw->stopped; round++) {
+		/* Cells are logged after their last round: say what runs till then. */
+		if (log && rounds > 1) {
+			fprintf(log, "round %u of %u: %s\n", round + 1, rounds,
+				round + 1 == rounds ? "the last; each cell is logged as it ends"
+				: round ? "every cell once more"
+					: "every cell once (each is logged after its last round)");
+			fflush(log);
+		}
+		for (size_t i = 0; i < sw->plan.count; i++) {
+			struct pb_cell_result *r = &sw->results[i];
+			if (i < sw->done && complete(r, round + 1))
+				continue; /* measured before a --resume, or failed */
+			if ((sw->stopped = pb_stop_requested()))
+				break;
+			at.i = i;
+			at.round = round;
+			progress(cfg, &at, t0);
+			at.unit++;
+			unsigned first = i < sw->done ? r->rep_count : 0;
+			int e = round == 0 ? pb_cell_run(&sw->plan.cells[i], m, r)
+					   : pb_cell_run_round(m, round, r);
+			if (e < 0)
+				return e;
+			if (e == PB_CELL_ABANDONED) {
+				/* The round in flight was taken back; a first round
+				 * leaves nothing of the cell. */
+				if (round == 0)
+					pb_cell_result_free(r);
+				sw->stopped = pb_stop_requested();
+				break;
+			}
+			if (round == 0)
+				sw->done = i + 1;
+			sw->rounds_done++;
+			if (r->failed) { /* its other rounds will not run */
+				sw->rounds_done += rounds - r->rounds;
+				at.todo -= rounds - r->rounds;
+			}
+			pb_csv_raw_rows(raw, sw->run_id, r, first);
+			fflush(raw);
+			if (cfg->progress)
+				fputs("\r\033[K", stderr);
+			if (complete(r, rounds))
+				log_cell(log, finished++, sw->plan.count, r,
+					 pb_sweep_baseline(sw, &r->cell));
+		}
+	}
+	at.unit = at.todo;
+	progress(cfg, &at, t0);
+	if (cfg->progress && sw->stopped)
+		fputs("\r\033[K", stderr);
+	sw->failed = 0;
+	for (size_t i = 0; i < sw->done; i++)
+		sw->failed += sw->results[i].failed != 0;
+	return 0;
+}
+
+int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
+		 char *err, size_t errlen, int *usage)
+{
+	struct pb_outfile raw;
+	struct pb_measure m = pb_sweep_measure(cfg);
+	int e;
+
+	memset(sw, 0, sizeof(*sw));
+	*usage = 0;
+	if (pb_plan_build(cfg, &sw->plan))
+		return pb_fail(err, errlen, "out of memory planning the sweep");
+	if (check_memory(&sw->plan, err, errlen)) {
+		*usage = 1;
+		return -1;
+	}
+	if (cfg->shuffle)
+		shuffle(&sw->plan, cfg->seed);
+	for (size_t i = 0; i < sw->plan.count; i++)
+		sw->plan.cells[i].position = i;
+	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
+	if (!sw->results)
+		return pb_fail(err, errlen, "out of memory");
+
+	if (cfg->resume) {
+		const char *slash = strrchr(cfg->resume, '/');
+		snprintf(sw->dir, sizeof(sw->dir), "%s", cfg->resume);
+		snprintf(sw->run_id, sizeof(sw->run_id), "%s", slash ? slash + 1 : cfg->resume);
+		if (pb_resume_load(sw, err, errlen)) {
+			*usage = 1;
+			return -1;
+		}
+		sw->resumed = sw->done;
+	} else if ((e = pb_rundir_create(cfg->results_root, sw->run_id, sizeof(sw->run_id),
+					 sw->dir, sizeof(sw->dir)))) {
+		*usage = 1;
+		return pb_fail(err, errlen, "cannot write results to '%s': %s",
+			    cfg->results_root, strerror(-e));
+	}
+	if ((e = write_provenance(sw, cfg)) ||
+	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
+	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
+		*usage = 1;
+		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+			    strerror(-e));
+	}
+	pb_csv_raw_header(raw.f);
+	/* The rows already measured, exactly as they were written. */
+	if (sw->resumed && (e = pb_file_append(raw.f, sw->dir, "raw.csv", 1))) {
+		pb_outfile_abandon(&raw);
+		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
+	}
+
+	e = measure(cfg, &m, sw, raw.f, log);
+	if (e) {
+		pb_outfile_abandon(&raw);
+		return pb_fail(err, errlen, "out of memory running the sweep");
+	}
+	/* Back to plan order: summaries and reports read best that way. */
+	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
+
+	if ((e = pb_outfile_commit(&raw)))
+		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+			    strerror(-e));
+	return 0;
+}
+
+void pb_sweep_free(struct pb_sweep *sw)
+{
+	for (size_t i = 0; i < sw->done; i++)
+		pb_cell_result_free(&sw->results[i]);
+	free(sw->results);
+	sw->results = NULL;
+	pb_plan_free(&sw->plan);
+}

@@ -1,0 +1,68 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "identity.h"
+#include "scaling.h"
+
+const char *const pb_key_names[PB_KEY_COUNT] = {
+	[PB_KEY_KERNEL] = "kernel",     [PB_KEY_N] = "n",
+	[PB_KEY_RUNNER] = "runner",     [PB_KEY_SCHEDULE] = "schedule",
+	[PB_KEY_CHUNK] = "chunk",       [PB_KEY_WORKERS] = "workers",
+	[PB_KEY_PIN] = "pin",           [PB_KEY_SCALING] = "scaling",
+	[PB_KEY_BASE_N] = "base_n",
+};
+
+int pb_key_names_series(enum pb_key k)
+{
+	return k != PB_KEY_N && k != PB_KEY_CHUNK && k != PB_KEY_WORKERS;
+}
+
+int pb_cell_key(const struct pb_cell *c, char *key, size_t len)
+{
+	return snprintf(key, len, "%s,%llu,%s,%s,%llu,%u,%s,%s,%llu", c->kernel->name,
+			(unsigned long long)c->n, c->runner->name, pb_cell_schedule_name(c),
+			(unsigned long long)c->sched.chunk, c->workers, pb_cell_pin_name(c),
+			pb_scaling_name(c->scaling),
+			(unsigned long long)(c->base_n ? c->base_n : c->n));
+}
+
+int pb_row_key(char *const *row, const int *col, char *key, size_t len)
+{
+	int used = 0;
+
+	if (len)
+		key[0] = '\0';
+	for (int k = 0; k < PB_KEY_COUNT; k++) {
+		size_t at = (size_t)used < len ? (size_t)used : len;
+		used += snprintf(key + at, len - at, "%s%s", k ? "," : "", row[col[k]]);
+	}
+	return used;
+}
+
+static int rows_same(char *const *a, const int *ac, char *const *b, const int *bc,
+		     int series_only)
+{
+	for (int k = 0; k < PB_KEY_COUNT; k++)
+		if ((!series_only || pb_key_names_series(k)) && strcmp(a[ac[k]], b[bc[k]]))
+			return 0;
+	return 1;
+}
+
+int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc)
+{
+	return rows_same(a, ac, b, bc, 0);
+}
+
+int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc)
+{
+	return rows_same(a, ac, b, bc, 1);
+}
+
+int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)
+{
+	uint64_t an = a->base_n ? a->base_n : a->n, bn = b->base_n ? b->base_n : b->n;
+	return a->kernel == b->kernel && an == bn && a->runner == b->runner &&
+	       a->scaling == b->scaling && a->has_schedule == b->has_schedule &&
+	       (!a->has_schedule || a->sched.kind == b->sched.kind) &&
+	       strcmp(pb_cell_pin_name(a), pb_cell_pin_name(b)) == 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * Which cells belong together, said once.  A cell is named by its key
+ * columns in raw.csv and summary.csv (run_id aside, and oversubscribed,
+ * which depends on the machine); a series is the cells that differ only
+ * in their worker count, and with it their size under weak scaling (n)
+ * and their resolved chunk (the default chunk depends on the workers).
+ * Every reader and writer of cells goes through these: resume, compare,
+ * analysis, the charts and the reports.
+ */
+#ifndef PB_IDENTITY_H
+#define PB_IDENTITY_H
+
+#include <stddef.h>
+
+#include "plan.h"
+
+enum pb_key {
+	PB_KEY_KERNEL,
+	PB_KEY_N,
+	PB_KEY_RUNNER,
+	PB_KEY_SCHEDULE,
+	PB_KEY_CHUNK,
+	PB_KEY_WORKERS,
+	PB_KEY_PIN,
+	PB_KEY_SCALING,
+	PB_KEY_BASE_N,
+	PB_KEY_COUNT
+};
+
+/* The CSV column of each key. */
+extern const char *const pb_key_names[PB_KEY_COUNT];
+
+/* Whether a key tells one series from another (kernel, runner, schedule,
+ * pin, scaling, base_n), or only one cell of a series from another. */
+int pb_key_names_series(enum pb_key k);
+
+/* The key fields of a cell as one text, "," between fields; like
+ * snprintf, returns the length of the whole text. */
+int pb_cell_key(const struct pb_cell *c, char *key, size_t len);
+
+/* The same text from a CSV row whose key columns are col[PB_KEY_COUNT]. */
+int pb_row_key(char *const *row, const int *col, char *key, size_t len);
+
+/* Rows of two tables in the same cell, or in the same series. */
+int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc);
+int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc);
+
+/* Cells in memory in the same series (same placement included). */
+int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b);
+
+#endif

@@ -1,0 +1,96 @@
+#include <errno.h>
+#include <stdlib.h>
+
+#include "plan.h"
+
+static int push(struct pb_plan *plan, size_t *cap, const struct pb_cell *cell)
+{
+	if (plan->count == *cap) {
+		size_t grown = *cap ? *cap * 2 : 64;
+		struct pb_cell *p = realloc(plan->cells, grown * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		plan->cells = p;
+		*cap = grown;
+	}
+	plan->cells[plan->count] = *cell;
+	plan->cells[plan->count].order = plan->count;
+	plan->count++;
+	return 0;
+}
+
+int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
+{
+	size_t cap = 0;
+
+	plan->cells = NULL;
+	plan->count = 0;
+	for (size_t k = 0; k < cfg->kernel_count; k++) {
+		const struct pb_kernel *kernel = cfg->kernels[k].kernel;
+		const uint64_t *sizes;
+		size_t size_count = pb_config_sizes(cfg, k, &sizes);
+
+		for (size_t s = 0; s < size_count; s++)
+		for (size_t pin = 0; pin < cfg->pin_count; pin++)
+		for (size_t r = 0; r < cfg->runner_count; r++) {
+			const struct pb_runner *runner = cfg->runners[r];
+			struct pb_cell cell = {
+				.kernel = kernel, .n = sizes[s], .runner = runner,
+				.pin = &cfg->pins[pin],
+				.scaling = cfg->scaling, .base_n = sizes[s],
+			};
+			if (!runner->schedules) {
+				cell.workers = 1;
+				if (push(plan, &cap, &cell))
+					goto nomem;
+				continue;
+			}
+			for (size_t h = 0; h < cfg->schedule_count; h++) {
+				if (!(runner->schedules & PB_SCHED_BIT(cfg->schedules[h].kind)))
+					continue;
+				if (runner->distributed && pb_kernel_bytes(kernel, sizes[s]) &&
+				    cfg->schedules[h].kind != PB_SCHED_STATIC)
+					continue;
+				for (size_t w = 0; w < cfg->worker_count; w++) {
+					cell.has_schedule = 1;
+					cell.sched = cfg->schedules[h];
+					cell.workers = cfg->workers[w];
+					if (cfg->scaling == PB_SCALING_WEAK)
+						cell.n = pb_scaling_size(kernel, sizes[s], cell.workers);
+					cell.oversubscribed = cell.workers > cfg->allowed_cpus;
+					if (cell.sched.kind != PB_SCHED_STATIC && !cell.sched.chunk)
+						cell.sched.chunk = pb_default_chunk(
+							kernel->items(cell.n), cell.workers);
+					if (cell.sched.kind == PB_SCHED_STATIC)
+						cell.sched.chunk = 0;
+					if (push(plan, &cap, &cell))
+						goto nomem;
+				}
+			}
+		}
+	}
+	return 0;
+nomem:
+	pb_plan_free(plan);
+	return -ENOMEM;
+}
+
+void pb_plan_free(struct pb_plan *plan)
+{
+	free(plan->cells);
+	plan->cells = NULL;
+	plan->count = 0;
+}
+
+const char *pb_cell_pin_name(const struct pb_cell *cell)
+{
+	const struct pb_runner *r = cell->runner;
+	if (r->own_placement && r->own_placement())
+		return "runtime-env";
+	return cell->pin ? pb_placement_name(cell->pin) : "none";
+}
+
+const char *pb_cell_schedule_name(const struct pb_cell *cell)
+{
+	return cell->has_schedule ? pb_sched_name(cell->sched.kind) : "none";
+}

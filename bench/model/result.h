@@ -1,0 +1,90 @@
+/* What one cell of the sweep measured. */
+#ifndef PB_RESULT_H
+#define PB_RESULT_H
+
+#include <stdint.h>
+
+#include "../placement/placement.h"
+#include "../base/paths.h"
+#include "plan.h"
+#include "../base/stats.h"
+
+struct pb_rep {
+	double seconds;
+	double comm_seconds; /* < 0: not measured by this runner */
+	uint64_t result;
+	int ok;              /* result == expected and the runner succeeded */
+	unsigned round;      /* of the sweep's rounds, from 0 */
+	double peer_ns;      /* CPU-to-CPU latency before the round, NaN: none */
+};
+
+struct pb_cell_result {
+	struct pb_cell cell;
+	uint64_t expected;
+	double startup_s;    /* runner open: spawning (and pinning) workers */
+	double init_s;       /* allocation and first-touch initialisation */
+	struct pb_rep *reps; /* the timed repetitions */
+	unsigned rep_count;
+	unsigned ok_count;   /* of the timed ones */
+	unsigned rounds;     /* rounds of the sweep that measured this cell */
+	int failed;          /* any repetition (warm-up included) failed */
+	char status[96];     /* "ok" or a reason, one token without commas */
+	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
+	struct pb_stats stats; /* of the seconds of the verified repetitions */
+	double ci_low, ci_high; /* 95% CI of the median */
+	unsigned outliers;
+	/* NaN where not applicable: */
+	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
+	double weak_efficiency; /* T(1 worker, base n) / T(this cell) */
+	double gbps, gbps_reference, gbps_ratio;
+	double peer_ns_min, peer_ns_max; /* over the rounds, NaN: not measured */
+
+	/* Placement: the policy used ("none", "compact", ..., "omp-env" when
+	 * the runtime placed its own workers), the CPU each worker was bound
+	 * to, and per timed repetition and worker where it was seen. */
+	char pin[PB_PLACEMENT_NAME_MAX];
+	int *cpus;           /* workers entries; -1: not bound */
+	int *seen;           /* rep_count x workers x {bound, start, end} */
+	unsigned binding_checked, binding_ok; /* worker-repetitions */
+};
+
+/* Where worker w was seen in repetition rep: [0] bound, [1] start, [2] end. */
+static inline int *pb_cell_seen(const struct pb_cell_result *r, unsigned rep, unsigned w)
+{
+	return &r->seen[((size_t)rep * r->cell.workers + w) * 3];
+}
+
+/* How long to measure a cell. */
+struct pb_measure {
+	unsigned warmup;
+	unsigned min_reps, max_reps;
+	double target_ci;   /* relative half-width of the median's 95% CI */
+	double budget_s;    /* timed seconds per cell after min_reps */
+	unsigned rounds;    /* the cell is measured in this many separate
+			     * rounds, each with its share of the above */
+	unsigned allowed_cpus;
+	int peer_cpus[2];   /* probed before each round (pb_peer_latency); -1: not */
+	struct hwloc_topology *topology; /* this machine's, loaded once per sweep */
+};
+
+/* The verified repetitions' seconds (caller frees); *count set. */
+double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count);
+
+void pb_cell_result_free(struct pb_cell_result *r);
+
+/* A whole sweep in memory: the plan and what each of its cells measured. */
+struct pb_sweep {
+	char run_id[PB_RUN_ID_MAX];
+	char dir[PB_PATH_MAX];      /* results/<run-id> */
+	struct pb_plan plan;
+	struct pb_cell_result *results; /* one per cell run, in plan order */
+	size_t done;                /* cells run */
+	size_t failed;              /* cells with a failure */
+	size_t resumed;             /* cells taken from the folder (--resume) */
+	size_t rounds_done, rounds_planned; /* cell-rounds (failed cells count
+					     * their rounds as done) */
+	int stopped;                /* the signal that stopped the sweep before
+				     * its end, or 0 */
+};
+
+#endif

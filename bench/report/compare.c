@@ -1,0 +1,343 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../runners/runner.h"
+#include "compare.h"
+#include "../base/fail.h"
+#include "../placement/peer.h"
+#include "../base/ratio_ci.h"
+#include "../store/runfiles.h"
+
+enum { K_KERNEL, K_N, K_RUNNER, K_SCHEDULE, K_WORKERS, KEY_COUNT };
+static const char *const key_names[KEY_COUNT] = {"kernel", "n", "runner", "schedule",
+						 "workers"};
+
+/* Where a run's columns are. */
+struct side {
+	struct pb_run run;
+	int skey[KEY_COUNT], median, speedup;   /* summary.csv */
+	int peer_min, peer_max;                 /* summary.csv, -1: none */
+	int rkey[KEY_COUNT], seconds, ok;       /* raw.csv */
+};
+
+static int find_columns(struct side *s, char *err, size_t errlen)
+{
+	for (int k = 0; k < KEY_COUNT; k++) {
+		s->skey[k] = pb_table_column(&s->run.summary, key_names[k]);
+		s->rkey[k] = pb_table_column(&s->run.raw, key_names[k]);
+		if (s->skey[k] < 0 || s->rkey[k] < 0)
+			return pb_fail(err, errlen, "%s: summary.csv or raw.csv has no '%s' column",
+				    s->run.dir, key_names[k]);
+	}
+	s->median = pb_table_column(&s->run.summary, "median_s");
+	s->speedup = pb_table_column(&s->run.summary, "speedup");
+	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
+	s->peer_max = pb_table_column(&s->run.summary, "peer_ns_max");
+	s->seconds = pb_table_column(&s->run.raw, "seconds");
+	s->ok = pb_table_column(&s->run.raw, "ok");
+	if (s->median < 0 || s->seconds < 0)
+		return pb_fail(err, errlen, "%s: no median_s in summary.csv or no seconds in raw.csv",
+			    s->run.dir);
+	return 0;
+}
+
+static int same_key(char **x, const int *xc, char **y, const int *yc)
+{
+	for (int k = 0; k < KEY_COUNT; k++)
+		if (strcmp(x[xc[k]], y[yc[k]]))
+			return 0;
+	return 1;
+}
+
+static long find_cell(const struct side *s, char **row, const int *cols)
+{
+	for (size_t i = 0; i < s->run.summary.row_count; i++)
+		if (same_key(s->run.summary.rows[i], s->skey, row, cols))
+			return (long)i;
+	return -1;
+}
+
+/* The verified repetitions of a cell, from raw.csv; returns how many. */
+static size_t samples(const struct side *s, char **cell, double *x, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->run.raw.row_count && n < cap; i++) {
+		char **r = s->run.raw.rows[i];
+		if (!same_key(r, s->rkey, cell, s->skey) || (s->ok >= 0 && strcmp(r[s->ok], "1")))
+			continue;
+		double v = pb_field_num(&s->run.raw, i, s->seconds);
+		if (isfinite(v) && v > 0)
+			x[n++] = v;
+	}
+	return n;
+}
+
+/* The cell's speedup: summary.csv's, or seq's median over its own. */
+static double speedup(const struct side *s, size_t row)
+{
+	const struct pb_table *t = &s->run.summary;
+	double v = pb_field_num(t, row, s->speedup);
+	if (isfinite(v) || s->speedup >= 0)
+		return v;
+	for (size_t i = 0; i < t->row_count; i++)
+		if (pb_runner_is_baseline(t->rows[i][s->skey[K_RUNNER]]) &&
+		    !strcmp(t->rows[i][s->skey[K_KERNEL]], t->rows[row][s->skey[K_KERNEL]]) &&
+		    !strcmp(t->rows[i][s->skey[K_N]], t->rows[row][s->skey[K_N]]))
+			return pb_field_num(t, i, s->median) / pb_field_num(t, row, s->median);
+	return NAN;
+}
+
+/* Each cell its own seed, so a cell's interval does not depend on which
+ * other cells the runs have (FNV-1a of the key, mixed into the seed). */
+static uint64_t cell_seed(char **row, const int *cols)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (int k = 0; k < KEY_COUNT; k++)
+		for (const char *p = row[cols[k]];; p++) {
+			h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
+			if (!*p)
+				break;
+		}
+	return PB_COMPARE_SEED ^ h;
+}
+
+/* A cell's placement (peer.h) against the lowest latency of both runs. */
+static enum pb_peer_placement placement(const struct side *s, size_t row, double lowest)
+{
+	return pb_peer_placement(pb_field_num(&s->run.summary, row, s->peer_min),
+				 pb_field_num(&s->run.summary, row, s->peer_max), lowest);
+}
+
+static void peer_field(FILE *out, const struct side *s, size_t row)
+{
+	char text[32] = "-";
+	double lo = pb_field_num(&s->run.summary, row, s->peer_min),
+	       hi = pb_field_num(&s->run.summary, row, s->peer_max);
+	if (isfinite(lo) && isfinite(hi))
+		snprintf(text, sizeof(text), lo == hi ? "%.0f" : "%.0f-%.0f", lo, hi);
+	fprintf(out, " %9s", text);
+}
+
+#define MAX_KERNELS 32
+
+/* A largest change of a median speedup (B/A - 1; NaN: none yet) and its
+ * summary row in A. */
+struct change {
+	double by;
+	size_t row;
+};
+
+/* Where a cell's median speedup changed most: overall, where the host was
+ * the same, and per kernel. */
+struct worst {
+	struct change all, same_host, kernel[MAX_KERNELS];
+	const char *kernel_name[MAX_KERNELS];
+	size_t kernels;
+};
+
+static void note(struct change *c, double ratio, size_t row)
+{
+	if (!isfinite(c->by) || fabs(ratio - 1) > fabs(c->by)) {
+		c->by = ratio - 1;
+		c->row = row;
+	}
+}
+
+static void note_worst(struct worst *w, double ratio, int same_host, const char *kernel,
+		       size_t row)
+{
+	if (!isfinite(ratio))
+		return;
+	note(&w->all, ratio, row);
+	if (same_host)
+		note(&w->same_host, ratio, row);
+	size_t k = 0;
+	while (k < w->kernels && strcmp(w->kernel_name[k], kernel))
+		k++;
+	if (k == MAX_KERNELS)
+		return;
+	if (k == w->kernels) {
+		w->kernel_name[w->kernels++] = kernel;
+		w->kernel[k].by = NAN;
+	}
+	note(&w->kernel[k], ratio, row);
+}
+
+static void header(FILE *out, const struct side *a, const struct side *b)
+{
+	fprintf(out, "parbench compare\n  A: %s (%s)\n  B: %s (%s)\n", a->run.id, a->run.dir,
+		b->run.id, b->run.dir);
+	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, "
+		"95%% CI by percentile bootstrap\n(%d resamples, seed %llu); "
+		"'slower'/'faster' only where the CI excludes 1.\n"
+		"speedup B/A: ratio of the median speedups over seq (summary.csv).\n",
+		PB_COMPARE_RESAMPLES, (unsigned long long)PB_COMPARE_SEED);
+	fprintf(out, "peer_ns: the CPU-to-CPU latency the cell ran with (a range: it changed "
+		"between rounds).\n\n");
+	fprintf(out, "%-10s %-10s %-8s %-9s %7s %11s %11s  %-24s %-7s %9s %9s %11s %9s %9s\n",
+		"kernel", "n", "runner", "schedule", "workers", "A_median_s", "B_median_s",
+		"time_B/A [95% CI]", "change", "A_speedup", "B_speedup", "speedup_B/A",
+		"A_peer_ns", "B_peer_ns");
+}
+
+static void number(FILE *out, const char *fmt, int width, double x)
+{
+	if (isfinite(x))
+		fprintf(out, fmt, width, x);
+	else
+		fprintf(out, "%*s", width, "-");
+}
+
+static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
+			size_t ib, double *xa, double *xb, size_t cap,
+			double lowest, struct pb_compare_result *res, struct worst *worst)
+{
+	char **ra = a->run.summary.rows[ia];
+	size_t na = samples(a, ra, xa, cap), nb = samples(b, b->run.summary.rows[ib], xb, cap);
+	struct pb_ratio_ci ci = {NAN, NAN, NAN};
+	char interval[64] = "-";
+	const char *change = "";
+
+	if (na && nb) {
+		int e = pb_ratio_ci_bootstrap(xa, na, xb, nb, PB_COMPARE_RESAMPLES, 0.95,
+					      cell_seed(ra, a->skey), &ci);
+		if (e)
+			return e;
+		snprintf(interval, sizeof(interval), "%.3f [%.3f, %.3f]", ci.ratio, ci.low,
+			 ci.high);
+		if (ci.low > 1) {
+			change = "slower";
+			res->slower++;
+		} else if (ci.high < 1) {
+			change = "faster";
+			res->faster++;
+		}
+	} else {
+		/* No repetitions to resample: the summary's medians, unflagged. */
+		double r = pb_field_num(&b->run.summary, ib, b->median) /
+			   pb_field_num(&a->run.summary, ia, a->median);
+		if (isfinite(r))
+			snprintf(interval, sizeof(interval), "%.3f (no reps)", r);
+	}
+	double sa = speedup(a, ia), sb = speedup(b, ib), ratio = sb / sa;
+	enum pb_peer_placement pa = placement(a, ia, lowest), pb = placement(b, ib, lowest);
+	int same_host = pa == pb && (pa == PB_PEER_SHARED || pa == PB_PEER_ACROSS);
+	res->same_host += same_host;
+	note_worst(worst, ratio, same_host, ra[a->skey[K_KERNEL]], ia);
+	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
+		ra[a->skey[K_RUNNER]], ra[a->skey[K_SCHEDULE]], ra[a->skey[K_WORKERS]]);
+	number(out, "%*.6g", 11, pb_field_num(&a->run.summary, ia, a->median));
+	fputc(' ', out);
+	number(out, "%*.6g", 11, pb_field_num(&b->run.summary, ib, b->median));
+	fprintf(out, "  %-24s %-7s ", interval, change);
+	number(out, "%*.3f", 9, sa);
+	fputc(' ', out);
+	number(out, "%*.3f", 9, sb);
+	fputc(' ', out);
+	number(out, "%*.4f", 11, ratio);
+	peer_field(out, a, ia);
+	peer_field(out, b, ib);
+	fputc('\n', out);
+	return 0;
+}
+
+static void print_worst(FILE *out, const struct side *a, const struct side *b,
+			const char *what, const struct change *c)
+{
+	double change = c->by;
+	size_t row = c->row;
+	if (!isfinite(change)) {
+		fprintf(out, "%s: none (no speedups in common)\n", what);
+		return;
+	}
+	char **r = a->run.summary.rows[row];
+	long j = find_cell(b, r, a->skey);
+	fprintf(out, "%s: %s n=%s %s %s workers=%s: %.3f -> %.3f (%+.1f%%)\n", what,
+		r[a->skey[K_KERNEL]], r[a->skey[K_N]], r[a->skey[K_RUNNER]],
+		r[a->skey[K_SCHEDULE]], r[a->skey[K_WORKERS]], speedup(a, row),
+		speedup(b, (size_t)j), change * 100);
+}
+
+static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_result *res,
+		   char *err, size_t errlen)
+{
+	size_t cap = a->run.raw.row_count > b->run.raw.row_count ? a->run.raw.row_count
+								   : b->run.raw.row_count;
+	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
+	struct worst worst = {.all = {NAN, 0}, .same_host = {NAN, 0}};
+	double lowest = fmin(pb_column_lowest(&a->run.summary, a->peer_min),
+			     pb_column_lowest(&b->run.summary, b->peer_min));
+	int rc = 0;
+
+	if (!xa || !xb) {
+		free(xa);
+		free(xb);
+		return pb_fail(err, errlen, "out of memory");
+	}
+	header(out, a, b);
+	for (size_t i = 0; i < a->run.summary.row_count && rc == 0; i++) {
+		long j = find_cell(b, a->run.summary.rows[i], a->skey);
+		if (j < 0) {
+			res->only_a++;
+			continue;
+		}
+		res->common++;
+		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, lowest, res, &worst))
+			rc = pb_fail(err, errlen, "out of memory");
+	}
+	free(xa);
+	free(xb);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < b->run.summary.row_count; i++)
+		res->only_b += find_cell(a, b->run.summary.rows[i], b->skey) < 0;
+	res->worst_change = worst.all.by;
+	res->worst_same_host = worst.same_host.by;
+
+	fprintf(out, "\ncells: %zu in both, %zu only in A, %zu only in B\n", res->common,
+		res->only_a, res->only_b);
+	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
+		res->slower + res->faster, res->slower, res->faster);
+	print_worst(out, a, b, "worst cell (median speedup)", &worst.all);
+	for (size_t k = 0; worst.kernels > 1 && k < worst.kernels; k++) {
+		char what[96];
+		snprintf(what, sizeof(what), "  worst %s cell", worst.kernel_name[k]);
+		print_worst(out, a, b, what, &worst.kernel[k]);
+	}
+	if (a->peer_min < 0 || b->peer_min < 0) {
+		fprintf(out, "cells with the same CPU-to-CPU latency in both runs: unknown "
+			"(no peer_ns_min in %s)\n", a->peer_min < 0 ? "A" : "B");
+		return 0;
+	}
+	fprintf(out, "cells with the same CPU-to-CPU latency in both runs: %zu of %zu\n",
+		res->same_host, res->common);
+	if (res->same_host && res->same_host < res->common)
+		print_worst(out, a, b, "worst of those", &worst.same_host);
+	return 0;
+}
+
+int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_result *res,
+		    char *err, size_t errlen)
+{
+	struct side *s = calloc(2, sizeof(*s));
+	struct pb_compare_result local;
+	int rc = -1;
+
+	if (!s)
+		return pb_fail(err, errlen, "out of memory");
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	res->worst_change = res->worst_same_host = NAN;
+	if (pb_run_open(a, PB_RUN_RAW, &s[0].run, err, errlen) == 0 &&
+	    pb_run_open(b, PB_RUN_RAW, &s[1].run, err, errlen) == 0 &&
+	    find_columns(&s[0], err, errlen) == 0 && find_columns(&s[1], err, errlen) == 0)
+		rc = compare(out, &s[0], &s[1], res, err, errlen);
+	pb_run_close(&s[0].run);
+	pb_run_close(&s[1].run);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,285 @@
+/*
+ * The charts of a run: C gathers each kernel's series into a gnuplot data
+ * file (chartdata.c), one script per chart type renders it (plots/NAME.gp),
+ * and the report (report_html.c) puts them on one page.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/fail.h"
+#include "chartdata.h"
+#include "gnuplot.h"
+#include "plot.h"
+#include "plot_weak.h"
+#include "report_html.h"
+#include "../store/runfiles.h"
+
+#define MAX_PAIRS 64
+#define MAX_PANELS 24
+#define VARS_MAX 16384
+
+enum chart { CHART_SPEEDUP, CHART_EFFICIENCY, CHART_TIME, CHART_BANDWIDTH, CHART_COUNT };
+
+/* Charts as data: the script, the file name and the title of each type. */
+static const struct {
+	const char *type, *script, *what;
+} charts[CHART_COUNT] = {
+	[CHART_SPEEDUP] = {"speedup", "speedup.gp", "speedup over seq"},
+	[CHART_EFFICIENCY] = {"efficiency", "efficiency.gp", "parallel efficiency"},
+	[CHART_TIME] = {"time", "time.gp", "median time per repetition"},
+	[CHART_BANDWIDTH] = {"bandwidth", "bandwidth.gp",
+			     "memory bandwidth against the STREAM-like reference"},
+};
+
+/* Appends to a bounded buffer; *used stays within len. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used = *used + (size_t)n < len ? *used + (size_t)n : len;
+}
+
+static int drawn(const struct pb_chart_group *g, enum chart c)
+{
+	int any = 0;
+	/* Speedup and efficiency charts leave out seq, whose speedup is 1. */
+	size_t to = c == CHART_SPEEDUP || c == CHART_EFFICIENCY ? g->parallel : g->count;
+	for (size_t s = 0; s < to && !any; s++)
+		for (size_t i = 0; i < g->series[s].count && !any; i++) {
+			const struct pb_chart_point *p = &g->series[s].pt[i];
+			switch (c) {
+			case CHART_SPEEDUP: any = isfinite(p->speedup); break;
+			case CHART_EFFICIENCY: any = isfinite(p->efficiency); break;
+			case CHART_TIME: any = isfinite(p->median); break;
+			default: any = isfinite(p->gbps); break;
+			}
+		}
+	return any;
+}
+
+/* Where the shaded "oversubscribed" region starts, 0 for none. */
+static double oversubscribed_from(const struct pb_chart_group *g)
+{
+	if (!g->first_oversubscribed)
+		return 0;
+	if (g->max_fitting && g->max_fitting < g->first_oversubscribed)
+		return (g->max_fitting + g->first_oversubscribed) / 2.0;
+	return g->first_oversubscribed - 0.5;
+}
+
+static double seq_time(const struct pb_chart_group *g)
+{
+	if (g->count == g->parallel)
+		return 0;
+	const struct pb_chart_series *s = &g->series[g->count - 1];
+	return s->count && isfinite(s->pt[0].median) ? s->pt[0].median : 0;
+}
+
+static int plot_group(const struct pb_chart_group *g, const char *dir, const char *machine,
+		      char scripts[CHART_COUNT][PB_PATH_MAX], char *err, size_t errlen)
+{
+	char data[PB_PATH_MAX], rel[256], base[256], title[1024];
+	static char vars[VARS_MAX];
+
+	snprintf(rel, sizeof(rel), "data/%s-%s.dat", g->kernel, g->n);
+	snprintf(data, sizeof(data), "%s/%s", dir, rel);
+	FILE *f = fopen(data, "w");
+	if (!f)
+		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+	int e = pb_chart_group_write(f, g);
+	if (fclose(f) != 0 || e)
+		return pb_fail(err, errlen, "cannot write %s", data);
+
+	for (int c = 0; c < CHART_COUNT; c++) {
+		if (!drawn(g, (enum chart)c))
+			continue;
+		size_t used = 0;
+		int ci = c == CHART_TIME ? g->has_median_ci : g->has_speedup_ci;
+		pb_chart_basename(base, sizeof(base), charts[c].type, g->kernel, g->n);
+		snprintf(title, sizeof(title), "%s (n = %s): %s\\n%s", g->kernel, g->n,
+			 charts[c].what, machine);
+		/* Time in the unit that keeps the axis labels short. */
+		double scale = g->max_median >= 1 ? 1 : g->max_median >= 1e-3 ? 1e3 : 1e6;
+		append(vars, sizeof(vars), &used,
+		       "datafile='%s'; outbase='%s'; nseries=%zu; nall=%zu; xmax=%u; ovx=%g; "
+		       "haveci=%d; haveref=%d; seqtime=%.9g; logy=%d; tscale=%g; tunit='%s'; "
+		       "plottitle=\"%s\"",
+		       rel, base, g->parallel, g->count, g->max_workers, oversubscribed_from(g), ci,
+		       g->has_gbps_ref, seq_time(g), g->max_median > 10 * g->min_median, scale,
+		       scale == 1 ? "s" : scale == 1e3 ? "ms" : "us", title);
+		for (size_t s = 0; s < g->count; s++) {
+			int first_of_runner = 1;
+			for (size_t r = 0; r < s; r++)
+				first_of_runner &= strcmp(g->series[r].runner, g->series[s].runner) != 0;
+			append(vars, sizeof(vars), &used, "; ref%zu=%d", s, first_of_runner);
+			append(vars, sizeof(vars), &used, "; fit%zu=%.6g; name%zu=\"%s%s%s\"", s,
+			       isfinite(g->series[s].serial_fraction) ? g->series[s].serial_fraction
+								       : -1.0,
+			       s, g->series[s].runner, strcmp(g->series[s].schedule, "none") ? " " : "",
+			       strcmp(g->series[s].schedule, "none") ? g->series[s].schedule : "");
+		}
+		if (used >= sizeof(vars))
+			return pb_fail(err, errlen, "too many series to chart for %s", g->kernel);
+		if (pb_gnuplot_run(scripts[c], dir, vars, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* The series names of the overview, each with one colour on every panel. */
+struct legend {
+	char name[PB_CHART_MAX_SERIES * 4][200];
+	size_t count;
+};
+
+/* The colour (1-based) of a series, given a new one when it is new; 0 when
+ * there are too many. */
+static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
+{
+	char name[200];
+	pb_chart_series_name(s, name, sizeof(name));
+	for (size_t k = 0; k < l->count; k++)
+		if (!strcmp(l->name[k], name))
+			return k + 1;
+	if (l->count == sizeof(l->name) / sizeof(l->name[0]))
+		return 0;
+	snprintf(l->name[l->count++], sizeof(l->name[0]), "%s", name);
+	return l->count;
+}
+
+/* One page, a speedup panel per kernel and size that has one, and one key
+ * below them all: a series keeps its colour from panel to panel. */
+static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
+			 const size_t *pairs, size_t npairs, const char *dir,
+			 const char *machine, const char *script, char *err, size_t errlen)
+{
+	static char vars[VARS_MAX];
+	static struct legend legend;
+	size_t used = 0, panels = 0;
+	int shaded = 0;
+
+	legend.count = 0;
+	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
+		if (pb_chart_group_load(run, pairs[i], g) || !drawn(g, CHART_SPEEDUP))
+			continue;
+		panels++;
+		shaded |= g->first_oversubscribed != 0;
+		append(vars, sizeof(vars), &used,
+		       "file%zu='data/%s-%s.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
+		       "title%zu=\"%s, n = %s\"; colours%zu='",
+		       panels, g->kernel, g->n, panels, g->parallel, panels, g->max_workers,
+		       panels, oversubscribed_from(g), panels, g->kernel, g->n, panels);
+		for (size_t s = 0; s < g->parallel; s++) {
+			size_t colour = legend_colour(&legend, &g->series[s]);
+			if (!colour)
+				return pb_fail(err, errlen, "too many series for the overview");
+			append(vars, sizeof(vars), &used, "%s%zu", s ? " " : "", colour);
+		}
+		append(vars, sizeof(vars), &used, "'; ");
+	}
+	if (panels == 0)
+		return 0;
+	for (size_t k = 0; k < legend.count; k++)
+		append(vars, sizeof(vars), &used, "name%zu=\"%s\"; ", k + 1, legend.name[k]);
+	append(vars, sizeof(vars), &used,
+	       "names=%zu; panels=%zu; cols=%d; outbase='overview'; ", legend.count,
+	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3);
+	append(vars, sizeof(vars), &used,
+	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
+	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
+	if (used >= sizeof(vars))
+		return pb_fail(err, errlen, "too many panels for the overview");
+	return pb_gnuplot_run(script, dir, vars, err, errlen);
+}
+
+static void machine_line(const struct pb_run *run, char *buf, size_t len)
+{
+	const char *host = pb_run_provenance(run, "host");
+	const char *model = pb_run_provenance(run, "cpu_model");
+	const char *cpus = pb_run_provenance(run, "allowed_cpus");
+	const char *pin = pb_run_provenance(run, "pin");
+
+	snprintf(buf, len, "%s, %s%s%s%s%s%s", host ? host : "unknown host",
+		 model ? model : "unknown CPU", cpus ? ", " : "", cpus ? cpus : "",
+		 cpus ? " CPUs allowed" : "", pin ? ", pinned: " : "", pin ? pin : "");
+	pb_gnuplot_quote_safe(buf);
+}
+
+static int render(const struct pb_run *run, const char *dir, char *err, size_t errlen)
+{
+	char scripts[CHART_COUNT][PB_PATH_MAX], overview[PB_PATH_MAX], machine[600];
+	size_t pairs[MAX_PAIRS];
+
+	for (int c = 0; c < CHART_COUNT; c++)
+		if (pb_gnuplot_script(charts[c].script, scripts[c], sizeof(scripts[c])))
+			return pb_fail(err, errlen, "cannot find the gnuplot script %s "
+				    "(set PARBENCH_DATADIR)", charts[c].script);
+	if (pb_gnuplot_script("overview.gp", overview, sizeof(overview)))
+		return pb_fail(err, errlen, "cannot find the gnuplot script overview.gp "
+			    "(set PARBENCH_DATADIR)");
+	machine_line(run, machine, sizeof(machine));
+
+	struct pb_chart_group *g = malloc(sizeof(*g));
+	if (!g)
+		return pb_fail(err, errlen, "out of memory");
+	size_t npairs = pb_chart_pairs(&run->summary, pairs, MAX_PAIRS);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < npairs; i++)
+		if (pb_chart_group_load(run, pairs[i], g) == 0 && g->count)
+			rc = plot_group(g, dir, machine, scripts, err, errlen);
+	if (rc == 0)
+		rc = plot_overview(g, run, pairs, npairs, dir, machine, overview, err, errlen);
+	free(g);
+	return rc;
+}
+
+int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
+		size_t outlen, char *err, size_t errlen)
+{
+	char dir[PB_PATH_MAX], sub[PB_PATH_MAX];
+	struct pb_run run;
+	int e;
+
+	if (pb_run_open(run_dir, PB_RUN_EXTRAS, &run, err, errlen)) {
+		pb_run_close(&run);
+		return PB_PLOT_UNUSABLE;
+	}
+	static const char *const needed[] = {"kernel", "n", "runner", "schedule", "workers",
+					     "speedup"};
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (pb_table_column(&run.summary, needed[i]) < 0) {
+			pb_fail(err, errlen, "%s/summary.csv lacks the columns a chart needs (%s)",
+			     run.dir, needed[i]);
+			pb_run_close(&run);
+			return PB_PLOT_UNUSABLE;
+		}
+	snprintf(dir, sizeof(dir), "%s/%s", plots_root, run.id);
+	snprintf(sub, sizeof(sub), "%s/data", dir);
+	if ((e = pb_mkdirs(sub))) {
+		pb_run_close(&run);
+		pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
+		return PB_PLOT_UNUSABLE;
+	}
+	char machine[600];
+	machine_line(&run, machine, sizeof(machine));
+	int rc = render(&run, dir, err, errlen);
+	if (rc == 0)
+		rc = pb_plot_weak(run.dir, dir, machine, err, errlen);
+	if (rc == 0)
+		rc = pb_report_html_write(&run, dir, err, errlen);
+	if (rc == 0 && (e = pb_latest_link(plots_root, run.id)))
+		rc = pb_fail(err, errlen, "cannot link %s/latest: %s", plots_root, strerror(-e));
+	pb_run_close(&run);
+	if (rc == 0)
+		snprintf(out, outlen, "%s", dir);
+	return rc;
+}

@@ -1,0 +1,141 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../runners/runner.h"
+#include "../base/fail.h"
+#include "gnuplot.h"
+#include "plot_weak.h"
+#include "../store/rundir.h"
+#include "../store/table.h"
+
+#define MAX_SERIES 32
+#define MAX_POINTS 64
+
+enum { KERNEL, BASE_N, RUNNER, SCHEDULE, WORKERS, SCALING, EFFICIENCY, COLUMN_COUNT };
+static const char *const column_names[COLUMN_COUNT] = {
+	"kernel", "base_n", "runner", "schedule", "workers", "scaling", "weak_efficiency",
+};
+
+struct series {
+	char title[64];
+	unsigned workers[MAX_POINTS];
+	double efficiency[MAX_POINTS];
+	size_t count;
+};
+
+static int is_weak(char **row, const int *c)
+{
+	return strcmp(row[c[SCALING]], "weak") == 0 && row[c[EFFICIENCY]][0] &&
+	       !pb_runner_is_baseline(row[c[RUNNER]]); /* it has one worker only */
+}
+
+/* The points of one kernel and base size, series by series. */
+static size_t collect(const struct pb_table *t, const int *c, const char *kernel,
+		      const char *base, struct series *series, unsigned *xmax)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < t->row_count; i++) {
+		char **row = t->rows[i], title[64];
+		if (!is_weak(row, c) || strcmp(row[c[KERNEL]], kernel) ||
+		    strcmp(row[c[BASE_N]], base))
+			continue;
+		snprintf(title, sizeof(title), "%s %s", row[c[RUNNER]], row[c[SCHEDULE]]);
+		size_t s = 0;
+		while (s < count && strcmp(series[s].title, title))
+			s++;
+		if (s == count) {
+			if (count == MAX_SERIES)
+				continue;
+			memset(&series[s], 0, sizeof(series[s]));
+			snprintf(series[s].title, sizeof(series[s].title), "%s", title);
+			count++;
+		}
+		struct series *x = &series[s];
+		if (x->count == MAX_POINTS)
+			continue;
+		unsigned w = (unsigned)strtoul(row[c[WORKERS]], NULL, 10);
+		size_t at = x->count++; /* insertion keeps the points in order */
+		for (; at > 0 && x->workers[at - 1] > w; at--) {
+			x->workers[at] = x->workers[at - 1];
+			x->efficiency[at] = x->efficiency[at - 1];
+		}
+		x->workers[at] = w;
+		x->efficiency[at] = strtod(row[c[EFFICIENCY]], NULL);
+		if (w > *xmax)
+			*xmax = w;
+	}
+	return count;
+}
+
+static int chart(const struct pb_table *t, const int *c, const char *kernel, const char *base,
+		 const char *dir, const char *script, const char *machine, char *err,
+		 size_t errlen)
+{
+	static struct series series[MAX_SERIES];
+	char data[PB_PATH_MAX], name[PB_PATH_MAX], vars[3 * PB_PATH_MAX], title[768];
+	unsigned xmax = 1;
+	size_t count = collect(t, c, kernel, base, series, &xmax);
+
+	/* gnuplot runs in dir: it gets names relative to it. */
+	snprintf(name, sizeof(name), "data/weak-%s-%s.dat", kernel, base);
+	snprintf(data, sizeof(data), "%s/%s", dir, name);
+	FILE *f = fopen(data, "w");
+	if (!f)
+		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+	for (size_t s = 0; s < count; s++) {
+		fprintf(f, "%s# %s\nworkers \"%s\"\n", s ? "\n\n" : "", series[s].title,
+			series[s].title);
+		for (size_t p = 0; p < series[s].count; p++)
+			fprintf(f, "%u %.6g\n", series[s].workers[p], series[s].efficiency[p]);
+	}
+	if (fclose(f) != 0)
+		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+	snprintf(title, sizeof(title), "%s (base n = %s): weak-scaling efficiency\\n%s", kernel,
+		 base, machine);
+	snprintf(vars, sizeof(vars),
+		 "datafile='%s'; outbase='weak-%s-%s'; nseries=%zu; xmax=%u; plottitle=\"%s\"",
+		 name, kernel, base, count, xmax, title);
+	return pb_gnuplot_run(script, dir, vars, err, errlen);
+}
+
+int pb_plot_weak(const char *run_dir, const char *dir, const char *machine, char *err,
+		 size_t errlen)
+{
+	char path[PB_PATH_MAX], script[PB_PATH_MAX];
+	struct pb_table t;
+	int c[COLUMN_COUNT], e, rc = 0, any = 0;
+
+	snprintf(path, sizeof(path), "%s/summary.csv", run_dir);
+	if ((e = pb_table_load(path, &t)))
+		return pb_fail(err, errlen, "cannot read %s: %s", path, strerror(-e));
+	for (int i = 0; i < COLUMN_COUNT; i++)
+		if ((c[i] = pb_table_column(&t, column_names[i])) < 0)
+			goto done; /* a run from before weak scaling: no chart */
+	for (size_t i = 0; i < t.row_count && !any; i++)
+		any = is_weak(t.rows[i], c);
+	if (!any)
+		goto done;
+	if (pb_gnuplot_script("weak.gp", script, sizeof(script))) {
+		rc = pb_fail(err, errlen, "cannot find weak.gp (set PARBENCH_DATADIR)");
+		goto done;
+	}
+	for (size_t i = 0; rc == 0 && i < t.row_count; i++) {
+		char **row = t.rows[i];
+		int seen = !is_weak(row, c);
+		/* Each kernel and base size once, in the order of the file. */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = is_weak(t.rows[j], c) &&
+			       !strcmp(t.rows[j][c[KERNEL]], row[c[KERNEL]]) &&
+			       !strcmp(t.rows[j][c[BASE_N]], row[c[BASE_N]]);
+		if (!seen)
+			rc = chart(&t, c, row[c[KERNEL]], row[c[BASE_N]], dir, script, machine,
+				   err, errlen);
+	}
+done:
+	pb_table_free(&t);
+	return rc;
+}

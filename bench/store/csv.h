@@ -1,0 +1,29 @@
+/*
+ * Tidy CSV: a header of column names, one observation per row, no free
+ * text inside fields (status is one token), empty field for "not
+ * applicable".  raw.csv has one row per timed repetition, summary.csv one
+ * per cell.
+ */
+#ifndef PB_CSV_H
+#define PB_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../model/result.h"
+
+int pb_csv_raw_header(FILE *f);
+/* Rows of r's repetitions from index `from` on. */
+int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
+		    unsigned from);
+int pb_csv_summary_header(FILE *f);
+int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r);
+
+/* Splits a line (trailing newline removed) into fields in place; returns
+ * the number of fields, or -1 when there are more than max. */
+int pb_csv_split(char *line, char **fields, size_t max);
+
+/* Replaces anything that could break a CSV field or a token. */
+void pb_token_sanitize(char *s);
+
+#endif
