@@ -13,6 +13,7 @@
 #include "../report/compare.h"
 #include "../store/merge.h"
 #include "../measure/overhead.h"
+#include "../report/json.h"
 #include "../report/plot.h"
 #include "../measure/reference.h"
 #include "../report/report.h"
@@ -174,6 +175,10 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		goto out;
 	}
 	write_context(sw, overheads, overhead_count, ref, ref_count, &analysis);
+	if (pb_json_write_run(sw->dir, err, sizeof(err))) {
+		fprintf(stderr, "parbench: %s\n", err);
+		status = EXIT_FAILED_CELLS;
+	}
 	pb_report_print(stdout, sw, overheads, overhead_count, ref, ref_count, &analysis,
 			cfg->allowed_cpus);
 
@@ -305,6 +310,8 @@ int main(int argc, char **argv)
 		if (pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err, sizeof(err),
 			     &usage))
 			return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+		if (pb_json_write_run(cli.merge_out, err, sizeof(err)))
+			return die(EXIT_FAILED_CELLS, err);
 		printf("Merged: %s/ (parbench plot %s)\n", cli.merge_out, cli.merge_out);
 		return 0;
 	}
