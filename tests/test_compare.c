@@ -248,3 +248,63 @@ Test(ratio_ci, known_and_invalid_input)
 	cr_expect_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 0, 0.95, 1, &ci), -EINVAL);
 	cr_expect_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 100, 1.0, 1, &ci), -EINVAL);
 }
+
+/* A run with --pin given twice: seq and pthread in two placements, pthread
+ * twice as slow unpinned, with a little noise from seed. */
+static void write_two_placements(const char *dir, uint64_t seed)
+{
+	static const struct {
+		const char *runner, *schedule, *pin;
+		unsigned workers;
+		double seconds;
+	} cell[] = {{"seq", "none", "compact", 1, 1.0}, {"pthread", "dynamic", "compact", 2, 0.5},
+		    {"seq", "none", "none", 1, 1.0}, {"pthread", "dynamic", "none", 2, 1.0}};
+	char path[300];
+	snprintf(path, sizeof(path), "mkdir -p %s", dir);
+	cr_assert_eq(system(path), 0);
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	FILE *raw = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	FILE *sum = fopen(path, "w");
+	cr_assert(raw && sum);
+	fputs("run_id,kernel,n,runner,schedule,chunk,workers,pin,rep,seconds,ok\n", raw);
+	fputs("run_id,kernel,n,runner,schedule,chunk,workers,pin,median_s,speedup,status\n", sum);
+	for (size_t c = 0; c < sizeof(cell) / sizeof(cell[0]); c++) {
+		for (int r = 0; r < REPS; r++)
+			fprintf(raw, "r,fib,30,%s,%s,0,%u,%s,%d,%.9g,1\n", cell[c].runner,
+				cell[c].schedule, cell[c].workers, cell[c].pin, r,
+				cell[c].seconds * (1 + 0.01 * noise(&seed)));
+		fprintf(sum, "r,fib,30,%s,%s,0,%u,%s,%.9g,%.9g,ok\n", cell[c].runner,
+			cell[c].schedule, cell[c].workers, cell[c].pin, cell[c].seconds,
+			1.0 / cell[c].seconds);
+	}
+	fclose(raw);
+	fclose(sum);
+}
+
+/* compare keeps the two placements' repetitions apart (it once pooled
+ * them, and matched both of A's cells with B's first). */
+Test(compare, placements_are_cells_of_their_own)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[300], b[300];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_two_placements(a, 1);
+	write_two_placements(b, 2);
+	struct pb_compare_result res;
+	char *text = compare_text(a, b, &res);
+	cr_expect_eq(res.common, 4, "%s", text);
+	cr_expect_eq(res.slower + res.faster, 0, "the same cells, the same times\n%s", text);
+	cr_expect(strstr(text, " pthread  dynamic:compact "), "%s", text);
+	const char *none = strstr(text, " pthread  dynamic:none ");
+	cr_assert(none, "%s", text);
+	double a_median = 0, b_median = 0;
+	cr_expect_eq(sscanf(none, " pthread dynamic:none %*u %lf %lf", &a_median, &b_median), 2);
+	cr_expect(a_median == 1 && b_median == 1, "B's unpinned cell, not its pinned one: %.40s",
+		  none);
+	free(text);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}

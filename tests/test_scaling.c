@@ -11,6 +11,7 @@
 
 #include "../bench/analyse/analysis.h"
 #include "../bench/model/result.h"
+#include "../bench/placement/placement.h"
 #include "../bench/model/scaling.h"
 #include "../bench/store/table.h"
 
@@ -138,6 +139,53 @@ Test(scaling, weak_sweep_writes_scaled_sizes_efficiency_and_chart)
 	pb_table_free(&t);
 	snprintf(path, sizeof(path), "%s/plots/latest/weak-sum-20000.png", root);
 	cr_expect_eq(access(path, R_OK), 0, "weak chart %s", path);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* With --pin given twice, each placement's weak cells are measured against
+ * that placement's own 1-worker cell (once the first one found). */
+Test(scaling, weak_efficiency_is_against_the_same_placement)
+{
+	static struct pb_placement compact, none;
+	cr_assert_eq(pb_placement_parse("compact", &compact, NULL), 0);
+	cr_assert_eq(pb_placement_parse("none", &none, NULL), 0);
+	struct pb_cell_result r[] = {
+		weak_result("omp", 1, 1.0),
+		weak_result("omp", 1, 2.0),
+		weak_result("omp", 2, 2.5),
+		weak_result("omp", 2, 2.5),
+	};
+	r[0].cell.pin = r[2].cell.pin = &compact;
+	r[1].cell.pin = r[3].cell.pin = &none;
+	pb_weak_efficiency(r, sizeof(r) / sizeof(r[0]));
+	cr_expect_float_eq(r[2].weak_efficiency, 0.4, 1e-12, "compact: 1.0 / 2.5");
+	cr_expect_float_eq(r[3].weak_efficiency, 0.8, 1e-12, "none: 2.0 / 2.5, not compact's 1.0");
+}
+
+/* Two placements are two series of the weak-scaling chart (once merged
+ * into one). */
+Test(scaling, weak_chart_has_a_series_per_placement)
+{
+	char root[] = "/tmp/pb-weak-XXXXXX", cmd[1024], path[512], line[256];
+	cr_assert(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd),
+		 "%s --scaling weak -k sum -n sum=20000 -r omp -s static -w 1,2 --reps 3 "
+		 "--max-reps 3 --warmup 0 --no-overhead --pin compact --pin none -o %s/results "
+		 "--plots %s/plots >/dev/null 2>&1", binary(), root, root);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(path, sizeof(path), "%s/plots/latest/data/weak-sum-20000.dat", root);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	int compact = 0, none = 0, points = 0;
+	while (fgets(line, sizeof(line), f)) {
+		compact += strcmp(line, "# omp static:compact\n") == 0;
+		none += strcmp(line, "# omp static:none\n") == 0;
+		points += line[0] >= '1' && line[0] <= '9';
+	}
+	fclose(f);
+	cr_expect(compact == 1 && none == 1, "one series per placement in %s", path);
+	cr_expect_eq(points, 4, "1 and 2 workers in each");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	cr_expect_eq(system(cmd), 0);
 }

@@ -43,7 +43,8 @@ static int rows_same(char *const *a, const int *ac, char *const *b, const int *b
 		     int series_only)
 {
 	for (int k = 0; k < PB_KEY_COUNT; k++)
-		if ((!series_only || pb_key_names_series(k)) && strcmp(a[ac[k]], b[bc[k]]))
+		if ((!series_only || pb_key_names_series(k)) && ac[k] >= 0 && bc[k] >= 0 &&
+		    strcmp(a[ac[k]], b[bc[k]]))
 			return 0;
 	return 1;
 }

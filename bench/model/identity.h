@@ -41,7 +41,8 @@ int pb_cell_key(const struct pb_cell *c, char *key, size_t len);
 /* The same text from a CSV row whose key columns are col[PB_KEY_COUNT]. */
 int pb_row_key(char *const *row, const int *col, char *key, size_t len);
 
-/* Rows of two tables in the same cell, or in the same series. */
+/* Rows of two tables in the same cell, or in the same series.  A column
+ * of -1 (a key an older run lacks) is not compared. */
 int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc);
 int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc);
 

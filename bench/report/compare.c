@@ -9,29 +9,44 @@
 #include "../base/fail.h"
 #include "../placement/peer.h"
 #include "../base/ratio_ci.h"
+#include "../model/identity.h"
 #include "../store/runfiles.h"
 
-enum { K_KERNEL, K_N, K_RUNNER, K_SCHEDULE, K_WORKERS, KEY_COUNT };
-static const char *const key_names[KEY_COUNT] = {"kernel", "n", "runner", "schedule",
-						 "workers"};
+/* A cell's key (model/identity.h): these five every run has; the others
+ * (pin, chunk, scaling, base_n) are compared where both runs have them. */
+static int key_required(int k)
+{
+	return k == PB_KEY_KERNEL || k == PB_KEY_N || k == PB_KEY_RUNNER ||
+	       k == PB_KEY_SCHEDULE || k == PB_KEY_WORKERS;
+}
 
 /* Where a run's columns are. */
 struct side {
 	struct pb_run run;
-	int skey[KEY_COUNT], median, speedup;   /* summary.csv */
-	int peer_min, peer_max;                 /* summary.csv, -1: none */
-	int rkey[KEY_COUNT], seconds, ok;       /* raw.csv */
+	int skey[PB_KEY_COUNT], median, speedup; /* summary.csv; key -1: absent */
+	int peer_min, peer_max;                  /* summary.csv, -1: none */
+	int rkey[PB_KEY_COUNT], seconds, ok;     /* raw.csv */
+	int several_pins;                        /* cells ran in several placements */
 };
 
 static int find_columns(struct side *s, char *err, size_t errlen)
 {
-	for (int k = 0; k < KEY_COUNT; k++) {
-		s->skey[k] = pb_table_column(&s->run.summary, key_names[k]);
-		s->rkey[k] = pb_table_column(&s->run.raw, key_names[k]);
-		if (s->skey[k] < 0 || s->rkey[k] < 0)
-			return pb_fail(err, errlen, "%s: summary.csv or raw.csv has no '%s' column",
-				    s->run.dir, key_names[k]);
+	for (int k = 0; k < PB_KEY_COUNT; k++) {
+		s->skey[k] = pb_table_column(&s->run.summary, pb_key_names[k]);
+		s->rkey[k] = pb_table_column(&s->run.raw, pb_key_names[k]);
+		if (s->skey[k] < 0 || s->rkey[k] < 0) {
+			if (key_required(k))
+				return pb_fail(err, errlen,
+					       "%s: summary.csv or raw.csv has no '%s' column",
+					       s->run.dir, pb_key_names[k]);
+			s->skey[k] = s->rkey[k] = -1;
+		}
 	}
+	const struct pb_table *t = &s->run.summary;
+	int pin = s->skey[PB_KEY_PIN];
+	s->several_pins = 0;
+	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
+		s->several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
 	s->median = pb_table_column(&s->run.summary, "median_s");
 	s->speedup = pb_table_column(&s->run.summary, "speedup");
 	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
@@ -46,10 +61,13 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 
 static int same_key(char **x, const int *xc, char **y, const int *yc)
 {
-	for (int k = 0; k < KEY_COUNT; k++)
-		if (strcmp(x[xc[k]], y[yc[k]]))
-			return 0;
-	return 1;
+	return pb_rows_same_cell(x, xc, y, yc);
+}
+
+/* Two rows of one table agree on a column (an absent one: they do). */
+static int same_field(char *const *x, char *const *y, int col)
+{
+	return col < 0 || strcmp(x[col], y[col]) == 0;
 }
 
 static long find_cell(const struct side *s, char **row, const int *cols)
@@ -75,7 +93,8 @@ static size_t samples(const struct side *s, char **cell, double *x, size_t cap)
 	return n;
 }
 
-/* The cell's speedup: summary.csv's, or seq's median over its own. */
+/* The cell's speedup: summary.csv's, or the baseline's median (same
+ * kernel, n and placement) over its own. */
 static double speedup(const struct side *s, size_t row)
 {
 	const struct pb_table *t = &s->run.summary;
@@ -83,9 +102,10 @@ static double speedup(const struct side *s, size_t row)
 	if (isfinite(v) || s->speedup >= 0)
 		return v;
 	for (size_t i = 0; i < t->row_count; i++)
-		if (pb_runner_is_baseline(t->rows[i][s->skey[K_RUNNER]]) &&
-		    !strcmp(t->rows[i][s->skey[K_KERNEL]], t->rows[row][s->skey[K_KERNEL]]) &&
-		    !strcmp(t->rows[i][s->skey[K_N]], t->rows[row][s->skey[K_N]]))
+		if (pb_runner_is_baseline(t->rows[i][s->skey[PB_KEY_RUNNER]]) &&
+		    same_field(t->rows[i], t->rows[row], s->skey[PB_KEY_KERNEL]) &&
+		    same_field(t->rows[i], t->rows[row], s->skey[PB_KEY_N]) &&
+		    same_field(t->rows[i], t->rows[row], s->skey[PB_KEY_PIN]))
 			return pb_field_num(t, i, s->median) / pb_field_num(t, row, s->median);
 	return NAN;
 }
@@ -95,13 +115,24 @@ static double speedup(const struct side *s, size_t row)
 static uint64_t cell_seed(char **row, const int *cols)
 {
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (int k = 0; k < KEY_COUNT; k++)
-		for (const char *p = row[cols[k]];; p++) {
+	for (int k = 0; k < PB_KEY_COUNT; k++)
+		for (const char *p = row[cols[k]]; key_required(k); p++) {
 			h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
 			if (!*p)
 				break;
 		}
 	return PB_COMPARE_SEED ^ h;
+}
+
+/* The schedule column, and the placement after a ':' where the run has
+ * several (--pin twice), as the charts label their series. */
+static void schedule_label(const struct side *s, char *const *row, char *label, size_t len)
+{
+	if (s->several_pins)
+		snprintf(label, len, "%s:%s", row[s->skey[PB_KEY_SCHEDULE]],
+			 row[s->skey[PB_KEY_PIN]]);
+	else
+		snprintf(label, len, "%s", row[s->skey[PB_KEY_SCHEDULE]]);
 }
 
 /* A cell's placement (peer.h) against the lowest latency of both runs. */
@@ -226,9 +257,11 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	enum pb_peer_placement pa = placement(a, ia, lowest), pb = placement(b, ib, lowest);
 	int same_host = pa == pb && (pa == PB_PEER_SHARED || pa == PB_PEER_ACROSS);
 	res->same_host += same_host;
-	note_worst(worst, ratio, same_host, ra[a->skey[K_KERNEL]], ia);
-	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[K_KERNEL]], ra[a->skey[K_N]],
-		ra[a->skey[K_RUNNER]], ra[a->skey[K_SCHEDULE]], ra[a->skey[K_WORKERS]]);
+	note_worst(worst, ratio, same_host, ra[a->skey[PB_KEY_KERNEL]], ia);
+	char sched[160];
+	schedule_label(a, ra, sched, sizeof(sched));
+	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[PB_KEY_KERNEL]], ra[a->skey[PB_KEY_N]],
+		ra[a->skey[PB_KEY_RUNNER]], sched, ra[a->skey[PB_KEY_WORKERS]]);
 	number(out, "%*.6g", 11, pb_field_num(&a->run.summary, ia, a->median));
 	fputc(' ', out);
 	number(out, "%*.6g", 11, pb_field_num(&b->run.summary, ib, b->median));
@@ -253,11 +286,12 @@ static void print_worst(FILE *out, const struct side *a, const struct side *b,
 		fprintf(out, "%s: none (no speedups in common)\n", what);
 		return;
 	}
-	char **r = a->run.summary.rows[row];
+	char **r = a->run.summary.rows[row], sched[160];
 	long j = find_cell(b, r, a->skey);
+	schedule_label(a, r, sched, sizeof(sched));
 	fprintf(out, "%s: %s n=%s %s %s workers=%s: %.3f -> %.3f (%+.1f%%)\n", what,
-		r[a->skey[K_KERNEL]], r[a->skey[K_N]], r[a->skey[K_RUNNER]],
-		r[a->skey[K_SCHEDULE]], r[a->skey[K_WORKERS]], speedup(a, row),
+		r[a->skey[PB_KEY_KERNEL]], r[a->skey[PB_KEY_N]], r[a->skey[PB_KEY_RUNNER]],
+		sched, r[a->skey[PB_KEY_WORKERS]], speedup(a, row),
 		speedup(b, (size_t)j), change * 100);
 }
 

@@ -32,18 +32,24 @@ static int is_weak(char **row, const int *c)
 	       !pb_runner_is_baseline(row[c[RUNNER]]); /* it has one worker only */
 }
 
-/* The points of one kernel and base size, series by series. */
+/* The points of one kernel and base size, series by series: one per
+ * runner and schedule, and per placement where the run has several (--pin
+ * twice), labelled "schedule:pin" as the other charts do. */
 static size_t collect(const struct pb_table *t, const int *c, const char *kernel,
 		      const char *base, struct series *series, unsigned *xmax)
 {
 	size_t count = 0;
+	int pin = pb_table_column(t, "pin"), several_pins = 0;
+	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
+		several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
 
 	for (size_t i = 0; i < t->row_count; i++) {
 		char **row = t->rows[i], title[64];
 		if (!is_weak(row, c) || strcmp(row[c[KERNEL]], kernel) ||
 		    strcmp(row[c[BASE_N]], base))
 			continue;
-		snprintf(title, sizeof(title), "%s %s", row[c[RUNNER]], row[c[SCHEDULE]]);
+		snprintf(title, sizeof(title), "%s %s%s%s", row[c[RUNNER]], row[c[SCHEDULE]],
+			 several_pins ? ":" : "", several_pins ? row[pin] : "");
 		size_t s = 0;
 		while (s < count && strcmp(series[s].title, title))
 			s++;

@@ -98,11 +98,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# Two ports nobody listens on (other test runs may hold the default ones).
+# Two ports nobody listens on (other test runs may hold the default ones),
+# below the kernel's ephemeral range: a port there may be the local end of
+# some connection, which no probe sees but which makes bind() fail.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 21024 ] 2>/dev/null || ephemeral_low=32768
 free_port() {
 	local port
 	while :; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((20000 + RANDOM % (ephemeral_low - 20000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
 			return
