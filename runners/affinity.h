@@ -1,8 +1,14 @@
 #ifndef PB_AFFINITY_H
 #define PB_AFFINITY_H
 
+#include <pthread.h>
+
 /* Binds the calling thread to one CPU; 0 or a negative errno. */
 int pb_bind_self(int cpu);
+
+/* Makes attr create its thread bound to one CPU, so that pthread_create
+ * fails (and says why) where the binding would: 0 or a negative errno. */
+int pb_thread_attr_bind(pthread_attr_t *attr, int cpu);
 
 /* The calling thread's affinity, saved to be restored later. */
 struct pb_affinity {

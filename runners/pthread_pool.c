@@ -60,9 +60,7 @@ static void *worker_main(void *arg)
 	struct pb_pool *pool = self->pool;
 	uint32_t seen = 0;
 
-	if (self->cpu >= 0)
-		pb_bind_self(self->cpu); /* checked by the caller via open() */
-	for (;;) {
+	for (;;) { /* bound by pthread_create (open), which checked it */
 		seen = pb_wait_change(&pool->generation, seen,
 				      &pool->worker_sleepers, pool->spin, 0);
 		if (pool->stop)
@@ -110,8 +108,15 @@ static int pool_open(struct pb_pool **out, const struct pb_pool_opts *opts)
 	pb_affinity_save(&pool->caller);
 	int err = opts->cpus ? pb_bind_self(opts->cpus[0]) : 0;
 	for (unsigned i = 1; !err && i < opts->workers; i++) {
-		err = -pthread_create(&pool->w[i].thread, NULL, worker_main,
-				      &pool->w[i]);
+		pthread_attr_t attr;
+		if ((err = -pthread_attr_init(&attr)))
+			break;
+		if (pool->w[i].cpu >= 0)
+			err = pb_thread_attr_bind(&attr, pool->w[i].cpu);
+		if (!err)
+			err = -pthread_create(&pool->w[i].thread, &attr, worker_main,
+					      &pool->w[i]);
+		pthread_attr_destroy(&attr);
 		if (!err)
 			pool->started++;
 	}

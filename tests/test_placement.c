@@ -15,6 +15,7 @@
 #include <hwloc.h>
 
 #include "../bench/placement/placement.h"
+#include "../bench/placement/resolved.h"
 #include "../runners/affinity.h"
 
 #define MAX_CPUS 64
@@ -465,5 +466,38 @@ Test(placement, taskset_cpu1_places_everything_on_cpu1)
 	char why[PB_PLACEMENT_WHY] = "";
 	cr_expect_eq(pb_placement_cpus(topo, &p, 2, cpus, NULL, why), -EINVAL);
 	cr_expect_not_null(strstr(why, "CPU 0"), "%s", why);
+	pb_placement_topology_free(topo);
+}
+
+/* A sweep resolves each (policy, worker count) once: the same CPUs, the
+ * same failure and its reason, from one hwloc lookup. */
+Test(placement, resolved_once_per_policy_and_worker_count)
+{
+	hwloc_topology_t topo = load(TWO_PACKAGES);
+	struct pb_resolved *r;
+	struct pb_placement compact, list;
+	int direct[8], cpus[8], over = -1;
+	char why[PB_PLACEMENT_WHY] = "";
+	cr_assert_eq(pb_resolved_create(&r), 0);
+	cr_assert_eq(pb_placement_parse("compact", &compact, NULL), 0);
+	cr_assert_eq(pb_placement_cpus(topo, &compact, 8, direct, NULL, NULL), 0);
+	for (int round = 0; round < 3; round++) {
+		memset(cpus, -1, sizeof(cpus));
+		cr_assert_eq(pb_resolved_cpus(r, topo, &compact, 8, cpus, &over, why), 0);
+		cr_expect_eq(memcmp(cpus, direct, sizeof(cpus)), 0, "round %d", round);
+		cr_expect_eq(over, 0);
+	}
+	cr_expect_eq(pb_resolved_lookups(r), 1, "one lookup for three rounds");
+	cr_assert_eq(pb_resolved_cpus(r, topo, &compact, 2, cpus, NULL, NULL), 0);
+	cr_expect_eq(pb_resolved_lookups(r), 2, "another worker count, another lookup");
+
+	cr_assert_eq(pb_placement_parse("40", &list, NULL), 0); /* no CPU 40 there */
+	for (int i = 0; i < 2; i++) {
+		why[0] = '\0';
+		cr_expect_eq(pb_resolved_cpus(r, topo, &list, 1, cpus, NULL, why), -EINVAL);
+		cr_expect(strstr(why, "CPU 40"), "the reason, every time: %s", why);
+	}
+	cr_expect_eq(pb_resolved_lookups(r), 3);
+	pb_resolved_free(r);
 	pb_placement_topology_free(topo);
 }

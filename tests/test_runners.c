@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "../runners/affinity.h"
 #include "../runners/runner.h"
 
 #define RUNS_PER_POOL 3
@@ -215,5 +216,23 @@ Test(runners, workers_bound_where_asked)
 				     start[w]);
 		}
 		(*r)->close(pool);
+	}
+}
+
+/* Every worker's binding is checked: a pool asked to put a worker on a CPU
+ * this process cannot use fails to open (pthread once ignored it). */
+Test(runners, open_fails_when_a_worker_cannot_be_bound)
+{
+	const int cpus[] = {0, 1000}; /* CPU 1000: below CPU_SETSIZE, not here */
+	cr_assert_lt(pb_allowed_cpus(), 1000, "a machine with CPU 1000");
+	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
+		if (!(*r)->schedules || (*r)->distributed)
+			continue; /* one worker; MPI ranks are placed by their launcher */
+		struct pb_pool_opts opts = {.workers = 2, .cpus = cpus, .spin = 0};
+		struct pb_pool *pool = NULL;
+		int err = (*r)->open(&pool, &opts);
+		cr_expect_lt(err, 0, "%s opened with a worker on CPU 1000", (*r)->name);
+		if (err == 0)
+			(*r)->close(pool);
 	}
 }

@@ -179,7 +179,7 @@ static int place(const struct pb_measure *m, struct pb_cell_result *r,
 	const struct pb_placement *pin = r->cell.pin;
 	if (!pin || !m->topology)
 		return 0;
-	int err = pb_placement_cpus(m->topology, pin, workers, r->cpus, &over, why);
+	int err = pb_resolved_cpus(m->resolved, m->topology, pin, workers, r->cpus, &over, why);
 	if (err) {
 		set_failed(r, "placement-failed:%s", why[0] ? why : strerror(-err));
 		return err;

@@ -316,7 +316,9 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
 
-	e = measure(cfg, &m, sw, raw.f, log);
+	if ((e = pb_resolved_create(&m.resolved)) == 0)
+		e = measure(cfg, &m, sw, raw.f, log);
+	pb_resolved_free(m.resolved);
 	if (e) {
 		pb_outfile_abandon(&raw);
 		return pb_fail(err, errlen, "out of memory running the sweep");

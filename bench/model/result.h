@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../placement/placement.h"
+#include "../placement/resolved.h"
 #include "../base/paths.h"
 #include "plan.h"
 #include "../base/stats.h"
@@ -65,6 +66,8 @@ struct pb_measure {
 	unsigned allowed_cpus;
 	int peer_cpus[2];   /* probed before each round (pb_peer_latency); -1: not */
 	struct hwloc_topology *topology; /* this machine's, loaded once per sweep */
+	struct pb_resolved *resolved; /* CPUs per policy and worker count, found
+				       * once per sweep; NULL: each time */
 };
 
 /* The verified repetitions' seconds (caller frees); *count set. */

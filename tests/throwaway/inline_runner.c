@@ -17,6 +17,8 @@ struct pb_pool {
 	struct pb_affinity caller; /* restored by close() */
 };
 
+static void inline_close(struct pb_pool *pool);
+
 static int inline_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 {
 	if (opts->workers == 0)
@@ -34,6 +36,14 @@ static int inline_open(struct pb_pool **pool, const struct pb_pool_opts *opts)
 		for (unsigned w = 0; w < opts->workers; w++)
 			(*pool)->cpus[w] = opts->cpus[w];
 		pb_affinity_save(&(*pool)->caller);
+		/* Every worker's CPU is tried now, as a runner's open must. */
+		for (unsigned w = 0; w < opts->workers; w++) {
+			int err = pb_bind_self(opts->cpus[w]);
+			if (err) {
+				inline_close(*pool);
+				return err;
+			}
+		}
 	}
 	return 0;
 }
