@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../bench/report/plot.h"
+#include "../bench/report/render.h"
 
 static void write_file(const char *dir, const char *name, const char *text)
 {

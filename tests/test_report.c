@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/report/plot.h"
+#include "../bench/report/render.h"
 
 struct fixture {
 	char root[64], run[128], plots[128], out[512];

@@ -1,6 +1,8 @@
 /*
- * The end-of-sweep report, from results made up here: the CPU-to-CPU
- * latency line, and a memory-bound cell's median in each placement.
+ * The end-of-sweep report, from a run folder made up here (written by the
+ * harness's own CSV writers, then read back as every reporter reads it):
+ * the CPU-to-CPU latency line, and a memory-bound cell's median in each
+ * placement.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -11,6 +13,7 @@
 #include "../bench/measure/cell.h"
 #include "../bench/measure/reference.h"
 #include "../bench/report/report.h"
+#include "../bench/store/csv.h"
 #include "../kernels/kernel.h"
 #include "../runners/runner.h"
 
@@ -41,6 +44,52 @@ static void moved_cell(struct pb_cell_result *r, const char *runner, unsigned wo
 	pb_cell_summarise(r);
 }
 
+static FILE *create(const char *dir, const char *name)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "%s", path);
+	return f;
+}
+
+/* A run folder with these cells and references, on a 2-CPU machine whose
+ * probe ran between CPUs 0 and 1. */
+static void write_run(const char *dir, const struct pb_cell_result *r, size_t count,
+		      const struct pb_reference *ref, size_t ref_count)
+{
+	FILE *summary = create(dir, "summary.csv"), *raw = create(dir, "raw.csv");
+	pb_csv_summary_header(summary);
+	pb_csv_raw_header(raw);
+	for (size_t i = 0; i < count; i++) {
+		pb_csv_summary_row(summary, "run", &r[i]);
+		pb_csv_raw_rows(raw, "run", &r[i], 0);
+	}
+	fclose(summary);
+	fclose(raw);
+	FILE *f = create(dir, "reference.csv");
+	pb_reference_csv(f, "run", ref, ref_count);
+	fclose(f);
+	f = create(dir, "provenance.txt");
+	fputs("run_id=run\nallowed_cpus=2\npeer_cpus=0,1\n", f);
+	fclose(f);
+}
+
+/* The text report of the run in dir, through the path every reporter takes. */
+static char *report_of(const char *dir)
+{
+	struct pb_results r;
+	char err[512], *text = NULL;
+	size_t len = 0;
+	cr_assert_eq(pb_results_open(dir, &r, err, sizeof(err)), 0, "%s", err);
+	FILE *f = open_memstream(&text, &len);
+	cr_assert(f);
+	pb_report_print(f, &r);
+	fclose(f);
+	pb_results_close(&r);
+	return text;
+}
+
 Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 {
 	struct pb_cell_result results[2];
@@ -57,14 +106,10 @@ Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 		ref[t] = (struct pb_reference){.runner = pb_runner_find("omp"), .workers = 2,
 					       .test = pb_kernel_lookup(tests[t]), .gbps = gbps[t],
 					       .peer_ns = peer[t]};
-	struct pb_sweep sw = {.results = results, .done = 2};
-	struct pb_analysis a = {0};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	cr_assert(f);
-	pb_report_print(f, &sw, NULL, 0, ref, 3, &a, 2);
-	fclose(f);
+	char root[] = "/tmp/pb-report-text-XXXXXX";
+	cr_assert(mkdtemp(root));
+	write_run(root, results, 2, ref, 3);
+	char *text = report_of(root);
 
 	cr_expect(strstr(text, "probed before each of 6 cell-rounds): median 40 ns"), "%s", text);
 	cr_expect(strstr(text, "2 cell-rounds at 100 ns or more, 4 below"), "%s", text);
@@ -79,4 +124,7 @@ Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 	cr_expect(strstr(text, "of reference (cell mostly sharing a cache, reference across "
 			 "caches)"), "%s", text);
 	free(text);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
 }

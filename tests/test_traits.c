@@ -61,12 +61,16 @@ Test(traits, a_new_kernel_and_runner_run_from_cli_to_report, .timeout = 120)
 	}
 	cr_expect(inline_has_speedup, "speedups of the new runner, against the baseline");
 
+	cr_assert_eq(pb_sweep_write_summary(&sw), 0);
+	struct pb_results results;
+	cr_assert_eq(pb_results_open(sw.dir, &results, err, sizeof(err)), 0, "%s", err);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	cr_assert_not_null(f);
-	pb_report_print(f, &sw, NULL, 0, NULL, 0, &a, 2);
+	pb_report_print(f, &results);
 	fclose(f);
+	pb_results_close(&results);
 	const char *eff = strstr(text, "compute-bound kernels");
 	cr_assert_not_null(eff, "an efficiency section at 2 workers\n%s", text);
 	cr_expect(strstr(eff, "throwaway-squares throwaway-inline"),

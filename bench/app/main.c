@@ -13,8 +13,7 @@
 #include "../report/compare.h"
 #include "../store/merge.h"
 #include "../measure/overhead.h"
-#include "../report/json.h"
-#include "../report/plot.h"
+#include "../report/render.h"
 #include "../measure/reference.h"
 #include "../report/report.h"
 #include "../measure/resume.h"
@@ -148,8 +147,9 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 	struct pb_overhead overheads[PB_MAX_RUNNERS];
 	struct pb_reference *ref = NULL;
 	struct pb_analysis analysis;
+	struct pb_results results;
 	size_t overhead_count = 0, ref_count = 0;
-	int e, status = 0;
+	int e, status = 0, opened = 0;
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
 	/* A stopped sweep has little time left: save, then go. */
@@ -175,12 +175,18 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		goto out;
 	}
 	write_context(sw, overheads, overhead_count, ref, ref_count, &analysis);
-	if (pb_json_write_run(sw->dir, err, sizeof(err))) {
+	/* From here on, every reporter reads what was just written, once. */
+	if (pb_results_open(sw->dir, &results, err, sizeof(err))) {
+		fprintf(stderr, "parbench: %s\n", err);
+		status = EXIT_FAILED_CELLS;
+		goto out;
+	}
+	opened = 1;
+	pb_report_print(stdout, &results);
+	if (pb_render_json(&results, err, sizeof(err))) {
 		fprintf(stderr, "parbench: %s\n", err);
 		status = EXIT_FAILED_CELLS;
 	}
-	pb_report_print(stdout, sw, overheads, overhead_count, ref, ref_count, &analysis,
-			cfg->allowed_cpus);
 
 	printf("\nResults: %s/\n", sw->dir);
 	if (sw->stopped) {
@@ -193,7 +199,8 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		goto out;
 	}
 	if (cfg->plot) {
-		if (pb_plot_run(sw->dir, cfg->plots_root, plots, sizeof(plots), err, sizeof(err)))
+		if (pb_render_pages(&results, cfg->plots_root, plots, sizeof(plots), err,
+				    sizeof(err)))
 			fprintf(stderr, "parbench: plots skipped: %s\n", err);
 		else
 			printf("Plots:   %s/ (index.html)\n", plots);
@@ -204,6 +211,8 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		status = EXIT_FAILED_CELLS;
 	}
 out:
+	if (opened)
+		pb_results_close(&results);
 	free(ref);
 	pb_analysis_free(&analysis);
 	return status;
@@ -310,7 +319,12 @@ int main(int argc, char **argv)
 		if (pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err, sizeof(err),
 			     &usage))
 			return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
-		if (pb_json_write_run(cli.merge_out, err, sizeof(err)))
+		struct pb_results merged;
+		if (pb_results_open(cli.merge_out, &merged, err, sizeof(err)))
+			return die(EXIT_FAILED_CELLS, err);
+		int e = pb_render_json(&merged, err, sizeof(err));
+		pb_results_close(&merged);
+		if (e)
 			return die(EXIT_FAILED_CELLS, err);
 		printf("Merged: %s/ (parbench plot %s)\n", cli.merge_out, cli.merge_out);
 		return 0;

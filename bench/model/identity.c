@@ -39,11 +39,13 @@ int pb_row_key(char *const *row, const int *col, char *key, size_t len)
 	return used;
 }
 
+/* Whether the rows agree on every key that `keep` accepts (NULL: all)
+ * but `skip` (PB_KEY_COUNT: none). */
 static int rows_same(char *const *a, const int *ac, char *const *b, const int *bc,
-		     int series_only)
+		     int (*keep)(enum pb_key), enum pb_key skip)
 {
 	for (int k = 0; k < PB_KEY_COUNT; k++)
-		if ((!series_only || pb_key_names_series(k)) && ac[k] >= 0 && bc[k] >= 0 &&
+		if ((!keep || keep(k)) && k != (int)skip && ac[k] >= 0 && bc[k] >= 0 &&
 		    strcmp(a[ac[k]], b[bc[k]]))
 			return 0;
 	return 1;
@@ -51,12 +53,18 @@ static int rows_same(char *const *a, const int *ac, char *const *b, const int *b
 
 int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc)
 {
-	return rows_same(a, ac, b, bc, 0);
+	return rows_same(a, ac, b, bc, NULL, PB_KEY_COUNT);
+}
+
+int pb_rows_same_but(char *const *a, const int *ac, char *const *b, const int *bc,
+		     enum pb_key k)
+{
+	return rows_same(a, ac, b, bc, NULL, k);
 }
 
 int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc)
 {
-	return rows_same(a, ac, b, bc, 1);
+	return rows_same(a, ac, b, bc, pb_key_names_series, PB_KEY_COUNT);
 }
 
 int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)

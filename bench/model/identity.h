@@ -46,6 +46,11 @@ int pb_row_key(char *const *row, const int *col, char *key, size_t len);
 int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc);
 int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc);
 
+/* Rows of two tables in the same cell but for key k (e.g. the same cell
+ * under another placement). */
+int pb_rows_same_but(char *const *a, const int *ac, char *const *b, const int *bc,
+		     enum pb_key k);
+
 /* Cells in memory in the same series (same placement included). */
 int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b);
 

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/fail.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
 #include "json.h"
@@ -315,33 +314,4 @@ int pb_json_write(FILE *out, const struct pb_run *run)
 	if (!err && ferror(out))
 		err = -EIO;
 	return err;
-}
-
-int pb_json_write_run(const char *run_dir, char *err, size_t errlen)
-{
-	struct pb_run run;
-	struct pb_outfile out;
-	int e;
-
-	if (pb_run_open(run_dir, PB_RUN_RAW, &run, err, errlen)) {
-		pb_run_close(&run);
-		return -1;
-	}
-	if ((e = pb_outfile_open(&out, run.dir, PB_JSON_FILE))) {
-		pb_run_close(&run);
-		return pb_fail(err, errlen, "cannot write %s/%s: %s", run_dir, PB_JSON_FILE,
-			       strerror(-e));
-	}
-	e = pb_json_write(out.f, &run);
-	if (e) {
-		pb_outfile_abandon(&out);
-		pb_run_close(&run);
-		return pb_fail(err, errlen, "cannot write %s/%s: %s", run_dir, PB_JSON_FILE,
-			       e == -EINVAL ? "the run's CSV files lack columns" : strerror(-e));
-	}
-	pb_run_close(&run);
-	if ((e = pb_outfile_commit(&out)))
-		return pb_fail(err, errlen, "cannot write %s/%s: %s", run_dir, PB_JSON_FILE,
-			       strerror(-e));
-	return 0;
 }

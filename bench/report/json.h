@@ -25,8 +25,4 @@
  * when writing failed. */
 int pb_json_write(FILE *out, const struct pb_run *run);
 
-/* Writes run_dir/benchmark.json from the run's CSV files (complete or not
- * at all).  Returns 0 or a negative errno, with a one-line reason in err. */
-int pb_json_write_run(const char *run_dir, char *err, size_t errlen);
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * The charts of a run: C gathers each kernel's series into a gnuplot data
  * file (chartdata.c), one script per chart type renders it (plots/NAME.gp),
- * and the report (report_html.c) puts them on one page.
+ * and what was drawn is handed back for the report (render.c) to show.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,7 +15,6 @@
 #include "gnuplot.h"
 #include "plot.h"
 #include "plot_weak.h"
-#include "report_html.h"
 #include "../store/runfiles.h"
 
 #define MAX_PAIRS 64
@@ -48,7 +47,7 @@ static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 		*used = *used + (size_t)n < len ? *used + (size_t)n : len;
 }
 
-static int drawn(const struct pb_chart_group *g, enum chart c)
+static int has_points(const struct pb_chart_group *g, enum chart c)
 {
 	int any = 0;
 	/* Speedup and efficiency charts leave out seq, whose speedup is 1. */
@@ -84,8 +83,9 @@ static double seq_time(const struct pb_chart_group *g)
 	return s->count && isfinite(s->pt[0].median) ? s->pt[0].median : 0;
 }
 
-static int plot_group(const struct pb_chart_group *g, const char *dir, const char *machine,
-		      char scripts[CHART_COUNT][PB_PATH_MAX], char *err, size_t errlen)
+static int plot_group(const struct pb_chart_group *g, size_t row, const char *dir,
+		      const char *machine, char scripts[CHART_COUNT][PB_PATH_MAX],
+		      struct pb_drawn *drawn, char *err, size_t errlen)
 {
 	char data[PB_PATH_MAX], rel[256], base[256], title[1024];
 	static char vars[VARS_MAX];
@@ -100,7 +100,7 @@ static int plot_group(const struct pb_chart_group *g, const char *dir, const cha
 		return pb_fail(err, errlen, "cannot write %s", data);
 
 	for (int c = 0; c < CHART_COUNT; c++) {
-		if (!drawn(g, (enum chart)c))
+		if (!has_points(g, (enum chart)c))
 			continue;
 		size_t used = 0;
 		int ci = c == CHART_TIME ? g->has_median_ci : g->has_speedup_ci;
@@ -129,7 +129,8 @@ static int plot_group(const struct pb_chart_group *g, const char *dir, const cha
 		}
 		if (used >= sizeof(vars))
 			return pb_fail(err, errlen, "too many series to chart for %s", g->kernel);
-		if (pb_gnuplot_run(scripts[c], dir, vars, err, errlen))
+		if (pb_gnuplot_run(scripts[c], dir, vars, err, errlen) ||
+		    pb_drawn_add(drawn, dir, base, charts[c].type, row, err, errlen))
 			return -1;
 	}
 	return 0;
@@ -160,7 +161,8 @@ static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
  * below them all: a series keeps its colour from panel to panel. */
 static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 			 const size_t *pairs, size_t npairs, const char *dir,
-			 const char *machine, const char *script, char *err, size_t errlen)
+			 const char *machine, const char *script, struct pb_drawn *drawn,
+			 char *err, size_t errlen)
 {
 	static char vars[VARS_MAX];
 	static struct legend legend;
@@ -169,7 +171,7 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 
 	legend.count = 0;
 	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
-		if (pb_chart_group_load(run, pairs[i], g) || !drawn(g, CHART_SPEEDUP))
+		if (pb_chart_group_load(run, pairs[i], g) || !has_points(g, CHART_SPEEDUP))
 			continue;
 		panels++;
 		shaded |= g->first_oversubscribed != 0;
@@ -198,7 +200,9 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
 	if (used >= sizeof(vars))
 		return pb_fail(err, errlen, "too many panels for the overview");
-	return pb_gnuplot_run(script, dir, vars, err, errlen);
+	if (pb_gnuplot_run(script, dir, vars, err, errlen))
+		return -1;
+	return pb_drawn_add(drawn, dir, "overview", "overview", 0, err, errlen);
 }
 
 static void machine_line(const struct pb_run *run, char *buf, size_t len)
@@ -214,11 +218,13 @@ static void machine_line(const struct pb_run *run, char *buf, size_t len)
 	pb_gnuplot_quote_safe(buf);
 }
 
-static int render(const struct pb_run *run, const char *dir, char *err, size_t errlen)
+int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *drawn, char *err,
+		   size_t errlen)
 {
 	char scripts[CHART_COUNT][PB_PATH_MAX], overview[PB_PATH_MAX], machine[600];
 	size_t pairs[MAX_PAIRS];
 
+	drawn->count = 0;
 	for (int c = 0; c < CHART_COUNT; c++)
 		if (pb_gnuplot_script(charts[c].script, scripts[c], sizeof(scripts[c])))
 			return pb_fail(err, errlen, "cannot find the gnuplot script %s "
@@ -235,51 +241,12 @@ static int render(const struct pb_run *run, const char *dir, char *err, size_t e
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < npairs; i++)
 		if (pb_chart_group_load(run, pairs[i], g) == 0 && g->count)
-			rc = plot_group(g, dir, machine, scripts, err, errlen);
+			rc = plot_group(g, pairs[i], dir, machine, scripts, drawn, err, errlen);
 	if (rc == 0)
-		rc = plot_overview(g, run, pairs, npairs, dir, machine, overview, err, errlen);
+		rc = plot_overview(g, run, pairs, npairs, dir, machine, overview, drawn, err,
+				   errlen);
 	free(g);
-	return rc;
-}
-
-int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
-		size_t outlen, char *err, size_t errlen)
-{
-	char dir[PB_PATH_MAX], sub[PB_PATH_MAX];
-	struct pb_run run;
-	int e;
-
-	if (pb_run_open(run_dir, PB_RUN_EXTRAS, &run, err, errlen)) {
-		pb_run_close(&run);
-		return PB_PLOT_UNUSABLE;
-	}
-	static const char *const needed[] = {"kernel", "n", "runner", "schedule", "workers",
-					     "speedup"};
-	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
-		if (pb_table_column(&run.summary, needed[i]) < 0) {
-			pb_fail(err, errlen, "%s/summary.csv lacks the columns a chart needs (%s)",
-			     run.dir, needed[i]);
-			pb_run_close(&run);
-			return PB_PLOT_UNUSABLE;
-		}
-	snprintf(dir, sizeof(dir), "%s/%s", plots_root, run.id);
-	snprintf(sub, sizeof(sub), "%s/data", dir);
-	if ((e = pb_mkdirs(sub))) {
-		pb_run_close(&run);
-		pb_fail(err, errlen, "cannot write plots to '%s': %s", dir, strerror(-e));
-		return PB_PLOT_UNUSABLE;
-	}
-	char machine[600];
-	machine_line(&run, machine, sizeof(machine));
-	int rc = render(&run, dir, err, errlen);
 	if (rc == 0)
-		rc = pb_plot_weak(run.dir, dir, machine, err, errlen);
-	if (rc == 0)
-		rc = pb_report_html_write(&run, dir, err, errlen);
-	if (rc == 0 && (e = pb_latest_link(plots_root, run.id)))
-		rc = pb_fail(err, errlen, "cannot link %s/latest: %s", plots_root, strerror(-e));
-	pb_run_close(&run);
-	if (rc == 0)
-		snprintf(out, outlen, "%s", dir);
+		rc = pb_plot_weak(run, dir, machine, drawn, err, errlen);
 	return rc;
 }

@@ -1,19 +1,19 @@
-/* Charts of a run, rendered by gnuplot from its summary.csv. */
+/*
+ * The charts of a run, rendered by gnuplot from its tables: one PNG and
+ * one SVG per chart, and a list of what was drawn for the report.
+ */
 #ifndef PB_PLOT_H
 #define PB_PLOT_H
 
 #include <stddef.h>
 
-/*
- * Renders plots_root/<run-id>/ (run-id: the last component of run_dir,
- * following a `latest` link) and points plots_root/latest at it.
- * Returns 0, or one of the codes below with a one-line message in err.
- * out gets the folder.
- */
-#define PB_PLOT_FAILED -1   /* gnuplot or the report could not be made */
-#define PB_PLOT_UNUSABLE -2 /* no readable run there, or plots_root unwritable */
+#include "../store/runfiles.h"
+#include "drawn.h"
 
-int pb_plot_run(const char *run_dir, const char *plots_root, char *out,
-		size_t outlen, char *err, size_t errlen);
+/* Draws every chart of run into dir (which exists, with dir/data) and
+ * lists them in drawn.  Returns 0, or -1 with a one-line reason in err
+ * (a script missing, gnuplot failing or leaving an empty file). */
+int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *drawn, char *err,
+		   size_t errlen);
 
 #endif

@@ -78,8 +78,8 @@ static size_t collect(const struct pb_table *t, const int *c, const char *kernel
 }
 
 static int chart(const struct pb_table *t, const int *c, const char *kernel, const char *base,
-		 const char *dir, const char *script, const char *machine, char *err,
-		 size_t errlen)
+		 size_t row, const char *dir, const char *script, const char *machine,
+		 struct pb_drawn *drawn, char *err, size_t errlen)
 {
 	static struct series series[MAX_SERIES];
 	char data[PB_PATH_MAX], name[PB_PATH_MAX], vars[3 * PB_PATH_MAX], title[768];
@@ -105,43 +105,39 @@ static int chart(const struct pb_table *t, const int *c, const char *kernel, con
 	snprintf(vars, sizeof(vars),
 		 "datafile='%s'; outbase='weak-%s-%s'; nseries=%zu; xmax=%u; plottitle=\"%s\"",
 		 name, kernel, base, count, xmax, title);
-	return pb_gnuplot_run(script, dir, vars, err, errlen);
+	if (pb_gnuplot_run(script, dir, vars, err, errlen))
+		return -1;
+	snprintf(name, sizeof(name), "weak-%s-%s", kernel, base);
+	return pb_drawn_add(drawn, dir, name, "weak", row, err, errlen);
 }
 
-int pb_plot_weak(const char *run_dir, const char *dir, const char *machine, char *err,
-		 size_t errlen)
+int pb_plot_weak(const struct pb_run *run, const char *dir, const char *machine,
+		 struct pb_drawn *drawn, char *err, size_t errlen)
 {
-	char path[PB_PATH_MAX], script[PB_PATH_MAX];
-	struct pb_table t;
-	int c[COLUMN_COUNT], e, rc = 0, any = 0;
+	const struct pb_table *t = &run->summary;
+	char script[PB_PATH_MAX];
+	int c[COLUMN_COUNT], rc = 0, any = 0;
 
-	snprintf(path, sizeof(path), "%s/summary.csv", run_dir);
-	if ((e = pb_table_load(path, &t)))
-		return pb_fail(err, errlen, "cannot read %s: %s", path, strerror(-e));
 	for (int i = 0; i < COLUMN_COUNT; i++)
-		if ((c[i] = pb_table_column(&t, column_names[i])) < 0)
-			goto done; /* a run from before weak scaling: no chart */
-	for (size_t i = 0; i < t.row_count && !any; i++)
-		any = is_weak(t.rows[i], c);
+		if ((c[i] = pb_table_column(t, column_names[i])) < 0)
+			return 0; /* a run from before weak scaling: no chart */
+	for (size_t i = 0; i < t->row_count && !any; i++)
+		any = is_weak(t->rows[i], c);
 	if (!any)
-		goto done;
-	if (pb_gnuplot_script("weak.gp", script, sizeof(script))) {
-		rc = pb_fail(err, errlen, "cannot find weak.gp (set PARBENCH_DATADIR)");
-		goto done;
-	}
-	for (size_t i = 0; rc == 0 && i < t.row_count; i++) {
-		char **row = t.rows[i];
+		return 0;
+	if (pb_gnuplot_script("weak.gp", script, sizeof(script)))
+		return pb_fail(err, errlen, "cannot find weak.gp (set PARBENCH_DATADIR)");
+	for (size_t i = 0; rc == 0 && i < t->row_count; i++) {
+		char **row = t->rows[i];
 		int seen = !is_weak(row, c);
 		/* Each kernel and base size once, in the order of the file. */
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = is_weak(t.rows[j], c) &&
-			       !strcmp(t.rows[j][c[KERNEL]], row[c[KERNEL]]) &&
-			       !strcmp(t.rows[j][c[BASE_N]], row[c[BASE_N]]);
+			seen = is_weak(t->rows[j], c) &&
+			       !strcmp(t->rows[j][c[KERNEL]], row[c[KERNEL]]) &&
+			       !strcmp(t->rows[j][c[BASE_N]], row[c[BASE_N]]);
 		if (!seen)
-			rc = chart(&t, c, row[c[KERNEL]], row[c[BASE_N]], dir, script, machine,
-				   err, errlen);
+			rc = chart(t, c, row[c[KERNEL]], row[c[BASE_N]], i, dir, script, machine,
+				   drawn, err, errlen);
 	}
-done:
-	pb_table_free(&t);
 	return rc;
 }

@@ -4,13 +4,17 @@
 
 #include <stddef.h>
 
+#include "../store/runfiles.h"
+#include "drawn.h"
+
 /*
  * Renders dir/weak-<kernel>-<base n>.png and .svg from the weak-scaling
- * rows of run_dir/summary.csv, one line per runner and schedule; machine
- * goes in the title.  A run without such rows gets no chart.  Returns 0,
+ * rows of the run's summary, one line per runner and schedule (and
+ * placement, where the run has several); machine goes in the title, each
+ * chart into drawn.  A run without such rows gets no chart.  Returns 0,
  * or -1 with a one-line message in err.
  */
-int pb_plot_weak(const char *run_dir, const char *dir, const char *machine, char *err,
-		 size_t errlen);
+int pb_plot_weak(const struct pb_run *run, const char *dir, const char *machine,
+		 struct pb_drawn *drawn, char *err, size_t errlen);
 
 #endif

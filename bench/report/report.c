@@ -1,172 +1,191 @@
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../placement/peer.h"
+#include "../../kernels/kernel.h"
 #include "report.h"
-#include "../base/stats.h"
 
 #define EFFICIENCY_TARGET 0.95
 #define BASELINE_TOLERANCE 0.03
 
-static const char *sched_of(const struct pb_cell *c)
+/* Summary columns the text needs beside the key. */
+struct columns {
+	int median, speedup, sp_lo, sp_hi, efficiency, gbps, gbps_ratio, pin;
+};
+
+static struct columns columns_of(const struct pb_table *t)
 {
-	return pb_cell_schedule_name(c);
+	return (struct columns){
+		pb_table_column(t, "median_s"),       pb_table_column(t, "speedup"),
+		pb_table_column(t, "speedup_ci_low"), pb_table_column(t, "speedup_ci_high"),
+		pb_table_column(t, "efficiency"),     pb_table_column(t, "gbps"),
+		pb_table_column(t, "gbps_ratio"),     pb_table_column(t, "pin"),
+	};
 }
 
-/* Largest worker count in the sweep that still has a CPU per worker. */
-static unsigned full_workers(const struct pb_sweep *sw, unsigned allowed)
+static const char *key(const struct pb_results *r, size_t row, enum pb_key k)
 {
-	unsigned best = 0;
-	for (size_t i = 0; i < sw->done; i++) {
-		unsigned w = sw->results[i].cell.workers;
+	return pb_field(&r->run.summary, row, r->found.key[k]);
+}
+
+static double num(const struct pb_results *r, size_t row, int col)
+{
+	return pb_field_num(&r->run.summary, row, col);
+}
+
+static unsigned workers_of(const struct pb_results *r, size_t row)
+{
+	return (unsigned)strtoul(key(r, row, PB_KEY_WORKERS), NULL, 10);
+}
+
+/* The kernel's own trait where this build has the kernel; otherwise what
+ * the run measured: a kernel that moves memory has a bandwidth. */
+static int compute_bound(const struct pb_results *r, const struct columns *c, size_t row)
+{
+	const struct pb_kernel *k = pb_kernel_lookup(key(r, row, PB_KEY_KERNEL));
+	return k ? pb_kernel_compute_bound(k) : !isfinite(num(r, row, c->gbps));
+}
+
+/* "kernel runner schedule" in the report's columns. */
+static void print_cell(FILE *f, const struct pb_results *r, size_t row)
+{
+	fprintf(f, "  %-9s %-11s %-8s", key(r, row, PB_KEY_KERNEL), key(r, row, PB_KEY_RUNNER),
+		key(r, row, PB_KEY_SCHEDULE));
+}
+
+/* Largest worker count in the run that still has a CPU per worker. */
+static unsigned full_workers(const struct pb_results *r)
+{
+	unsigned best = 0, allowed = r->found.allowed_cpus ? r->found.allowed_cpus : UINT_MAX;
+	for (size_t i = 0; i < r->run.summary.row_count; i++) {
+		unsigned w = workers_of(r, i);
 		if (w <= allowed && w > best)
 			best = w;
 	}
 	return best;
 }
 
-static void print_best(FILE *f, const struct pb_sweep *sw)
+static void print_best(FILE *f, const struct pb_results *r, const struct columns *c)
 {
 	fputs("\nFastest runner per kernel (median time):\n", f);
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell *c = &sw->results[i].cell;
-		int first = 1;
-		for (size_t j = 0; j < i && first; j++)
-			first = !(sw->results[j].cell.kernel == c->kernel &&
-				  sw->results[j].cell.n == c->n);
-		if (!first)
+	for (size_t i = 0; i < r->found.group_count; i++) {
+		long best = r->found.groups[i].best;
+		if (best < 0)
 			continue;
-		const struct pb_cell_result *best = NULL;
-		for (size_t j = i; j < sw->done; j++) {
-			const struct pb_cell_result *r = &sw->results[j];
-			if (r->cell.kernel != c->kernel || r->cell.n != c->n || !r->stats.count ||
-			    r->failed)
-				continue;
-			if (!best || r->stats.median < best->stats.median)
-				best = r;
-		}
-		if (best && isfinite(best->speedup_ci_low))
-			fprintf(f, "  %-9s n=%-10llu %s %s w=%u: %.6f s, speedup %.2f "
-				"[95%% CI %.2f-%.2f]\n", c->kernel->name, (unsigned long long)c->n,
-				best->cell.runner->name, sched_of(&best->cell), best->cell.workers,
-				best->stats.median, best->speedup, best->speedup_ci_low,
-				best->speedup_ci_high);
-		else if (best)
-			fprintf(f, "  %-9s n=%-10llu %s %s w=%u: %.6f s\n", c->kernel->name,
-				(unsigned long long)c->n, best->cell.runner->name,
-				sched_of(&best->cell), best->cell.workers, best->stats.median);
+		size_t b = (size_t)best;
+		fprintf(f, "  %-9s n=%-10s %s %s w=%s: %.6f s", key(r, b, PB_KEY_KERNEL),
+			key(r, b, PB_KEY_N), key(r, b, PB_KEY_RUNNER), key(r, b, PB_KEY_SCHEDULE),
+			key(r, b, PB_KEY_WORKERS), num(r, b, c->median));
+		if (isfinite(num(r, b, c->sp_lo)))
+			fprintf(f, ", speedup %.2f [95%% CI %.2f-%.2f]", num(r, b, c->speedup),
+				num(r, b, c->sp_lo), num(r, b, c->sp_hi));
+		fputc('\n', f);
 	}
 }
 
-static void print_efficiency(FILE *f, const struct pb_sweep *sw, unsigned allowed)
+static void print_efficiency(FILE *f, const struct pb_results *r, const struct columns *c)
 {
-	unsigned w = full_workers(sw, allowed);
+	unsigned w = full_workers(r);
 	if (w < 2)
 		return;
 	fprintf(f, "\nParallel efficiency with all %u CPUs, compute-bound kernels "
 		"(target >= %.2f with dynamic scheduling):\n", w, EFFICIENCY_TARGET);
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
-		const char *k = r->cell.kernel->name;
-		if (r->cell.workers != w || !isfinite(r->efficiency) ||
-		    !pb_kernel_compute_bound(r->cell.kernel))
+	for (size_t i = 0; i < r->run.summary.row_count; i++) {
+		double e = num(r, i, c->efficiency);
+		if (workers_of(r, i) != w || !isfinite(e) || !compute_bound(r, c, i))
 			continue;
-		int dynamic = r->cell.has_schedule && r->cell.sched.kind == PB_SCHED_DYNAMIC;
-		fprintf(f, "  %-9s %-11s %-8s efficiency %.3f%s\n", k, r->cell.runner->name,
-			sched_of(&r->cell), r->efficiency,
-			dynamic ? (r->efficiency >= EFFICIENCY_TARGET ? "  [meets target]"
-								      : "  [BELOW TARGET]")
+		int dynamic = strcmp(key(r, i, PB_KEY_SCHEDULE), "dynamic") == 0;
+		print_cell(f, r, i);
+		fprintf(f, " efficiency %.3f%s\n", e,
+			dynamic ? (e >= EFFICIENCY_TARGET ? "  [meets target]" : "  [BELOW TARGET]")
 				: "");
 	}
 }
 
-static void print_baseline(FILE *f, const struct pb_sweep *sw)
+static void print_baseline(FILE *f, const struct pb_results *r, const struct columns *c)
 {
 	fprintf(f, "\nOne worker against seq (median time, target within %.0f%%):\n",
 		BASELINE_TOLERANCE * 100);
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
-		if (!r->cell.has_schedule || r->cell.workers != 1 || !isfinite(r->speedup))
+	for (size_t i = 0; i < r->run.summary.row_count; i++) {
+		double s = num(r, i, c->speedup);
+		if (!strcmp(key(r, i, PB_KEY_SCHEDULE), "none") || workers_of(r, i) != 1 ||
+		    !isfinite(s))
 			continue;
-		double diff = 1 / r->speedup - 1; /* time relative to seq */
-		fprintf(f, "  %-9s %-11s %-8s %+6.2f%%%s\n", r->cell.kernel->name,
-			r->cell.runner->name, sched_of(&r->cell), 100 * diff,
+		double diff = 1 / s - 1; /* time relative to seq */
+		print_cell(f, r, i);
+		fprintf(f, " %+6.2f%%%s\n", 100 * diff,
 			fabs(diff) <= BASELINE_TOLERANCE ? "" : "  [outside 3%]");
 	}
 }
 
-static void print_overhead(FILE *f, const struct pb_overhead *o, size_t count)
+static void print_overhead(FILE *f, const struct pb_table *t)
 {
-	if (!count)
+	int runner = pb_table_column(t, "runner"), workers = pb_table_column(t, "workers"),
+	    samples = pb_table_column(t, "samples"), dispatches = pb_table_column(t, "dispatches"),
+	    status = pb_table_column(t, "status"), over = pb_table_column(t, "overhead_us"),
+	    lo = pb_table_column(t, "min_us"), hi = pb_table_column(t, "max_us"),
+	    ref = pb_table_column(t, "reference_us");
+	if (!pb_table_present(t) || !t->row_count)
 		return;
-	fprintf(f, "\nDispatch + join of an empty job (EPCC syncbench style, %u samples of up to %u dispatches or 20 ms):\n",
-		o[0].samples, o[0].dispatches);
-	for (size_t i = 0; i < count; i++) {
-		if (o[i].failed)
-			fprintf(f, "  %-8s w=%-3u failed: %s\n", o[i].runner->name, o[i].workers,
-				o[i].why);
+	fprintf(f, "\nDispatch + join of an empty job (EPCC syncbench style, %s samples of up to "
+		"%s dispatches or 20 ms):\n", pb_field(t, 0, samples), pb_field(t, 0, dispatches));
+	for (size_t i = 0; i < t->row_count; i++) {
+		const char *st = pb_field(t, i, status);
+		fprintf(f, "  %-8s w=%-3s", pb_field(t, i, runner), pb_field(t, i, workers));
+		if (strcmp(st, "ok"))
+			fprintf(f, " failed: %s\n", st);
 		else
-			fprintf(f, "  %-8s w=%-3u %8.3f us median (min %.3f, max %.3f; "
-				"reference %.3f us)\n", o[i].runner->name, o[i].workers,
-				o[i].overhead_us, o[i].min_us - o[i].reference_us,
-				o[i].max_us - o[i].reference_us, o[i].reference_us);
+			fprintf(f, " %8.3f us median (min %.3f, max %.3f; reference %.3f us)\n",
+				pb_field_num(t, i, over),
+				pb_field_num(t, i, lo) - pb_field_num(t, i, ref),
+				pb_field_num(t, i, hi) - pb_field_num(t, i, ref),
+				pb_field_num(t, i, ref));
 	}
 }
 
-static void print_breakeven(FILE *f, const struct pb_analysis *a)
+static void print_breakeven(FILE *f, const struct pb_table *t)
 {
-	if (!a->breakeven_count)
+	int kernel = pb_table_column(t, "kernel"), runner = pb_table_column(t, "runner"),
+	    sched = pb_table_column(t, "schedule"), workers = pb_table_column(t, "workers"),
+	    over = pb_table_column(t, "overhead_us"), speedup = pb_table_column(t, "speedup"),
+	    n_star = pb_table_column(t, "n_star");
+	if (!pb_table_present(t) || !t->row_count)
 		return;
 	fputs("\nBreak-even size N* (beats seq above it; model: fixed cost + scaled work):\n", f);
-	for (size_t i = 0; i < a->breakeven_count; i++) {
-		const struct pb_breakeven *b = &a->breakeven[i];
-		fprintf(f, "  %-9s %-11s %-8s w=%-3u fixed cost %8.3f us, speedup %.2f: ",
-			b->cell->kernel->name, b->cell->runner->name, sched_of(b->cell),
-			b->cell->workers, b->overhead_us, b->speedup);
-		if (b->n_star == 0)
-			fputs("never (no speedup)\n", f);
-		else if (b->n_star == UINT64_MAX)
-			fputs("beyond the largest size\n", f);
+	for (size_t i = 0; i < t->row_count; i++) {
+		double s = pb_field_num(t, i, speedup);
+		fprintf(f, "  %-9s %-11s %-8s w=%-3s fixed cost %8.3f us, speedup %.2f: ",
+			pb_field(t, i, kernel), pb_field(t, i, runner), pb_field(t, i, sched),
+			pb_field(t, i, workers), pb_field_num(t, i, over), s);
+		/* breakeven.csv leaves n_star empty for "never" and for "beyond
+		 * the largest size": a speedup above 1 tells them apart. */
+		if (*pb_field(t, i, n_star))
+			fprintf(f, "N* = %s\n", pb_field(t, i, n_star));
 		else
-			fprintf(f, "N* = %llu\n", (unsigned long long)b->n_star);
+			fputs(s > 1 ? "beyond the largest size\n" : "never (no speedup)\n", f);
 	}
 }
 
-static void print_fits(FILE *f, const struct pb_analysis *a)
+static void print_fits(FILE *f, const struct pb_table *t)
 {
+	int kernel = pb_table_column(t, "kernel"), runner = pb_table_column(t, "runner"),
+	    sched = pb_table_column(t, "schedule"), points = pb_table_column(t, "points"),
+	    sf = pb_table_column(t, "serial_fraction"), se = pb_table_column(t, "serial_fraction_se");
 	int any = 0;
-	for (size_t i = 0; i < a->fit_count; i++) {
-		const struct pb_fit *x = &a->fits[i];
-		if (!x->points)
+	for (size_t i = 0; pb_table_present(t) && i < t->row_count; i++) {
+		double p = pb_field_num(t, i, points);
+		if (!(p > 0))
 			continue;
 		if (!any++)
 			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
-		fprintf(f, "  %-9s %-11s %-8s f = %.4f", x->cell->kernel->name,
-			x->cell->runner->name, sched_of(x->cell), x->serial_fraction);
-		if (isfinite(x->serial_fraction_se))
-			fprintf(f, " +- %.4f (%zu points)\n", x->serial_fraction_se, x->points);
+		fprintf(f, "  %-9s %-11s %-8s f = %.4f", pb_field(t, i, kernel), pb_field(t, i, runner),
+			pb_field(t, i, sched), pb_field_num(t, i, sf));
+		if (isfinite(pb_field_num(t, i, se)))
+			fprintf(f, " +- %.4f (%.0f points)\n", pb_field_num(t, i, se), p);
 		else
-			fprintf(f, " (%zu point: no error estimate)\n", x->points);
+			fprintf(f, " (%.0f point: no error estimate)\n", p);
 	}
-}
-
-/* Where one probe of a run whose lowest latency is `lowest` ran. */
-static enum pb_peer_placement probe_placement(double ns, double lowest)
-{
-	return pb_peer_placement(ns, ns, lowest);
-}
-
-/* Where most of a cell's repetitions ran (shared or across; unknown
- * without probes). */
-static enum pb_peer_placement cell_placement(const struct pb_cell_result *r, double lowest)
-{
-	unsigned count[PB_PEER_BOTH + 1] = {0};
-	for (unsigned i = 0; i < r->rep_count; i++)
-		count[probe_placement(r->reps[i].peer_ns, lowest)]++;
-	if (!count[PB_PEER_SHARED] && !count[PB_PEER_ACROSS])
-		return PB_PEER_UNKNOWN;
-	return count[PB_PEER_SHARED] >= count[PB_PEER_ACROSS] ? PB_PEER_SHARED : PB_PEER_ACROSS;
 }
 
 static const char *placement_name(enum pb_peer_placement p)
@@ -174,39 +193,70 @@ static const char *placement_name(enum pb_peer_placement p)
 	return p == PB_PEER_SHARED ? "sharing a cache" : "across caches";
 }
 
-static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_reference *ref,
-			    size_t ref_count, double lowest)
+/* The reference test with the best bandwidth for a runner and worker
+ * count: the one bandwidth ratios are taken against; -1: none. */
+static long best_reference(const struct pb_table *t, const char *runner, const char *workers)
 {
-	if (!ref_count)
+	int cr = pb_table_column(t, "runner"), cw = pb_table_column(t, "workers"),
+	    cg = pb_table_column(t, "gbps");
+	long best = -1;
+	for (size_t i = 0; i < t->row_count; i++) {
+		double g = pb_field_num(t, i, cg);
+		if (strcmp(pb_field(t, i, cr), runner) || strcmp(pb_field(t, i, cw), workers) ||
+		    !isfinite(g))
+			continue;
+		if (best < 0 || g > pb_field_num(t, (size_t)best, cg))
+			best = (long)i;
+	}
+	return best;
+}
+
+/* Where the probe before a reference test ran; unknown unless the run saw
+ * two placements. */
+static enum pb_peer_placement reference_placement(const struct pb_results *r, long row)
+{
+	const struct pb_table *t = &r->run.reference;
+	if (row < 0 || !r->found.two_placements)
+		return PB_PEER_UNKNOWN;
+	return pb_findings_probe(&r->found,
+				 pb_field_num(t, (size_t)row, pb_table_column(t, "peer_ns")));
+}
+
+static void print_bandwidth(FILE *f, const struct pb_results *r, const struct columns *c)
+{
+	const struct pb_table *t = &r->run.reference;
+	int cr = pb_table_column(t, "runner"), cw = pb_table_column(t, "workers"),
+	    ct = pb_table_column(t, "test"), cg = pb_table_column(t, "gbps");
+	if (!pb_table_present(t) || !t->row_count)
 		return;
 	fputs("\nBandwidth reference (STREAM-like, same runner and workers), GB/s:\n", f);
-	for (size_t i = 0; i < ref_count; i += 3) {
-		fprintf(f, "  %-8s w=%-3u", ref[i].runner->name, ref[i].workers);
-		for (size_t t = i; t < i + 3 && t < ref_count; t++)
-			fprintf(f, "  %s %7.2f", ref[t].test->name + strlen("stream-"), ref[t].gbps);
-		/* Where the test the ratios are taken against ran. */
-		const struct pb_reference *best =
-			pb_reference_best_test(ref, ref_count, ref[i].runner, ref[i].workers);
-		enum pb_peer_placement p =
-			best ? probe_placement(best->peer_ns, lowest) : PB_PEER_UNKNOWN;
+	for (size_t i = 0; i < t->row_count;) {
+		const char *runner = pb_field(t, i, cr), *workers = pb_field(t, i, cw);
+		fprintf(f, "  %-8s w=%-3s", runner, workers);
+		for (; i < t->row_count && !strcmp(pb_field(t, i, cr), runner) &&
+		       !strcmp(pb_field(t, i, cw), workers); i++)
+			fprintf(f, "  %s %7.2f", pb_field(t, i, ct), pb_field_num(t, i, cg));
+		enum pb_peer_placement p = reference_placement(r, best_reference(t, runner, workers));
 		if (p != PB_PEER_UNKNOWN)
 			fprintf(f, "  (%s)", placement_name(p));
 		fputc('\n', f);
 	}
 	fputs("Memory-bound kernels against it (best schedule per runner and workers):\n", f);
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
-		if (!isfinite(r->gbps_ratio))
+	for (size_t i = 0; i < r->run.summary.row_count; i++) {
+		double ratio = num(r, i, c->gbps_ratio);
+		if (!isfinite(ratio))
 			continue;
-		fprintf(f, "  %-9s %-11s %-8s w=%-3u %7.2f GB/s = %3.0f%% of reference",
-			r->cell.kernel->name, r->cell.runner->name, sched_of(&r->cell),
-			r->cell.workers, r->gbps, 100 * r->gbps_ratio);
+		print_cell(f, r, i);
+		fprintf(f, " w=%-3s %7.2f GB/s = %3.0f%% of reference", key(r, i, PB_KEY_WORKERS),
+			num(r, i, c->gbps), 100 * ratio);
 		/* With two placements in the run, a ratio across them compares
 		 * two machines: say so. */
-		const struct pb_reference *e =
-			pb_reference_best_test(ref, ref_count, r->cell.runner, r->cell.workers);
-		enum pb_peer_placement cell = cell_placement(r, lowest),
-				       other = e ? probe_placement(e->peer_ns, lowest) : PB_PEER_UNKNOWN;
+		enum pb_peer_placement cell = r->found.where && r->found.two_placements
+						      ? r->found.where[i].mostly
+						      : PB_PEER_UNKNOWN,
+				       other = reference_placement(
+					       r, best_reference(t, key(r, i, PB_KEY_RUNNER),
+								 key(r, i, PB_KEY_WORKERS)));
 		if (cell != PB_PEER_UNKNOWN && other != PB_PEER_UNKNOWN && other != cell)
 			fprintf(f, " (cell mostly %s, reference %s)", placement_name(cell),
 				placement_name(other));
@@ -214,177 +264,96 @@ static void print_bandwidth(FILE *f, const struct pb_sweep *sw, const struct pb_
 	}
 }
 
-static void print_binding(FILE *f, const struct pb_sweep *sw)
+static void print_binding(FILE *f, const struct pb_findings *found)
 {
-	unsigned long checked = 0, ok = 0, cells = 0;
-	for (size_t i = 0; i < sw->done; i++) {
-		checked += sw->results[i].binding_checked;
-		ok += sw->results[i].binding_ok;
-		cells += sw->results[i].binding_checked > 0;
-	}
-	if (!checked)
+	if (!found->bind_checked)
 		return;
 	fprintf(f, "\nBinding verified: %lu of %lu pinned worker-repetitions (%.1f%%) in %lu "
-		"cells ran on their CPU from start to end\n", ok, checked,
-		100.0 * (double)ok / (double)checked, cells);
-}
-
-/* Collects the latency probed before each cell-round (its repetitions all
- * carry it); returns how many, or 0. Caller frees *out. */
-static size_t peer_samples(const struct pb_sweep *sw, double **out)
-{
-	size_t count = 0, cap = 0;
-	*out = NULL;
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
-		for (unsigned k = 0; k < r->rep_count; k++) {
-			if (!isfinite(r->reps[k].peer_ns) ||
-			    (k > 0 && r->reps[k].round == r->reps[k - 1].round))
-				continue;
-			if (count == cap) {
-				cap = cap ? 2 * cap : 256;
-				double *p = realloc(*out, cap * sizeof(*p));
-				if (!p)
-					return 0;
-				*out = p;
-			}
-			(*out)[count++] = r->reps[k].peer_ns;
-		}
-	}
-	return count;
-}
-
-/* Fewer repetitions in a placement say nothing of it. */
-#define PLACEMENT_MIN_REPS 3
-
-/* The median seconds of a cell's verified repetitions whose probe ran in
- * placement `where`; NaN with fewer than PLACEMENT_MIN_REPS. *count gets
- * how many there were. */
-static double placement_median(const struct pb_cell_result *r, double lowest,
-			       enum pb_peer_placement where, size_t *count)
-{
-	double *x = malloc((r->rep_count + 1) * sizeof(*x)), median = NAN;
-	*count = 0;
-	if (!x)
-		return NAN;
-	for (unsigned i = 0; i < r->rep_count; i++)
-		if (r->reps[i].ok && probe_placement(r->reps[i].peer_ns, lowest) == where)
-			x[(*count)++] = r->reps[i].seconds;
-	if (*count >= PLACEMENT_MIN_REPS)
-		median = pb_median_inplace(x, *count);
-	free(x);
-	return median;
+		"cells ran on their CPU from start to end\n", found->bind_ok, found->bind_checked,
+		100.0 * (double)found->bind_ok / (double)found->bind_checked, found->bind_cells);
 }
 
 /* Memory-bound cells with several workers that ran in both placements:
  * their two answers side by side. */
-static void print_placement_medians(FILE *f, const struct pb_sweep *sw, double lowest)
+static void print_placement_medians(FILE *f, const struct pb_results *r, const struct columns *c)
 {
 	int header = 0;
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
-		const struct pb_kernel *k = r->cell.kernel;
-		size_t nn, nf;
-		if (!k->bytes_per_item || r->cell.workers < 2)
-			continue;
-		double near = placement_median(r, lowest, PB_PEER_SHARED, &nn),
-		       far = placement_median(r, lowest, PB_PEER_ACROSS, &nf);
-		if (!isfinite(near) || !isfinite(far))
+	for (size_t i = 0; r->found.where && i < r->run.summary.row_count; i++) {
+		const struct pb_cell_where *w = &r->found.where[i];
+		if (compute_bound(r, c, i) || workers_of(r, i) < 2 || !isfinite(w->median[0]) ||
+		    !isfinite(w->median[1]))
 			continue;
 		if (!header++)
 			fputs("  Memory-bound cells with several workers, median by placement:\n", f);
-		double bytes = (double)k->items(r->cell.n) * k->bytes_per_item / 1e9;
+		/* GB moved by one repetition, from the cell's own figures. */
+		double gb = num(r, i, c->gbps) * num(r, i, c->median);
 		fprintf(f, "    %-9s %-11s %-8s w=%-3u sharing a cache %9.6f s (%5.1f GB/s, %2zu "
-			"reps), across caches %9.6f s (%5.1f GB/s, %2zu reps)\n", k->name,
-			r->cell.runner->name, sched_of(&r->cell), r->cell.workers, near,
-			bytes / near, nn, far, bytes / far, nf);
+			"reps), across caches %9.6f s (%5.1f GB/s, %2zu reps)\n",
+			key(r, i, PB_KEY_KERNEL), key(r, i, PB_KEY_RUNNER),
+			key(r, i, PB_KEY_SCHEDULE), workers_of(r, i), w->median[0], gb / w->median[0],
+			w->reps[0], w->median[1], gb / w->median[1], w->reps[1]);
 	}
 }
 
-/* The machine under the run: where the host put the first two CPUs (a
- * latency PB_PEER_FAR times the lowest or more is another placement).
- * Returns the lowest latency when the run saw two placements, else NaN. */
-static double print_peer(FILE *f, const struct pb_sweep *sw)
+/* The machine under the run: where the host put the first two CPUs. */
+static void print_peer(FILE *f, const struct pb_results *r, const struct columns *c)
 {
-	double *ns;
-	size_t count = peer_samples(sw, &ns);
-	int cpus[2];
+	const struct pb_findings *found = &r->found;
+	const char *pair = pb_run_provenance(&r->run, "peer_cpus");
+	int cpus[2] = {-1, -1};
 
-	if (!count) {
-		free(ns);
-		return NAN;
-	}
-	pb_peer_cpus(cpus);
-	pb_sort_doubles(ns, count);
-	double p5 = ns[count / 20], p95 = ns[count - 1 - count / 20];
+	if (!found->probes)
+		return;
+	if (pair)
+		sscanf(pair, "%d,%d", &cpus[0], &cpus[1]);
 	fprintf(f, "\nCPU-to-CPU latency (CPUs %d and %d, probed before each of %zu "
-		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1], count,
-		ns[count / 2], p5, p95);
-	double lowest = ns[0];
-	size_t far = 0, both = 0;
-	for (size_t i = 0; i < count; i++)
-		far += probe_placement(ns[i], lowest) == PB_PEER_ACROSS;
-	for (size_t i = 0; i < sw->done; i++)
-		both += pb_peer_placement(sw->results[i].peer_ns_min, sw->results[i].peer_ns_max,
-					  lowest) == PB_PEER_BOTH;
-	free(ns);
-	if (!pb_peer_two_placements(far, count - far))
-		return NAN;
+		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1],
+		found->probes, found->probe_median, found->probe_p5, found->probe_p95);
+	if (!found->two_placements)
+		return;
 	fprintf(f, "  Two placements: the host moved these CPUs between caches during the run "
 		"(%zu cell-rounds at %.0f ns or more, %zu below).\n  Memory-bound cells with "
 		"several workers reach another bandwidth in each; %zu cells saw both (peer_ns "
-		"in raw.csv).\n", far, PB_PEER_FAR * lowest, count - far, both);
-	print_placement_medians(f, sw, lowest);
-	return lowest;
-}
-
-/* The same cell but for where its workers run. */
-static int same_but_placement(const struct pb_cell *a, const struct pb_cell *b)
-{
-	return a->kernel == b->kernel && a->n == b->n && a->runner == b->runner &&
-	       a->workers == b->workers && a->has_schedule == b->has_schedule &&
-	       a->sched.kind == b->sched.kind;
+		"in raw.csv).\n", found->probes_far, PB_PEER_FAR * found->lowest,
+		found->probes - found->probes_far, found->cells_at[PB_PEER_BOTH]);
+	print_placement_medians(f, r, c);
 }
 
 /* With several --pin policies: the same cell's median under each. */
-static void print_pinning(FILE *f, const struct pb_sweep *sw)
+static void print_pinning(FILE *f, const struct pb_results *r, const struct columns *c)
 {
-	int several = 0;
-	for (size_t i = 1; i < sw->done && !several; i++)
-		several = sw->results[i].cell.pin != sw->results[0].cell.pin;
-	if (!several)
+	const struct pb_table *t = &r->run.summary;
+	const int *k = r->found.key;
+	if (!r->found.several_pins)
 		return;
 	fputs("\nMedian time by placement (same cell, side by side):\n", f);
-	for (size_t i = 0; i < sw->done; i++) {
-		const struct pb_cell_result *r = &sw->results[i];
+	for (size_t i = 0; i < t->row_count; i++) {
 		int first = 1;
 		for (size_t j = 0; j < i && first; j++)
-			first = !same_but_placement(&sw->results[j].cell, &r->cell);
+			first = !pb_rows_same_but(t->rows[j], k, t->rows[i], k, PB_KEY_PIN);
 		if (!first)
 			continue;
-		fprintf(f, "  %-9s %-11s %-8s w=%-3u", r->cell.kernel->name, r->cell.runner->name,
-			sched_of(&r->cell), r->cell.workers);
-		for (size_t j = i; j < sw->done; j++) {
-			const struct pb_cell_result *s = &sw->results[j];
-			if (same_but_placement(&s->cell, &r->cell))
-				fprintf(f, "  %s %.6f s", s->pin, s->stats.median);
-		}
+		print_cell(f, r, i);
+		fprintf(f, " w=%-3s", key(r, i, PB_KEY_WORKERS));
+		for (size_t j = i; j < t->row_count; j++)
+			if (pb_rows_same_but(t->rows[j], k, t->rows[i], k, PB_KEY_PIN))
+				fprintf(f, "  %s %.6f s", pb_field(t, j, c->pin), num(r, j, c->median));
 		fputc('\n', f);
 	}
 }
 
-void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhead *o,
-		     size_t overhead_count, const struct pb_reference *ref, size_t ref_count,
-		     const struct pb_analysis *a, unsigned allowed_cpus)
+void pb_report_print(FILE *f, const struct pb_results *r)
 {
-	print_binding(f, sw);
-	double lowest = print_peer(f, sw);
-	print_pinning(f, sw);
-	print_best(f, sw);
-	print_efficiency(f, sw, allowed_cpus);
-	print_baseline(f, sw);
-	print_fits(f, a);
-	print_bandwidth(f, sw, ref, ref_count, lowest);
-	print_overhead(f, o, overhead_count);
-	print_breakeven(f, a);
+	struct columns c = columns_of(&r->run.summary);
+
+	print_binding(f, &r->found);
+	print_peer(f, r, &c);
+	print_pinning(f, r, &c);
+	print_best(f, r, &c);
+	print_efficiency(f, r, &c);
+	print_baseline(f, r, &c);
+	print_fits(f, &r->run.fits);
+	print_bandwidth(f, r, &c);
+	print_overhead(f, &r->run.overhead);
+	print_breakeven(f, &r->run.breakeven);
 }

@@ -4,18 +4,17 @@
 
 #include <stdio.h>
 
-#include "../analyse/analysis.h"
-#include "../measure/overhead.h"
-#include "../measure/reference.h"
-#include "../measure/sweep.h"
+#include "render.h"
 
 /*
- * Prints, per kernel, the best runner; the parallel efficiency at the
- * largest worker count that has a CPU per worker; how far one-worker runs
- * are from seq; and the dispatch costs.
+ * Prints, from the run's files and findings (render.h): how many pinned
+ * workers stayed on their CPU; where the host ran the CPUs; each cell's
+ * median under each --pin policy; per kernel and size the fastest cell;
+ * the parallel efficiency of compute-bound kernels at the largest worker
+ * count with a CPU per worker; how far one-worker runs are from seq; the
+ * Amdahl fits; bandwidth against the reference; the dispatch costs and
+ * the break-even sizes.
  */
-void pb_report_print(FILE *f, const struct pb_sweep *sw, const struct pb_overhead *o,
-		     size_t overhead_count, const struct pb_reference *ref, size_t ref_count,
-		     const struct pb_analysis *a, unsigned allowed_cpus);
+void pb_report_print(FILE *f, const struct pb_results *r);
 
 #endif

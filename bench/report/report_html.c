@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../../runners/runner.h"
 #include "../base/fail.h"
@@ -14,7 +13,6 @@
 #include "report_html.h"
 #include "../store/rundir.h"
 
-#define MAX_PAIRS 64
 #define CELL 160
 
 struct columns {
@@ -31,14 +29,6 @@ static struct columns columns_of(const struct pb_table *t)
 		pb_table_column(t, "speedup_ci_low"), pb_table_column(t, "speedup_ci_high"),
 		pb_table_column(t, "status"),
 	};
-}
-
-/* A cell that counts: verified (or from a run without status) and timed. */
-static int usable(const struct pb_table *t, const struct columns *c, size_t i)
-{
-	const char *status = pb_field(t, i, c->status);
-	double m = pb_field_num(t, i, c->median);
-	return (*status == '\0' || strcmp(status, "ok") == 0) && isfinite(m) && m > 0;
 }
 
 static void cell_name(char *buf, size_t len, const struct pb_table *t,
@@ -62,24 +52,11 @@ static void seconds(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.3f us", s * 1e6);
 }
 
-/* One row of the winners' table for the kernel and n of summary row `first`. */
+/* One row of the winners' table: group g of the findings. */
 static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_table *t,
-		       const struct columns *c, size_t first)
+		       const struct columns *c, const struct pb_group *g)
 {
-	const char *kernel = t->rows[first][c->kernel], *n = t->rows[first][c->n];
-	long best = -1, seq = -1, second = -1;
-
-	for (size_t i = 0; i < t->row_count; i++) {
-		if (strcmp(t->rows[i][c->kernel], kernel) || strcmp(t->rows[i][c->n], n) ||
-		    !usable(t, c, i))
-			continue;
-		double m = pb_field_num(t, i, c->median);
-		if (pb_runner_is_baseline(t->rows[i][c->runner]) &&
-		    (seq < 0 || m < pb_field_num(t, (size_t)seq, c->median)))
-			seq = (long)i;
-		if (best < 0 || m < pb_field_num(t, (size_t)best, c->median))
-			best = (long)i;
-	}
+	const char *kernel = t->rows[g->first][c->kernel], *n = t->rows[g->first][c->n];
 	char cells[7][CELL];
 	const char *row[7];
 	for (int i = 0; i < 7; i++) {
@@ -88,43 +65,31 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 	}
 	snprintf(cells[0], CELL, "%s", kernel);
 	snprintf(cells[1], CELL, "%s", n);
-	if (best < 0) {
+	if (g->best < 0) {
 		snprintf(cells[2], CELL, "no verified cell");
 		d->table_row(f, row, 7);
 		return;
 	}
-	size_t b = (size_t)best;
-	/* The runner-up: the best cell of any other runner. */
-	for (size_t i = 0; i < t->row_count; i++) {
-		if (strcmp(t->rows[i][c->kernel], kernel) || strcmp(t->rows[i][c->n], n) ||
-		    !usable(t, c, i) || !strcmp(t->rows[i][c->runner], t->rows[b][c->runner]))
-			continue;
-		if (second < 0 ||
-		    pb_field_num(t, i, c->median) < pb_field_num(t, (size_t)second, c->median))
-			second = (long)i;
-	}
+	size_t b = (size_t)g->best;
 	double mb = pb_field_num(t, b, c->median);
 	cell_name(cells[2], CELL, t, c, b);
 	seconds(cells[3], CELL, mb);
-	if (seq >= 0) {
+	if (g->baseline >= 0) {
 		double sp = pb_field_num(t, b, c->speedup);
 		double lo = pb_field_num(t, b, c->sp_lo), hi = pb_field_num(t, b, c->sp_hi);
 		if (!isfinite(sp))
-			sp = pb_field_num(t, (size_t)seq, c->median) / mb;
-		if ((size_t)seq == b)
+			sp = pb_field_num(t, (size_t)g->baseline, c->median) / mb;
+		if (g->baseline == g->best)
 			snprintf(cells[4], CELL, "1 (seq is the fastest)");
 		else if (isfinite(lo) && isfinite(hi))
 			snprintf(cells[4], CELL, "%.2fx [%.2f, %.2f]", sp, lo, hi);
 		else
 			snprintf(cells[4], CELL, "%.2fx", sp);
 	}
-	if (second >= 0) {
-		double ms = pb_field_num(t, (size_t)second, c->median);
-		char name[CELL - 40];
-		cell_name(name, sizeof(name), t, c, (size_t)second);
-		seconds(cells[6], CELL, ms);
-		snprintf(cells[5], CELL, "%s", name);
+	if (g->runner_up >= 0) {
+		double ms = pb_field_num(t, (size_t)g->runner_up, c->median);
 		char time[32];
+		cell_name(cells[5], CELL, t, c, (size_t)g->runner_up);
 		seconds(time, sizeof(time), ms);
 		snprintf(cells[6], CELL, "%s: %.2fx slower (+%.1f%%)", time, ms / mb,
 			 (ms / mb - 1) * 100);
@@ -133,7 +98,7 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 }
 
 static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
-		    const size_t *pairs, size_t npairs)
+		    const struct pb_findings *found)
 {
 	const struct pb_table *t = &run->summary;
 	struct columns c = columns_of(t);
@@ -143,13 +108,13 @@ static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *ru
 		"runner-up's time: how much slower"};
 
 	d->heading(f, 2, "Who won");
-	if (c.kernel < 0 || c.n < 0 || c.runner < 0 || c.median < 0 || c.workers < 0) {
+	if (c.median < 0) {
 		d->para(f, "summary.csv lacks the columns this table needs.");
 		return;
 	}
 	d->table_begin(f, head, 7);
-	for (size_t i = 0; i < npairs; i++)
-		winner_row(d, f, t, &c, pairs[i]);
+	for (size_t i = 0; i < found->group_count; i++)
+		winner_row(d, f, t, &c, &found->groups[i]);
 	d->table_end(f);
 	d->para(f, "The winner has the lowest median time of all verified cells of that kernel "
 		   "and size (every runner, schedule and worker count). Its speedup is the "
@@ -157,45 +122,43 @@ static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *ru
 		   "where the run has one. The runner-up is the best cell of any other runner.");
 }
 
-static int exists(const char *dir, const char *name)
+/* A drawn chart as an image linking its SVG. */
+static void image(const struct pb_doc_ops *d, FILE *f, const struct pb_drawn_chart *c,
+		  const char *alt, int wide)
 {
-	char path[PB_PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, R_OK) == 0;
+	char png[300], svg[300];
+	snprintf(png, sizeof(png), "%s.png", c->base);
+	snprintf(svg, sizeof(svg), "%s.svg", c->base);
+	d->image(f, png, alt, svg, wide);
 }
 
 static void charts(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
-		   const size_t *pairs, size_t npairs, const char *dir)
+		   const struct pb_findings *found, const struct pb_drawn *drawn)
 {
 	static const char *const types[] = {"speedup", "efficiency", "time", "bandwidth"};
 	int ck = pb_table_column(&run->summary, "kernel"), cn = pb_table_column(&run->summary, "n");
-	char png[300], svg[300], alt[300];
+	char alt[300];
 
 	d->heading(f, 2, "Charts");
 	d->para(f, "Error bars: 95% confidence intervals where the run has them. Shaded, "
 		   "hollow points: oversubscribed (more workers than allowed CPUs). Click a chart "
 		   "for its SVG.");
-	if (exists(dir, "overview.png"))
-		d->image(f, "overview.png", "speedup of every kernel against workers",
-			 exists(dir, "overview.svg") ? "overview.svg" : NULL, 1);
-	if (ck < 0 || cn < 0)
-		return;
-	for (size_t i = 0; i < npairs; i++) {
-		const char *kernel = run->summary.rows[pairs[i]][ck];
-		const char *n = run->summary.rows[pairs[i]][cn];
+	const struct pb_drawn_chart *overview = pb_drawn_find(drawn, "overview", 0);
+	if (overview)
+		image(d, f, overview, "speedup of every kernel against workers", 1);
+	for (size_t i = 0; i < found->group_count; i++) {
+		size_t row = found->groups[i].first;
+		const char *kernel = run->summary.rows[row][ck], *n = run->summary.rows[row][cn];
 		char title[200];
 		snprintf(title, sizeof(title), "%s, n = %s", kernel, n);
 		d->heading(f, 3, title);
 		int any = 0;
 		for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
-			char base[256];
-			pb_chart_basename(base, sizeof(base), types[k], kernel, n);
-			snprintf(png, sizeof(png), "%s.png", base);
-			snprintf(svg, sizeof(svg), "%s.svg", base);
-			if (!exists(dir, png))
+			const struct pb_drawn_chart *c = pb_drawn_find(drawn, types[k], row);
+			if (!c)
 				continue;
 			snprintf(alt, sizeof(alt), "%s of %s at n = %s", types[k], kernel, n);
-			d->image(f, png, alt, exists(dir, svg) ? svg : NULL, 0);
+			image(d, f, c, alt, 0);
 			any = 1;
 		}
 		if (!any)
@@ -252,47 +215,35 @@ static void provenance(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 	d->table_end(f);
 }
 
-/* Where the host ran the first two CPUs during the run (peer.h), from the
- * cells' latency ranges; nothing for a run without them. */
-static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run)
+/* Where the host ran the first two CPUs during the run (peer.h), as the
+ * findings say; nothing for a run without the sensor. */
+static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
+		       const struct pb_findings *found)
 {
-	const struct pb_table *t = &run->summary;
-	int c_min = pb_table_column(t, "peer_ns_min"), c_max = pb_table_column(t, "peer_ns_max");
-	double low = pb_column_lowest(t, c_min), high = 0;
-	size_t count[PB_PEER_BOTH + 1] = {0};
 	char line[600];
 
-	for (size_t i = 0; i < t->row_count; i++) {
-		double lo = pb_field_num(t, i, c_min), hi = pb_field_num(t, i, c_max);
-		enum pb_peer_placement p = pb_peer_placement(lo, hi, low);
-		count[p]++;
-		if (p != PB_PEER_UNKNOWN)
-			high = fmax(high, hi);
-	}
-	if (!(high > 0))
+	if (!(found->highest > 0))
 		return;
-	size_t near = count[PB_PEER_SHARED], far = count[PB_PEER_ACROSS],
-	       both = count[PB_PEER_BOTH];
 	const char *pair = pb_run_provenance(run, "peer_cpus");
 	int n = snprintf(line, sizeof(line), "CPU-to-CPU latency (CPUs %s, probed before each "
-			 "cell-round): %.0f-%.0f ns. ", pair ? pair : "unknown", low, high);
-	if (!pb_peer_two_placements(far + both, near + both))
+			 "cell-round): %.0f-%.0f ns. ", pair ? pair : "unknown", found->lowest,
+			 found->highest);
+	if (!found->two_placements)
 		snprintf(line + n, sizeof(line) - (size_t)n, "One placement throughout.");
 	else
 		snprintf(line + n, sizeof(line) - (size_t)n, "Two placements: the host moved "
 			 "these CPUs between caches during the run; %zu cells ran with them "
 			 "sharing one (under %.0f ns), %zu across caches, %zu saw both. "
 			 "Memory-bound cells with several workers reach another bandwidth in each "
-			 "(peer_ns in raw.csv says which repetition ran how).", near,
-			 PB_PEER_FAR * low, far, both);
+			 "(peer_ns in raw.csv says which repetition ran how).",
+			 found->cells_at[PB_PEER_SHARED], PB_PEER_FAR * found->lowest,
+			 found->cells_at[PB_PEER_ACROSS], found->cells_at[PB_PEER_BOTH]);
 	d->para(f, line);
 }
 
 static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
-		     const char *dir)
+		     const struct pb_findings *found, const struct pb_drawn *drawn)
 {
-	size_t pairs[MAX_PAIRS];
-	size_t npairs = pb_chart_pairs(&run->summary, pairs, MAX_PAIRS);
 	char title[300], line[1200];
 	const char *host = pb_run_provenance(run, "host"),
 		   *model = pb_run_provenance(run, "cpu_model"),
@@ -307,9 +258,9 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 		 host ? host : "unknown", model ? model : "unknown CPU", cpus ? cpus : "unknown",
 		 date ? date : "unknown", cmd ? cmd : "unknown");
 	d->para(f, line);
-	placements(d, f, run);
-	winners(d, f, run, pairs, npairs);
-	charts(d, f, run, pairs, npairs, dir);
+	placements(d, f, run, found);
+	winners(d, f, run, found);
+	charts(d, f, run, found, drawn);
 	csv_section(d, f, &run->overhead, "Dispatch overhead", "overhead.csv",
 		    "Cost of dispatching an empty job to the workers and joining them, in "
 		    "microseconds (EPCC syncbench method: median of the samples, minus the empty "
@@ -327,7 +278,8 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 	d->end(f);
 }
 
-int pb_report_html_write(const struct pb_run *run, const char *plots_dir, char *err,
+int pb_report_html_write(const struct pb_run *run, const struct pb_findings *found,
+			 const struct pb_drawn *drawn, const char *plots_dir, char *err,
 			 size_t errlen)
 {
 	static const struct pb_doc_ops *const formats[] = {&pb_doc_html, &pb_doc_md};
@@ -338,7 +290,7 @@ int pb_report_html_write(const struct pb_run *run, const char *plots_dir, char *
 		if (e)
 			return pb_fail(err, errlen, "cannot write %s/%s: %s", plots_dir,
 				    formats[i]->file_name, strerror(-e));
-		document(formats[i], out.f, run, plots_dir);
+		document(formats[i], out.f, run, found, drawn);
 		if ((e = pb_outfile_commit(&out)))
 			return pb_fail(err, errlen, "cannot write %s/%s: %s", plots_dir,
 				    formats[i]->file_name, strerror(-e));

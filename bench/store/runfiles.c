@@ -74,6 +74,9 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 	if ((e = pb_table_load(file, &run->summary)))
 		return pb_fail(err, errlen, "cannot read %s: %s", file,
 			    e == -EINVAL ? "not a table of the expected shape" : strerror(-e));
+	if ((what & PB_RUN_EXTRAS) && !(what & PB_RUN_RAW) &&
+	    load_optional(run, "raw.csv", &run->raw, err, errlen))
+		return -1;
 	if (what & PB_RUN_RAW) {
 		snprintf(file, sizeof(file), "%s/raw.csv", run->dir);
 		if ((e = pb_table_load(file, &run->raw)))

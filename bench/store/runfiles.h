@@ -22,8 +22,9 @@ struct pb_run {
 
 /* Bits for what pb_run_open reads beyond summary.csv and provenance.txt. */
 enum {
-	PB_RUN_RAW = 1 << 0,
-	PB_RUN_EXTRAS = 1 << 1, /* fits, reference, overhead, breakeven */
+	PB_RUN_RAW = 1 << 0,    /* raw.csv, required */
+	PB_RUN_EXTRAS = 1 << 1, /* fits, reference, overhead, breakeven, and raw.csv
+				 * where it is there */
 };
 
 /* Returns 0, or -1 with a one-line message in err.  pb_run_close frees

@@ -1,0 +1,264 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../runners/runner.h"
+#include "../base/stats.h"
+#include "findings.h"
+
+static int required(int k)
+{
+	return k == PB_KEY_KERNEL || k == PB_KEY_N || k == PB_KEY_RUNNER ||
+	       k == PB_KEY_SCHEDULE || k == PB_KEY_WORKERS;
+}
+
+static const char *field(const struct pb_findings *f, size_t row, enum pb_key k)
+{
+	return pb_field(&f->run->summary, row, f->key[k]);
+}
+
+static double median_of(const struct pb_findings *f, size_t row)
+{
+	return pb_field_num(&f->run->summary, row, pb_table_column(&f->run->summary, "median_s"));
+}
+
+int pb_findings_usable(const struct pb_findings *f, size_t row)
+{
+	const struct pb_table *t = &f->run->summary;
+	const char *status = pb_field(t, row, pb_table_column(t, "status"));
+	double m = median_of(f, row);
+	return (*status == '\0' || strcmp(status, "ok") == 0) && isfinite(m) && m > 0;
+}
+
+enum pb_peer_placement pb_findings_probe(const struct pb_findings *f, double ns)
+{
+	return pb_peer_placement(ns, ns, f->lowest);
+}
+
+static int same_group(const struct pb_findings *f, size_t a, size_t b)
+{
+	return !strcmp(field(f, a, PB_KEY_KERNEL), field(f, b, PB_KEY_KERNEL)) &&
+	       !strcmp(field(f, a, PB_KEY_N), field(f, b, PB_KEY_N));
+}
+
+/* The usable row of row first's group with the lowest median: of the
+ * baseline runner only, or of a runner other than row other's; -1: none. */
+static long fastest(const struct pb_findings *f, size_t first, long other, int baseline_only)
+{
+	long best = -1;
+	for (size_t i = 0; i < f->run->summary.row_count; i++) {
+		if (!same_group(f, first, i) || !pb_findings_usable(f, i))
+			continue;
+		const char *runner = field(f, i, PB_KEY_RUNNER);
+		if (baseline_only && !pb_runner_is_baseline(runner))
+			continue;
+		if (other >= 0 && !strcmp(runner, field(f, (size_t)other, PB_KEY_RUNNER)))
+			continue;
+		if (best < 0 || median_of(f, i) < median_of(f, (size_t)best))
+			best = (long)i;
+	}
+	return best;
+}
+
+static int find_groups(struct pb_findings *f)
+{
+	size_t rows = f->run->summary.row_count;
+	f->groups = calloc(rows + 1, sizeof(*f->groups));
+	if (!f->groups)
+		return -ENOMEM;
+	for (size_t i = 0; i < rows; i++) {
+		int seen = 0;
+		for (size_t g = 0; g < f->group_count && !seen; g++)
+			seen = same_group(f, f->groups[g].first, i);
+		if (seen)
+			continue;
+		struct pb_group *g = &f->groups[f->group_count++];
+		g->first = i;
+		g->best = fastest(f, i, -1, 0);
+		g->baseline = fastest(f, i, -1, 1);
+		g->runner_up = g->best >= 0 ? fastest(f, i, g->best, 0) : -1;
+	}
+	return 0;
+}
+
+static void sensor(struct pb_findings *f)
+{
+	const struct pb_table *t = &f->run->summary;
+	int lo = pb_table_column(t, "peer_ns_min"), hi = pb_table_column(t, "peer_ns_max");
+	double low = pb_column_lowest(t, lo);
+
+	f->lowest = f->highest = NAN;
+	if (!isfinite(low))
+		return;
+	f->lowest = low;
+	f->highest = 0;
+	for (size_t i = 0; i < t->row_count; i++) {
+		double a = pb_field_num(t, i, lo), b = pb_field_num(t, i, hi);
+		enum pb_peer_placement p = pb_peer_placement(a, b, low);
+		f->cells_at[p]++;
+		if (p != PB_PEER_UNKNOWN)
+			f->highest = fmax(f->highest, b);
+	}
+	size_t both = f->cells_at[PB_PEER_BOTH];
+	f->two_placements = pb_peer_two_placements(f->cells_at[PB_PEER_ACROSS] + both,
+						   f->cells_at[PB_PEER_SHARED] + both);
+}
+
+static void binding(struct pb_findings *f)
+{
+	const struct pb_table *t = &f->run->summary;
+	int checked = pb_table_column(t, "binding_checked"), ok = pb_table_column(t, "binding_ok");
+	for (size_t i = 0; i < t->row_count; i++) {
+		double c = pb_field_num(t, i, checked), k = pb_field_num(t, i, ok);
+		if (!(c > 0))
+			continue;
+		f->bind_checked += (unsigned long)c;
+		f->bind_ok += isfinite(k) ? (unsigned long)k : 0;
+		f->bind_cells++;
+	}
+}
+
+/* raw.csv's columns. */
+struct raw_columns {
+	int key[PB_KEY_COUNT], round, peer, seconds, ok;
+};
+
+static int raw_columns(const struct pb_table *raw, struct raw_columns *c)
+{
+	for (int k = 0; k < PB_KEY_COUNT; k++)
+		if ((c->key[k] = pb_table_column(raw, pb_key_names[k])) < 0 && required(k))
+			return -1;
+	c->round = pb_table_column(raw, "round");
+	c->peer = pb_table_column(raw, "peer_ns");
+	c->seconds = pb_table_column(raw, "seconds");
+	c->ok = pb_table_column(raw, "ok");
+	return c->peer < 0 || c->seconds < 0 ? -1 : 0;
+}
+
+/* The summary row of raw row i, or -1. */
+static long cell_of(const struct pb_findings *f, const struct raw_columns *c, size_t i)
+{
+	char *const *r = f->run->raw.rows[i];
+	for (size_t j = 0; j < f->run->summary.row_count; j++)
+		if (pb_rows_same_cell(r, c->key, f->run->summary.rows[j], f->key))
+			return (long)j;
+	return -1;
+}
+
+/* The probes: a cell-round's repetitions are written together and all
+ * carry the probe made before the round, so a probe is a row whose cell
+ * or round differs from the row before. */
+static int probes(struct pb_findings *f, const struct raw_columns *c, const long *cell)
+{
+	const struct pb_table *raw = &f->run->raw;
+	double *ns = malloc((raw->row_count + 1) * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	for (size_t i = 0; i < raw->row_count; i++) {
+		double v = pb_field_num(raw, i, c->peer);
+		if (!isfinite(v) || (i > 0 && cell[i] == cell[i - 1] &&
+				     !strcmp(pb_field(raw, i, c->round), pb_field(raw, i - 1, c->round))))
+			continue;
+		ns[f->probes++] = v;
+		f->probes_far += pb_findings_probe(f, v) == PB_PEER_ACROSS;
+	}
+	if (f->probes) {
+		pb_sort_doubles(ns, f->probes);
+		f->probe_median = ns[f->probes / 2];
+		f->probe_p5 = ns[f->probes / 20];
+		f->probe_p95 = ns[f->probes - 1 - f->probes / 20];
+	}
+	free(ns);
+	return 0;
+}
+
+/* Each cell's placement medians, from its verified repetitions. */
+static int cell_where(struct pb_findings *f, const struct raw_columns *c, const long *cell)
+{
+	const struct pb_table *raw = &f->run->raw;
+	size_t rows = f->run->summary.row_count;
+	double *x[2] = {malloc((raw->row_count + 1) * sizeof(double)),
+			malloc((raw->row_count + 1) * sizeof(double))};
+	int err = x[0] && x[1] ? 0 : -ENOMEM;
+
+	for (size_t j = 0; !err && j < rows; j++) {
+		struct pb_cell_where *w = &f->where[j];
+		size_t probed[2] = {0, 0};
+		w->reps[0] = w->reps[1] = 0;
+		for (size_t i = 0; i < raw->row_count; i++) {
+			if (cell[i] != (long)j)
+				continue;
+			enum pb_peer_placement p = pb_findings_probe(f, pb_field_num(raw, i, c->peer));
+			if (p != PB_PEER_SHARED && p != PB_PEER_ACROSS)
+				continue;
+			int side = p == PB_PEER_ACROSS;
+			probed[side]++;
+			if (c->ok < 0 || strcmp(pb_field(raw, i, c->ok), "1") == 0)
+				x[side][w->reps[side]++] = pb_field_num(raw, i, c->seconds);
+		}
+		w->mostly = !probed[0] && !probed[1] ? PB_PEER_UNKNOWN
+			    : probed[0] >= probed[1] ? PB_PEER_SHARED : PB_PEER_ACROSS;
+		for (int side = 0; side < 2; side++)
+			w->median[side] = w->reps[side] >= PB_PLACEMENT_MIN_REPS
+						  ? pb_median_inplace(x[side], w->reps[side])
+						  : NAN;
+	}
+	free(x[0]);
+	free(x[1]);
+	return err;
+}
+
+static int from_raw(struct pb_findings *f)
+{
+	struct raw_columns c;
+	const struct pb_table *raw = &f->run->raw;
+
+	if (!pb_table_present(raw) || raw_columns(raw, &c))
+		return 0; /* an older or partial run: no per-repetition figures */
+	long *cell = malloc((raw->row_count + 1) * sizeof(*cell));
+	f->where = calloc(f->run->summary.row_count + 1, sizeof(*f->where));
+	int err = cell && f->where ? 0 : -ENOMEM;
+	for (size_t i = 0; !err && i < raw->row_count; i++)
+		cell[i] = cell_of(f, &c, i);
+	if (!err && isfinite(f->lowest))
+		err = probes(f, &c, cell);
+	if (!err)
+		err = cell_where(f, &c, cell);
+	free(cell);
+	return err;
+}
+
+int pb_findings_compute(const struct pb_run *run, struct pb_findings *f)
+{
+	const struct pb_table *t = &run->summary;
+
+	memset(f, 0, sizeof(*f));
+	f->run = run;
+	f->probe_median = f->probe_p5 = f->probe_p95 = NAN;
+	for (int k = 0; k < PB_KEY_COUNT; k++)
+		if ((f->key[k] = pb_table_column(t, pb_key_names[k])) < 0 && required(k))
+			return -EINVAL;
+	int pin = f->key[PB_KEY_PIN];
+	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
+		f->several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
+	const char *cpus = pb_run_provenance(run, "allowed_cpus");
+	f->allowed_cpus = cpus ? (unsigned)strtoul(cpus, NULL, 10) : 0;
+	sensor(f);
+	binding(f);
+	int err = find_groups(f);
+	if (!err)
+		err = from_raw(f);
+	if (err)
+		pb_findings_free(f);
+	return err;
+}
+
+void pb_findings_free(struct pb_findings *f)
+{
+	free(f->groups);
+	free(f->where);
+	f->groups = NULL;
+	f->where = NULL;
+	f->group_count = 0;
+}
