@@ -188,7 +188,7 @@ Test(compare, unreadable_run_is_an_error)
 	FILE *out = fopen("/dev/null", "w");
 	cr_assert(out);
 	cr_expect_eq(pb_compare_runs("/nonexistent/A", "/nonexistent/B", out, NULL, err,
-				     sizeof(err)), -1);
+				     sizeof(err)), -EINVAL, "bad input, in fail.h's vocabulary");
 	fclose(out);
 	cr_expect(strstr(err, "no run at '/nonexistent/A'"), "%s", err);
 	cr_expect(!strchr(err, '\n'), "one line");

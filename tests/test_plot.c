@@ -1,5 +1,6 @@
 /* gnuplot renders real PNG and SVG charts from a fixture run. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ Test(plot, missing_run_is_an_error)
 {
 	char out[256], err[512];
 	cr_expect_eq(pb_plot_run("/nonexistent/run", "/tmp", out, sizeof(out), err,
-				 sizeof(err)), PB_PLOT_UNUSABLE);
+				 sizeof(err)), -EINVAL);
 	cr_expect(strstr(err, "no run"), "%s", err);
 
 	/* Through the CLI: bad input, exit status 2, one line. */

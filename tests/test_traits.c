@@ -47,8 +47,7 @@ Test(traits, a_new_kernel_and_runner_run_from_cli_to_report, .timeout = 120)
 	cli.cfg.progress = 0;
 
 	struct pb_sweep sw;
-	int usage;
-	cr_assert_eq(pb_sweep_run(&cli.cfg, &sw, NULL, err, sizeof(err), &usage), 0, "%s", err);
+	cr_assert_eq(pb_sweep_run(&cli.cfg, &sw, NULL, err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(sw.failed, 0, "every cell verified");
 	struct pb_analysis a;
 	cr_assert_eq(pb_analyse(&sw, 1, NULL, 0, NULL, 0, 2, &a), 0);

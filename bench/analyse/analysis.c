@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "../store/rundir.h"
 #include "../base/ratio_ci.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
@@ -221,4 +222,20 @@ int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 			fputc('\n', f); /* never, or beyond the largest size */
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+int pb_analysis_write(const struct pb_sweep *sw, const struct pb_analysis *a)
+{
+	struct pb_outfile out;
+	int err = pb_outfile_open(&out, sw->dir, "fits.csv");
+
+	if (!err) {
+		pb_fits_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	if (!err && a->breakeven_count && !(err = pb_outfile_open(&out, sw->dir, "breakeven.csv"))) {
+		pb_breakeven_csv(out.f, sw->run_id, a);
+		err = pb_outfile_commit(&out);
+	}
+	return err;
 }

@@ -47,6 +47,10 @@ void pb_analysis_free(struct pb_analysis *a);
 void pb_weak_efficiency(struct pb_cell_result *results, size_t count);
 
 int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
+
+/* Writes fits.csv and (where there are rows) breakeven.csv into the run
+ * folder, each complete or not at all.  Returns 0 or a negative errno. */
+int pb_analysis_write(const struct pb_sweep *sw, const struct pb_analysis *a);
 int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
 
 /* The smallest n at which a runner with fixed cost overhead_s and

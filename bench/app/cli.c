@@ -151,11 +151,11 @@ static int for_each_item(const char *list, int (*fn)(const char *item, void *ctx
 	for (const char *p = list;;) {
 		size_t n = strcspn(p, ",");
 		if (n == 0 || n >= sizeof(item))
-			return pb_fail(err, len, "empty or overlong item in list '%s'", list);
+			return pb_fail(err, len, -EINVAL, "empty or overlong item in list '%s'", list);
 		memcpy(item, p, n);
 		item[n] = '\0';
 		if (fn(item, ctx, err, len))
-			return -1;
+			return -EINVAL;
 		if (p[n] == '\0')
 			return 0;
 		p += n + 1;
@@ -180,7 +180,7 @@ static int add_kernel(const char *name, void *ctx, char *err, size_t len)
 {
 	const struct pb_kernel *k = pb_kernel_find(name);
 	if (!k)
-		return pb_fail(err, len, "unknown kernel '%s' (see --list)", name);
+		return pb_fail(err, len, -EINVAL, "unknown kernel '%s' (see --list)", name);
 	kernel_slot(ctx, k, 1);
 	return 0;
 }
@@ -190,12 +190,12 @@ static int add_runner(const char *name, void *ctx, char *err, size_t len)
 	struct pb_config *cfg = ctx;
 	const struct pb_runner *r = pb_runner_find(name);
 	if (!r)
-		return pb_fail(err, len, "unknown runner '%s' (see --list)", name);
+		return pb_fail(err, len, -EINVAL, "unknown runner '%s' (see --list)", name);
 	for (size_t i = 0; i < cfg->runner_count; i++)
 		if (cfg->runners[i] == r)
 			return 0;
 	if (cfg->runner_count == PB_MAX_RUNNERS)
-		return pb_fail(err, len, "too many runners");
+		return pb_fail(err, len, -EINVAL, "too many runners");
 	cfg->runners[cfg->runner_count++] = r;
 	return 0;
 }
@@ -217,22 +217,22 @@ static int add_size(const char *item, void *ctx, char *err, size_t len)
 	char name[64];
 
 	if (!eq || eq == item || (size_t)(eq - item) >= sizeof(name))
-		return pb_fail(err, len, "--size: '%s' is not KERNEL=N (e.g. sum=2^27)", item);
+		return pb_fail(err, len, -EINVAL, "--size: '%s' is not KERNEL=N (e.g. sum=2^27)", item);
 	memcpy(name, item, (size_t)(eq - item));
 	name[eq - item] = '\0';
 	const struct pb_kernel *k = pb_kernel_find(name);
 	if (!k)
-		return pb_fail(err, len, "--size: unknown kernel '%s' (see --list)", name);
+		return pb_fail(err, len, -EINVAL, "--size: unknown kernel '%s' (see --list)", name);
 	uint64_t n;
 	int e = pb_parse_count(eq + 1, k->max_n, &n);
 	if (e == -ERANGE)
-		return pb_fail(err, len, "--size: %s=%s is too large (at most %llu)", name,
+		return pb_fail(err, len, -EINVAL, "--size: %s=%s is too large (at most %llu)", name,
 			    eq + 1, (unsigned long long)k->max_n);
 	if (e)
-		return pb_fail(err, len, "--size: %s=%s: '%s' is not a positive integer",
+		return pb_fail(err, len, -EINVAL, "--size: %s=%s: '%s' is not a positive integer",
 			    name, eq + 1, eq + 1);
 	if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
-		return pb_fail(err, len, "--size: too many sizes");
+		return pb_fail(err, len, -EINVAL, "--size: too many sizes");
 	sizes->item[sizes->count++] = (struct size_request){k, n};
 	return 0;
 }
@@ -246,21 +246,21 @@ static int add_schedule(const char *item, void *ctx, char *err, size_t len)
 	struct pb_schedule s = {0};
 
 	if (n >= sizeof(name))
-		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", item);
+		return pb_fail(err, len, -EINVAL, "unknown schedule '%s' (static, dynamic, guided)", item);
 	memcpy(name, item, n);
 	name[n] = '\0';
 	if (pb_sched_parse(name, &s.kind))
-		return pb_fail(err, len, "unknown schedule '%s' (static, dynamic, guided)", name);
+		return pb_fail(err, len, -EINVAL, "unknown schedule '%s' (static, dynamic, guided)", name);
 	if (colon) {
 		if (s.kind == PB_SCHED_STATIC)
-			return pb_fail(err, len, "--schedule: static takes no chunk");
+			return pb_fail(err, len, -EINVAL, "--schedule: static takes no chunk");
 		int e = pb_parse_count(colon + 1, UINT64_C(1) << 40, &s.chunk);
 		if (e)
-			return pb_fail(err, len, "--schedule: chunk '%s' %s", colon + 1, count_error(e));
+			return pb_fail(err, len, -EINVAL, "--schedule: chunk '%s' %s", colon + 1, count_error(e));
 	}
 	for (size_t i = 0; i < cfg->schedule_count; i++)
 		if (cfg->schedules[i].kind == s.kind)
-			return pb_fail(err, len, "--schedule: '%s' named twice", name);
+			return pb_fail(err, len, -EINVAL, "--schedule: '%s' named twice", name);
 	cfg->schedules[cfg->schedule_count++] = s;
 	return 0;
 }
@@ -275,9 +275,9 @@ static int parse_small(const char *opt, const char *text, unsigned max,
 	}
 	int e = pb_parse_count(text, max, &v);
 	if (e == -ERANGE)
-		return pb_fail(err, len, "%s: '%s' is too large (at most %u)", opt, text, max);
+		return pb_fail(err, len, -EINVAL, "%s: '%s' is too large (at most %u)", opt, text, max);
 	if (e)
-		return pb_fail(err, len, "%s: '%s' is not a %s integer", opt, text,
+		return pb_fail(err, len, -EINVAL, "%s: '%s' is not a %s integer", opt, text,
 			    zero_ok ? "non-negative" : "positive");
 	*value = (unsigned)v;
 	return 0;
@@ -341,32 +341,32 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case 'l': cli->action = PB_CLI_LIST; return 0;
 		case 'k':
 			if (for_each_item(optarg, add_kernel, cfg, err, len))
-				return -1;
+				return -EINVAL;
 			break;
 		case 'r':
 			cfg->runners_named = 1;
 			if (for_each_item(optarg, add_runner, cfg, err, len))
-				return -1;
+				return -EINVAL;
 			break;
 		case 'w': workers_text = optarg; break;
 		case 'n':
 			if (for_each_item(optarg, add_size, &sizes, err, len))
-				return -1;
+				return -EINVAL;
 			break;
 		case 'R':
 			if (parse_small("--reps", optarg, MAX_REPS, 0, &cfg->reps, err, len))
-				return -1;
+				return -EINVAL;
 			reps_set = 1;
 			break;
 		case 'W':
 			if (parse_small("--warmup", optarg, MAX_WARMUP, 1, &cfg->warmup, err, len))
-				return -1;
+				return -EINVAL;
 			warmup_set = 1;
 			break;
 		case 's':
 			cfg->schedule_count = 0;
 			if (for_each_item(optarg, add_schedule, cfg, err, len))
-				return -1;
+				return -EINVAL;
 			break;
 		case 'o': cfg->results_root = optarg; break;
 		case OPT_PLOTS: cfg->plots_root = optarg; break;
@@ -375,29 +375,29 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_NO_OVERHEAD: cfg->overhead = 0; break;
 		case OPT_TARGET_CI:
 			if (pb_parse_decimal(optarg, 0.001, 100, &cfg->target_ci))
-				return pb_fail(err, len, "--target-ci: '%s' is not a percentage "
+				return pb_fail(err, len, -EINVAL, "--target-ci: '%s' is not a percentage "
 					    "between 0.001 and 100", optarg);
 			cfg->target_ci /= 100;
 			break;
 		case OPT_CELL_BUDGET:
 			if (pb_parse_decimal(optarg, 0, 86400, &cfg->cell_budget))
-				return pb_fail(err, len, "--cell-budget: '%s' is not a number of "
+				return pb_fail(err, len, -EINVAL, "--cell-budget: '%s' is not a number of "
 					    "seconds between 0 and 86400", optarg);
 			budget_set = 1;
 			break;
 		case OPT_MAX_REPS:
 			if (parse_small("--max-reps", optarg, MAX_REPS, 0, &cfg->max_reps, err, len))
-				return -1;
+				return -EINVAL;
 			max_set = 1;
 			break;
 		case OPT_ROUNDS:
 			if (parse_small("--rounds", optarg, MAX_ROUNDS, 0, &cfg->rounds, err, len))
-				return -1;
+				return -EINVAL;
 			rounds_set = 1;
 			break;
 		case OPT_SEED:
 			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
-				return pb_fail(err, len, "--seed: '%s' is not a positive integer", optarg);
+				return pb_fail(err, len, -EINVAL, "--seed: '%s' is not a positive integer", optarg);
 			break;
 		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
 		case OPT_PROGRESS: cfg->progress = 1; break;
@@ -405,34 +405,34 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_PIN: {
 			char why[PB_PLACEMENT_WHY];
 			if (cfg->pin_count == PB_MAX_PINS)
-				return pb_fail(err, len, "--pin: at most %d policies", PB_MAX_PINS);
+				return pb_fail(err, len, -EINVAL, "--pin: at most %d policies", PB_MAX_PINS);
 			if (pb_placement_parse(optarg, &cfg->pins[cfg->pin_count], why))
-				return pb_fail(err, len, "--pin %s: %s", optarg, why);
+				return pb_fail(err, len, -EINVAL, "--pin %s: %s", optarg, why);
 			cfg->pin_count++;
 			break;
 		}
 		case OPT_SCALING:
 			if (pb_scaling_parse(optarg, &cfg->scaling))
-				return pb_fail(err, len, "--scaling: '%s' is not strong or weak", optarg);
+				return pb_fail(err, len, -EINVAL, "--scaling: '%s' is not strong or weak", optarg);
 			break;
 		case OPT_RESUME: cli->resume_run = optarg; break;
 		case ':':
-			return pb_fail(err, len, "option '%s' needs a value", argv[optind - 1]);
+			return pb_fail(err, len, -EINVAL, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return pb_fail(err, len, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return pb_fail(err, len, -EINVAL, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
 	}
 	if (cli->resume_run) {
 		/* The sweep is the recorded one: nothing may change it. */
 		if (others || optind < argc)
-			return pb_fail(err, len, "--resume takes no other options or arguments: the "
+			return pb_fail(err, len, -EINVAL, "--resume takes no other options or arguments: the "
 				    "sweep's own are in RUN_DIR/sweep.args");
 		cli->action = PB_CLI_RESUME;
 		return 0;
 	}
 	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
 		if (optind + 3 > argc)
-			return pb_fail(err, len, "usage: parbench merge OUT RUN_DIR...");
+			return pb_fail(err, len, -EINVAL, "usage: parbench merge OUT RUN_DIR...");
 		cli->action = PB_CLI_MERGE;
 		cli->merge_out = argv[optind + 1];
 		cli->merge_runs = argv + optind + 2;
@@ -446,7 +446,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			return 0;
 		}
 		if (strcmp(argv[optind], "plot") == 0)
-			return pb_fail(err, len, "usage: parbench plot RUN_DIR");
+			return pb_fail(err, len, -EINVAL, "usage: parbench plot RUN_DIR");
 		if (strcmp(argv[optind], "compare") == 0 && optind + 3 == argc) {
 			cli->action = PB_CLI_COMPARE;
 			cli->compare_a = argv[optind + 1];
@@ -454,8 +454,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			return 0;
 		}
 		if (strcmp(argv[optind], "compare") == 0)
-			return pb_fail(err, len, "usage: parbench compare RUN_DIR_A RUN_DIR_B");
-		return pb_fail(err, len, "unexpected argument '%s' (see --help)", argv[optind]);
+			return pb_fail(err, len, -EINVAL, "usage: parbench compare RUN_DIR_A RUN_DIR_B");
+		return pb_fail(err, len, -EINVAL, "unexpected argument '%s' (see --help)", argv[optind]);
 	}
 
 	if (cfg->kernel_count == 0)
@@ -464,10 +464,10 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	for (size_t i = 0; i < sizes.count; i++) {
 		struct pb_kernel_sizes *ks = kernel_slot(cfg, sizes.item[i].kernel, 0);
 		if (!ks)
-			return pb_fail(err, len, "--size names kernel '%s', which is not in --kernels",
+			return pb_fail(err, len, -EINVAL, "--size names kernel '%s', which is not in --kernels",
 				    sizes.item[i].kernel->name);
 		if (ks->count == PB_MAX_SIZES)
-			return pb_fail(err, len, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
+			return pb_fail(err, len, -EINVAL, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
 		ks->n[ks->count++] = sizes.item[i].n;
 	}
 
@@ -477,14 +477,14 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	/* The baseline first: every speedup is measured against it. */
 	const struct pb_runner *seq = pb_runner_baseline();
 	if (!seq)
-		return pb_fail(err, len, "this build has no baseline runner (seq)");
+		return pb_fail(err, len, -EINVAL, "this build has no baseline runner (seq)");
 	size_t at = cfg->runner_count;
 	for (size_t i = 0; i < cfg->runner_count; i++)
 		if (cfg->runners[i] == seq)
 			at = i;
 	if (at == cfg->runner_count) {
 		if (cfg->runner_count == PB_MAX_RUNNERS)
-			return pb_fail(err, len, "too many runners");
+			return pb_fail(err, len, -EINVAL, "too many runners");
 		cfg->runner_count++;
 	}
 	memmove(&cfg->runners[1], &cfg->runners[0], at * sizeof(cfg->runners[0]));
@@ -494,13 +494,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		int n = pb_parse_count_list(workers_text, PB_MAX_WORKERS, cfg->workers,
 					    PB_MAX_WORKER_COUNTS);
 		if (n == -ERANGE)
-			return pb_fail(err, len, "--workers: '%s' is too large (at most %d workers)",
+			return pb_fail(err, len, -EINVAL, "--workers: '%s' is too large (at most %d workers)",
 				    workers_text, PB_MAX_WORKERS);
 		if (n == -E2BIG)
-			return pb_fail(err, len, "--workers: more than %d worker counts",
+			return pb_fail(err, len, -EINVAL, "--workers: more than %d worker counts",
 				    PB_MAX_WORKER_COUNTS);
 		if (n < 0)
-			return pb_fail(err, len, "--workers: '%s' is not a list of positive integers "
+			return pb_fail(err, len, -EINVAL, "--workers: '%s' is not a list of positive integers "
 				    "(e.g. 1,2,4 or 1-8)", workers_text);
 		cfg->worker_count = (size_t)n;
 	} else {
@@ -524,13 +524,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cfg->rounds = cfg->quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
 	if (cfg->rounds > cfg->reps) {
 		if (rounds_set)
-			return pb_fail(err, len, "--rounds %u is above --reps %u: every round "
+			return pb_fail(err, len, -EINVAL, "--rounds %u is above --reps %u: every round "
 				    "times at least one repetition", cfg->rounds, cfg->reps);
 		cfg->rounds = cfg->reps;
 	}
 	if (!max_set && cfg->max_reps < cfg->reps)
 		cfg->max_reps = cfg->reps;
 	if (cfg->max_reps < cfg->reps)
-		return pb_fail(err, len, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
+		return pb_fail(err, len, -EINVAL, "--max-reps %u is below --reps %u", cfg->max_reps, cfg->reps);
 	return 0;
 }

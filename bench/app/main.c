@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "../analyse/analysis.h"
+#include "../base/fail.h"
 #include "cli.h"
 #include "../report/compare.h"
 #include "../store/merge.h"
-#include "../measure/overhead.h"
+#include "../measure/context.h"
 #include "../report/render.h"
-#include "../measure/reference.h"
 #include "../report/report.h"
 #include "../measure/resume.h"
 #include "../store/rundir.h"
@@ -30,64 +30,10 @@ static int die(int status, const char *msg)
 	return status;
 }
 
-/* Largest requested worker count with a CPU per worker (EPCC runs one
- * thread per core), or the smallest requested when none fits. */
-static unsigned overhead_workers(const struct pb_config *cfg)
+/* The exit status of an error of the harness's vocabulary (base/fail.h). */
+static int exit_status(int err)
 {
-	unsigned best = 0, smallest = cfg->workers[0];
-	for (size_t i = 0; i < cfg->worker_count; i++) {
-		unsigned w = cfg->workers[i];
-		if (w <= cfg->allowed_cpus && w > best)
-			best = w;
-		if (w < smallest)
-			smallest = w;
-	}
-	return best ? best : smallest;
-}
-
-static size_t measure_overheads(const struct pb_config *cfg, struct pb_overhead *o,
-				size_t cap)
-{
-	unsigned w = overhead_workers(cfg);
-	size_t count = 0;
-
-	for (size_t i = 0; i < cfg->runner_count && count < cap; i++)
-		if (cfg->runners[i]->schedules &&
-		    pb_overhead_measure(cfg->runners[i], w, w <= cfg->allowed_cpus, cfg->quick,
-					&o[count]) == 0)
-			count++;
-	return count;
-}
-
-/* The run's context files, each complete or absent. */
-static void write_context(const struct pb_sweep *sw, const struct pb_overhead *o,
-			  size_t o_count, const struct pb_reference *ref, size_t ref_count,
-			  const struct pb_analysis *a)
-{
-	struct pb_outfile out;
-	int err = 0;
-
-	if (o_count && !(err = pb_outfile_open(&out, sw->dir, "overhead.csv"))) {
-		pb_overhead_csv_header(out.f);
-		for (size_t i = 0; i < o_count; i++)
-			pb_overhead_csv_row(out.f, sw->run_id, &o[i]);
-		err = pb_outfile_commit(&out);
-	}
-	if (!err && ref_count && !(err = pb_outfile_open(&out, sw->dir, "reference.csv"))) {
-		pb_reference_csv(out.f, sw->run_id, ref, ref_count);
-		err = pb_outfile_commit(&out);
-	}
-	if (!err && !(err = pb_outfile_open(&out, sw->dir, "fits.csv"))) {
-		pb_fits_csv(out.f, sw->run_id, a);
-		err = pb_outfile_commit(&out);
-	}
-	if (!err && a->breakeven_count && !(err = pb_outfile_open(&out, sw->dir, "breakeven.csv"))) {
-		pb_breakeven_csv(out.f, sw->run_id, a);
-		err = pb_outfile_commit(&out);
-	}
-	if (err)
-		fprintf(stderr, "parbench: cannot write context files in %s: %s\n", sw->dir,
-			strerror(-err));
+	return err == -EINVAL ? EXIT_USAGE : err == -EINTR ? EXIT_STOPPED : EXIT_FAILED_CELLS;
 }
 
 /* Loads the topology and checks each --pin policy against it: a list
@@ -99,8 +45,8 @@ static int prepare_placement(struct pb_config *cfg, char *err, size_t len)
 	int e = pb_placement_topology_load(&cfg->topology, NULL);
 
 	if (e) {
-		snprintf(err, len, "cannot read this machine's topology (hwloc): %s", strerror(-e));
-		return -1;
+		return pb_fail(err, len, -EINVAL, "cannot read this machine's topology (hwloc): %s",
+			       strerror(-e));
 	}
 	for (size_t i = 0; i < cfg->worker_count; i++)
 		if (cfg->workers[i] > most)
@@ -108,9 +54,9 @@ static int prepare_placement(struct pb_config *cfg, char *err, size_t len)
 	int *cpus = calloc(most, sizeof(*cpus)), over;
 	for (size_t i = 0; cpus && i < cfg->pin_count; i++)
 		if (pb_placement_cpus(cfg->topology, &cfg->pins[i], most, cpus, &over, why)) {
-			snprintf(err, len, "--pin %s: %s", pb_placement_name(&cfg->pins[i]), why);
 			free(cpus);
-			return -1;
+			return pb_fail(err, len, -EINVAL, "--pin %s: %s",
+				       pb_placement_name(&cfg->pins[i]), why);
 		}
 	free(cpus);
 	return 0;
@@ -127,8 +73,7 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 		const struct pb_runner *r = cfg->runners[i];
 		if (r->available && r->available(why, sizeof(why))) {
 			if (cfg->runners_named) {
-				snprintf(err, len, "runner %s: %s", r->name, why);
-				return -1;
+				return pb_fail(err, len, -EINVAL, "runner %s: %s", r->name, why);
 			}
 			fprintf(stderr, "parbench: note: leaving out runner %s: %s\n", r->name, why);
 			continue;
@@ -144,27 +89,16 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 {
 	char err[512], plots[PB_PATH_MAX];
-	struct pb_overhead overheads[PB_MAX_RUNNERS];
-	struct pb_reference *ref = NULL;
+	struct pb_context context;
 	struct pb_analysis analysis;
 	struct pb_results results;
-	size_t overhead_count = 0, ref_count = 0;
 	int e, status = 0, opened = 0;
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
-	/* A stopped sweep has little time left: save, then go. */
-	if (cfg->overhead && !sw->stopped) {
-		struct pb_measure m = pb_sweep_measure(cfg);
-		e = pb_reference_measure(sw->results, sw->done, &m, cfg->quick, &ref);
-		ref_count = e > 0 ? (size_t)e : 0;
-		/* Stopped here, the run saves what it has; --resume measures
-		 * the context again. */
-		if (!(sw->stopped = pb_stop_requested()))
-			overhead_count = measure_overheads(cfg, overheads, PB_MAX_RUNNERS);
-	}
-	if (pb_analyse(sw, cfg->seed, ref, ref_count, overheads, overhead_count,
-		       cfg->allowed_cpus, &analysis)) {
-		free(ref);
+	pb_context_measure(cfg, sw, &context);
+	if (pb_analyse(sw, cfg->seed, context.ref, context.ref_count, context.overheads,
+		       context.overhead_count, cfg->allowed_cpus, &analysis)) {
+		pb_context_free(&context);
 		return die(EXIT_FAILED_CELLS, "out of memory analysing the results");
 	}
 	if ((e = pb_sweep_write_summary(sw)) ||
@@ -174,7 +108,12 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		status = EXIT_FAILED_CELLS;
 		goto out;
 	}
-	write_context(sw, overheads, overhead_count, ref, ref_count, &analysis);
+	/* A context file that cannot be written is a failure, not a note. */
+	if ((e = pb_context_write(sw, &context)) || (e = pb_analysis_write(sw, &analysis))) {
+		fprintf(stderr, "parbench: cannot write context files in %s: %s\n", sw->dir,
+			strerror(-e));
+		status = EXIT_FAILED_CELLS;
+	}
 	/* From here on, every reporter reads what was just written, once. */
 	if (pb_results_open(sw->dir, &results, err, sizeof(err))) {
 		fprintf(stderr, "parbench: %s\n", err);
@@ -200,7 +139,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 	}
 	if (cfg->plot) {
 		if (pb_render_pages(&results, cfg->plots_root, plots, sizeof(plots), err,
-				    sizeof(err)))
+				    sizeof(err)) != 0)
 			fprintf(stderr, "parbench: plots skipped: %s\n", err);
 		else
 			printf("Plots:   %s/ (index.html)\n", plots);
@@ -213,7 +152,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 out:
 	if (opened)
 		pb_results_close(&results);
-	free(ref);
+	pb_context_free(&context);
 	pb_analysis_free(&analysis);
 	return status;
 }
@@ -222,7 +161,7 @@ static int sweep(struct pb_config *cfg)
 {
 	char err[512];
 	struct pb_sweep sw;
-	int usage, status, e;
+	int status, e;
 
 	if (cfg->progress < 0)
 		cfg->progress = isatty(STDERR_FILENO);
@@ -242,8 +181,8 @@ static int sweep(struct pb_config *cfg)
 				cfg->workers[i], cfg->allowed_cpus);
 			break;
 		}
-	if (pb_sweep_run(cfg, &sw, stdout, err, sizeof(err), &usage))
-		status = die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+	if ((e = pb_sweep_run(cfg, &sw, stdout, err, sizeof(err))))
+		status = die(exit_status(e), err);
 	else
 		status = finish(cfg, &sw);
 	pb_sweep_free(&sw);
@@ -289,6 +228,7 @@ int main(int argc, char **argv)
 {
 	struct pb_cli cli;
 	char err[512], dir[PB_PATH_MAX];
+	int e;
 
 	if (pb_cli_parse(argc, argv, &cli, err, sizeof(err)))
 		return die(EXIT_USAGE, err);
@@ -300,29 +240,28 @@ int main(int argc, char **argv)
 		pb_cli_list(stdout);
 		return 0;
 	case PB_CLI_PLOT:
-		switch (pb_plot_run(cli.plot_run, cli.cfg.plots_root, dir, sizeof(dir), err,
-				    sizeof(err))) {
-		case 0: break;
-		case PB_PLOT_UNUSABLE: return die(EXIT_USAGE, err);
-		default: return die(EXIT_FAILED_CELLS, err);
-		}
+		if ((e = pb_plot_run(cli.plot_run, cli.cfg.plots_root, dir, sizeof(dir), err,
+				     sizeof(err))))
+			return die(exit_status(e), err);
 		printf("Plots: %s/\n", dir);
 		return 0;
 	case PB_CLI_COMPARE:
-		if (pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err, sizeof(err)))
-			return die(EXIT_USAGE, err);
+		if ((e = pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err,
+					 sizeof(err))))
+			return die(exit_status(e), err);
 		return 0;
 	case PB_CLI_RESUME:
 		return resume(cli.resume_run);
 	case PB_CLI_MERGE: {
-		int usage;
-		if (pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err, sizeof(err),
-			     &usage))
-			return die(usage ? EXIT_USAGE : EXIT_FAILED_CELLS, err);
+		if ((e = pb_merge(cli.merge_out, cli.merge_runs, cli.merge_count, err,
+				  sizeof(err))))
+			return die(exit_status(e), err);
+		/* The merged folder is this program's own output: a failure to
+		 * read it back is not the user's. */
 		struct pb_results merged;
 		if (pb_results_open(cli.merge_out, &merged, err, sizeof(err)))
 			return die(EXIT_FAILED_CELLS, err);
-		int e = pb_render_json(&merged, err, sizeof(err));
+		e = pb_render_json(&merged, err, sizeof(err));
 		pb_results_close(&merged);
 		if (e)
 			return die(EXIT_FAILED_CELLS, err);

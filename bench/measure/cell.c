@@ -50,7 +50,7 @@ static void record_where(struct pb_cell_result *r, unsigned i, const struct wher
 	}
 }
 
-/* One repetition; returns 0, or -1 when the pool is unusable afterwards. */
+/* One repetition; returns 0, or -EIO when the pool is unusable afterwards. */
 static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 		   const struct pb_job *job, struct pb_cell_result *r,
 		   struct pb_rep *rep, const struct where *where)
@@ -73,7 +73,7 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 	rep->ok = !err && out.result == r->expected;
 	if (err) {
 		set_failed(r, "failed:%s", out.why[0] ? out.why : strerror(-err));
-		return -1;
+		return -EIO;
 	}
 	if (!rep->ok)
 		set_failed(r, "%s", "wrong-result");
@@ -321,7 +321,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	return err == -ENOMEM ? -ENOMEM : 0;
 }
 
-/* One round of the cell; returns 0, PB_CELL_ABANDONED or -ENOMEM. */
+/* One round of the cell; returns 0, -EINTR (taken back) or -ENOMEM. */
 static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
 {
 	unsigned workers = r->cell.workers;
@@ -348,7 +348,7 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	/* Read once: a round is either kept whole or taken back whole. */
 	if (!err && pb_stop_requested()) {
 		round_take_back(r, before);
-		return PB_CELL_ABANDONED;
+		return -EINTR;
 	}
 	return err;
 }

@@ -9,12 +9,10 @@
  * fills r (which owns r->reps afterwards; release with
  * pb_cell_result_free).  A runner failure or a wrong result is not an
  * error here: it is recorded in r->failed and r->status.  Returns 0;
- * PB_CELL_ABANDONED when a stop request (pb_stop_requested) came during the
- * round, which is then taken back: r holds nothing of it; or -ENOMEM when
- * the harness itself could not go on.
+ * -EINTR when a stop request (pb_stop_requested) came during the round,
+ * which is then taken back: r holds nothing of it; or -ENOMEM when the
+ * harness itself could not go on.
  */
-#define PB_CELL_ABANDONED 1
-
 int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 		struct pb_cell_result *r);
 

@@ -48,14 +48,14 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 			cell.n = quick ? tests[t]->quick_n : tests[t]->default_n;
 			cell.sched = (struct pb_schedule){PB_SCHED_STATIC, 0};
 			int rc = pb_cell_run(&cell, &fixed, &r);
-			if (rc < 0) {
-				free(ref);
-				return -ENOMEM;
-			}
-			if (rc == PB_CELL_ABANDONED) { /* a stop request: no more */
+			if (rc == -EINTR) { /* a stop request: no more */
 				pb_cell_result_free(&r);
 				*out = ref;
 				return (int)used;
+			}
+			if (rc < 0) {
+				free(ref);
+				return -ENOMEM;
 			}
 			struct pb_reference *e = &ref[used++];
 			e->runner = c->runner;

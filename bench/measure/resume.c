@@ -114,7 +114,7 @@ static int take_cell(struct pb_sweep *sw, const char *key)
 			return 0;
 		}
 	}
-	return -1;
+	return -ENOENT;
 }
 
 static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err,
@@ -131,15 +131,15 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 
 	if (pb_table_key_columns(t, col) || c_stop < 0 || c_status < 0 || c_startup < 0 || c_init < 0 ||
 	    c_over < 0 || c_rounds < 0)
-		return pb_fail(err, len, "%s/summary.csv lacks columns this version writes "
+		return pb_fail(err, len, -EINVAL, "%s/summary.csv lacks columns this version writes "
 			    "(an older parbench wrote it: start the sweep again)", sw->dir);
 	for (size_t i = 0; i < t->row_count; i++) {
 		char **row = t->rows[i];
 		pb_row_key(row, col, key, sizeof(key));
 		if (find_done(sw, key) >= 0)
-			return pb_fail(err, len, "%s/summary.csv holds cell %s twice", sw->dir, key);
+			return pb_fail(err, len, -EINVAL, "%s/summary.csv holds cell %s twice", sw->dir, key);
 		if (take_cell(sw, key))
-			return pb_fail(err, len, "cell %s of %s/summary.csv is not in the recorded "
+			return pb_fail(err, len, -EINVAL, "cell %s of %s/summary.csv is not in the recorded "
 				    "sweep", key, sw->dir);
 		struct pb_cell_result *r = &sw->results[sw->done++];
 		memset(r, 0, sizeof(*r));
@@ -178,16 +178,16 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int rc = 0;
 
 	if (!cap)
-		return pb_fail(err, len, "out of memory");
+		return pb_fail(err, len, -ENOMEM, "out of memory");
 	if (pb_table_key_columns(t, col) || c_sec < 0 || c_comm < 0 || c_res < 0 || c_ok < 0 ||
 	    c_round < 0 || c_peer < 0)
-		rc = pb_fail(err, len, "%s/raw.csv lacks columns this version writes", sw->dir);
+		rc = pb_fail(err, len, -EINVAL, "%s/raw.csv lacks columns this version writes", sw->dir);
 	for (size_t i = 0; !rc && i < t->row_count; i++) {
 		char **row = t->rows[i];
 		pb_row_key(row, col, key, sizeof(key));
 		long at = find_done(sw, key);
 		if (at < 0) {
-			rc = pb_fail(err, len, "%s/raw.csv has rows of cell %s, which summary.csv "
+			rc = pb_fail(err, len, -EINVAL, "%s/raw.csv has rows of cell %s, which summary.csv "
 				  "lacks", sw->dir, key);
 			break;
 		}
@@ -196,7 +196,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 			unsigned grown = cap[at] ? cap[at] * 2 : 16;
 			struct pb_rep *p = realloc(r->reps, grown * sizeof(*p));
 			if (!p) {
-				rc = pb_fail(err, len, "out of memory");
+				rc = pb_fail(err, len, -ENOMEM, "out of memory");
 				break;
 			}
 			r->reps = p;
@@ -243,13 +243,13 @@ int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
 
 	snprintf(path, sizeof(path), "%s/summary.csv", sw->dir);
 	if ((e = pb_table_load(path, &summary)))
-		return pb_fail(err, len, "cannot resume from %s: %s%s", path, strerror(-e),
+		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s%s", path, strerror(-e),
 			    e == -ENOENT ? " (a run stopped by SIGKILL keeps only "
 			    "raw.csv.partial: start it again)" : "");
 	snprintf(path, sizeof(path), "%s/raw.csv", sw->dir);
 	if ((e = pb_table_load(path, &raw))) {
 		pb_table_free(&summary);
-		return pb_fail(err, len, "cannot resume from %s: %s", path, strerror(-e));
+		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s", path, strerror(-e));
 	}
 	int rc = load_summary(sw, &summary, err, len);
 	if (!rc)

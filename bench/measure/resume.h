@@ -34,7 +34,8 @@ void pb_resume_args_free(struct pb_resume_args *a);
  * Takes the finished cells of sw->dir into sw: moves their plan cells to
  * the front of sw->plan in the order they ran, fills their results from
  * summary.csv and raw.csv and sets sw->done and sw->failed.  Returns 0, or
- * -1 with a one-line message in err.
+ * a negative errno with a one-line reason in err (-EINVAL: the folder is
+ * not a run this version can finish).
  */
 int pb_resume_load(struct pb_sweep *sw, char *err, size_t errlen);
 

@@ -29,7 +29,7 @@ static int check_memory(const struct pb_plan *plan, char *err, size_t len)
 		const struct pb_cell *c = &plan->cells[i];
 		double bytes = (double)pb_kernel_bytes(c->kernel, c->n);
 		if (phys > 0 && bytes > MAX_MEMORY_FRACTION * phys)
-			return pb_fail(err, len, "--size %s=%llu needs %.1f GiB, more than %.0f%% of "
+			return pb_fail(err, len, -EINVAL, "--size %s=%llu needs %.1f GiB, more than %.0f%% of "
 				    "this machine's %.1f GiB", c->kernel->name,
 				    (unsigned long long)c->n, bytes / (1 << 30),
 				    MAX_MEMORY_FRACTION * 100, phys / (1 << 30));
@@ -228,9 +228,7 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 			unsigned first = i < sw->done ? r->rep_count : 0;
 			int e = round == 0 ? pb_cell_run(&sw->plan.cells[i], m, r)
 					   : pb_cell_run_round(m, round, r);
-			if (e < 0)
-				return e;
-			if (e == PB_CELL_ABANDONED) {
+			if (e == -EINTR) {
 				/* The round in flight was taken back; a first round
 				 * leaves nothing of the cell. */
 				if (round == 0)
@@ -238,6 +236,8 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 				sw->stopped = pb_stop_requested();
 				break;
 			}
+			if (e < 0)
+				return e;
 			if (round == 0)
 				sw->done = i + 1;
 			sw->rounds_done++;
@@ -265,55 +265,48 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 }
 
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
-		 char *err, size_t errlen, int *usage)
+		 char *err, size_t errlen)
 {
 	struct pb_outfile raw;
 	struct pb_measure m = pb_sweep_measure(cfg);
 	int e;
 
 	memset(sw, 0, sizeof(*sw));
-	*usage = 0;
 	if (pb_plan_build(cfg, &sw->plan))
-		return pb_fail(err, errlen, "out of memory planning the sweep");
-	if (check_memory(&sw->plan, err, errlen)) {
-		*usage = 1;
-		return -1;
-	}
+		return pb_fail(err, errlen, -ENOMEM, "out of memory planning the sweep");
+	if ((e = check_memory(&sw->plan, err, errlen)))
+		return e;
 	if (cfg->shuffle)
 		shuffle(&sw->plan, cfg->seed);
 	for (size_t i = 0; i < sw->plan.count; i++)
 		sw->plan.cells[i].position = i;
 	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
 	if (!sw->results)
-		return pb_fail(err, errlen, "out of memory");
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 
 	if (cfg->resume) {
 		const char *slash = strrchr(cfg->resume, '/');
 		snprintf(sw->dir, sizeof(sw->dir), "%s", cfg->resume);
 		snprintf(sw->run_id, sizeof(sw->run_id), "%s", slash ? slash + 1 : cfg->resume);
-		if (pb_resume_load(sw, err, errlen)) {
-			*usage = 1;
-			return -1;
-		}
+		if ((e = pb_resume_load(sw, err, errlen)))
+			return e;
 		sw->resumed = sw->done;
 	} else if ((e = pb_rundir_create(cfg->results_root, sw->run_id, sizeof(sw->run_id),
 					 sw->dir, sizeof(sw->dir)))) {
-		*usage = 1;
-		return pb_fail(err, errlen, "cannot write results to '%s': %s",
+		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s",
 			    cfg->results_root, strerror(-e));
 	}
 	if ((e = write_provenance(sw, cfg)) ||
 	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
 	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
-		*usage = 1;
-		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	}
 	pb_csv_raw_header(raw.f);
 	/* The rows already measured, exactly as they were written. */
 	if (sw->resumed && (e = pb_file_append(raw.f, sw->dir, "raw.csv", 1))) {
 		pb_outfile_abandon(&raw);
-		return pb_fail(err, errlen, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
+		return pb_fail(err, errlen, -EIO, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
 
 	if ((e = pb_resolved_create(&m.resolved)) == 0)
@@ -321,13 +314,13 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	pb_resolved_free(m.resolved);
 	if (e) {
 		pb_outfile_abandon(&raw);
-		return pb_fail(err, errlen, "out of memory running the sweep");
+		return pb_fail(err, errlen, -ENOMEM, "out of memory running the sweep");
 	}
 	/* Back to plan order: summaries and reports read best that way. */
 	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 
 	if ((e = pb_outfile_commit(&raw)))
-		return pb_fail(err, errlen, "cannot write results to '%s': %s", sw->dir,
+		return pb_fail(err, errlen, -EIO, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	return 0;
 }

@@ -13,11 +13,11 @@
  * runs every cell (shuffled when cfg->shuffle) and commits raw.csv; on
  * SIGTERM or SIGINT it stops after the cells finished so far (sw->stopped), printing a line per cell to `log` (may be NULL) and a
  * progress line to stderr when cfg->progress.  Returns 0 (failed cells are
- * counted, not errors), or -1 with a one-line message in err; *usage is 1
- * when the cause is the user's input or results folder.
+ * counted, not errors), or a negative errno with a one-line reason in err:
+ * -EINVAL when the cause is the user's input or results folder (fail.h).
  */
 int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
-		 char *err, size_t errlen, int *usage);
+		 char *err, size_t errlen);
 void pb_sweep_free(struct pb_sweep *sw);
 
 /* The result of seq at the same kernel and n, or NULL. */

@@ -36,7 +36,7 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 		s->rkey[k] = pb_table_column(&s->run.raw, pb_key_names[k]);
 		if (s->skey[k] < 0 || s->rkey[k] < 0) {
 			if (key_required(k))
-				return pb_fail(err, errlen,
+				return pb_fail(err, errlen, -EINVAL,
 					       "%s: summary.csv or raw.csv has no '%s' column",
 					       s->run.dir, pb_key_names[k]);
 			s->skey[k] = s->rkey[k] = -1;
@@ -54,7 +54,7 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	s->seconds = pb_table_column(&s->run.raw, "seconds");
 	s->ok = pb_table_column(&s->run.raw, "ok");
 	if (s->median < 0 || s->seconds < 0)
-		return pb_fail(err, errlen, "%s: no median_s in summary.csv or no seconds in raw.csv",
+		return pb_fail(err, errlen, -EINVAL, "%s: no median_s in summary.csv or no seconds in raw.csv",
 			    s->run.dir);
 	return 0;
 }
@@ -309,7 +309,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	if (!xa || !xb) {
 		free(xa);
 		free(xb);
-		return pb_fail(err, errlen, "out of memory");
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	header(out, a, b);
 	for (size_t i = 0; i < a->run.summary.row_count && rc == 0; i++) {
@@ -320,7 +320,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		}
 		res->common++;
 		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, lowest, res, &worst))
-			rc = pb_fail(err, errlen, "out of memory");
+			rc = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	free(xa);
 	free(xb);
@@ -358,17 +358,17 @@ int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_r
 {
 	struct side *s = calloc(2, sizeof(*s));
 	struct pb_compare_result local;
-	int rc = -1;
+	int rc;
 
 	if (!s)
-		return pb_fail(err, errlen, "out of memory");
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	res->worst_change = res->worst_same_host = NAN;
-	if (pb_run_open(a, PB_RUN_RAW, &s[0].run, err, errlen) == 0 &&
-	    pb_run_open(b, PB_RUN_RAW, &s[1].run, err, errlen) == 0 &&
-	    find_columns(&s[0], err, errlen) == 0 && find_columns(&s[1], err, errlen) == 0)
+	if (!(rc = pb_run_open(a, PB_RUN_RAW, &s[0].run, err, errlen)) &&
+	    !(rc = pb_run_open(b, PB_RUN_RAW, &s[1].run, err, errlen)) &&
+	    !(rc = find_columns(&s[0], err, errlen)) && !(rc = find_columns(&s[1], err, errlen)))
 		rc = compare(out, &s[0], &s[1], res, err, errlen);
 	pb_run_close(&s[0].run);
 	pb_run_close(&s[1].run);

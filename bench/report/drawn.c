@@ -17,10 +17,10 @@ int pb_drawn_add(struct pb_drawn *drawn, const char *dir, const char *base, cons
 		/* gnuplot says nothing when it could not finish a file (a full
 		 * disk): a chart is drawn only when both files have content. */
 		if (stat(path, &st) != 0 || st.st_size == 0)
-			return pb_fail(err, errlen, "gnuplot wrote no %s", path);
+			return pb_fail(err, errlen, -EIO, "gnuplot wrote no %s", path);
 	}
 	if (drawn->count == PB_DRAWN_MAX)
-		return pb_fail(err, errlen, "more than %d charts", PB_DRAWN_MAX);
+		return pb_fail(err, errlen, -EIO, "more than %d charts", PB_DRAWN_MAX);
 	struct pb_drawn_chart *c = &drawn->chart[drawn->count++];
 	snprintf(c->base, sizeof(c->base), "%s", base);
 	snprintf(c->type, sizeof(c->type), "%s", type);

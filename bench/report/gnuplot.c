@@ -65,7 +65,7 @@ int pb_gnuplot_run(const char *script, const char *cwd, const char *vars, char *
 {
 	pid_t pid = fork();
 	if (pid < 0)
-		return pb_fail(err, errlen, "cannot start gnuplot: %s", strerror(errno));
+		return pb_fail(err, errlen, -EIO, "cannot start gnuplot: %s", strerror(errno));
 	if (pid == 0) {
 		if (chdir(cwd) != 0)
 			_exit(126);
@@ -75,15 +75,15 @@ int pb_gnuplot_run(const char *script, const char *cwd, const char *vars, char *
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return pb_fail(err, errlen, "waiting for gnuplot: %s", strerror(errno));
+			return pb_fail(err, errlen, -EIO, "waiting for gnuplot: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return pb_fail(err, errlen, "gnuplot not found: install gnuplot (gnuplot-nox) "
+		return pb_fail(err, errlen, -ENOENT, "gnuplot not found: install gnuplot (gnuplot-nox) "
 			    "or run 'parbench plot RUN_DIR' where it is");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
-		return pb_fail(err, errlen, "cannot enter %s to run gnuplot", cwd);
+		return pb_fail(err, errlen, -EIO, "cannot enter %s to run gnuplot", cwd);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		const char *base = strrchr(script, '/');
-		return pb_fail(err, errlen, "gnuplot failed on %s", base ? base + 1 : script);
+		return pb_fail(err, errlen, -EIO, "gnuplot failed on %s", base ? base + 1 : script);
 	}
 	return 0;
 }

@@ -94,10 +94,10 @@ static int plot_group(const struct pb_chart_group *g, size_t row, const char *di
 	snprintf(data, sizeof(data), "%s/%s", dir, rel);
 	FILE *f = fopen(data, "w");
 	if (!f)
-		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+		return pb_fail(err, errlen, -EIO, "cannot write %s: %s", data, strerror(errno));
 	int e = pb_chart_group_write(f, g);
 	if (fclose(f) != 0 || e)
-		return pb_fail(err, errlen, "cannot write %s", data);
+		return pb_fail(err, errlen, -EIO, "cannot write %s", data);
 
 	for (int c = 0; c < CHART_COUNT; c++) {
 		if (!has_points(g, (enum chart)c))
@@ -128,10 +128,11 @@ static int plot_group(const struct pb_chart_group *g, size_t row, const char *di
 			       strcmp(g->series[s].schedule, "none") ? g->series[s].schedule : "");
 		}
 		if (used >= sizeof(vars))
-			return pb_fail(err, errlen, "too many series to chart for %s", g->kernel);
-		if (pb_gnuplot_run(scripts[c], dir, vars, err, errlen) ||
-		    pb_drawn_add(drawn, dir, base, charts[c].type, row, err, errlen))
-			return -1;
+			return pb_fail(err, errlen, -EIO, "too many series to chart for %s", g->kernel);
+		int rc;
+		if ((rc = pb_gnuplot_run(scripts[c], dir, vars, err, errlen)) ||
+		    (rc = pb_drawn_add(drawn, dir, base, charts[c].type, row, err, errlen)))
+			return rc;
 	}
 	return 0;
 }
@@ -183,7 +184,7 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 		for (size_t s = 0; s < g->parallel; s++) {
 			size_t colour = legend_colour(&legend, &g->series[s]);
 			if (!colour)
-				return pb_fail(err, errlen, "too many series for the overview");
+				return pb_fail(err, errlen, -EIO, "too many series for the overview");
 			append(vars, sizeof(vars), &used, "%s%zu", s ? " " : "", colour);
 		}
 		append(vars, sizeof(vars), &used, "'; ");
@@ -199,10 +200,9 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
 	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
 	if (used >= sizeof(vars))
-		return pb_fail(err, errlen, "too many panels for the overview");
-	if (pb_gnuplot_run(script, dir, vars, err, errlen))
-		return -1;
-	return pb_drawn_add(drawn, dir, "overview", "overview", 0, err, errlen);
+		return pb_fail(err, errlen, -EIO, "too many panels for the overview");
+	int e = pb_gnuplot_run(script, dir, vars, err, errlen);
+	return e ? e : pb_drawn_add(drawn, dir, "overview", "overview", 0, err, errlen);
 }
 
 static void machine_line(const struct pb_run *run, char *buf, size_t len)
@@ -227,16 +227,16 @@ int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *d
 	drawn->count = 0;
 	for (int c = 0; c < CHART_COUNT; c++)
 		if (pb_gnuplot_script(charts[c].script, scripts[c], sizeof(scripts[c])))
-			return pb_fail(err, errlen, "cannot find the gnuplot script %s "
+			return pb_fail(err, errlen, -ENOENT, "cannot find the gnuplot script %s "
 				    "(set PARBENCH_DATADIR)", charts[c].script);
 	if (pb_gnuplot_script("overview.gp", overview, sizeof(overview)))
-		return pb_fail(err, errlen, "cannot find the gnuplot script overview.gp "
+		return pb_fail(err, errlen, -ENOENT, "cannot find the gnuplot script overview.gp "
 			    "(set PARBENCH_DATADIR)");
 	machine_line(run, machine, sizeof(machine));
 
 	struct pb_chart_group *g = malloc(sizeof(*g));
 	if (!g)
-		return pb_fail(err, errlen, "out of memory");
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	size_t npairs = pb_chart_pairs(&run->summary, pairs, MAX_PAIRS);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < npairs; i++)

@@ -91,7 +91,7 @@ static int chart(const struct pb_table *t, const int *c, const char *kernel, con
 	snprintf(data, sizeof(data), "%s/%s", dir, name);
 	FILE *f = fopen(data, "w");
 	if (!f)
-		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+		return pb_fail(err, errlen, -EIO, "cannot write %s: %s", data, strerror(errno));
 	for (size_t s = 0; s < count; s++) {
 		fprintf(f, "%s# %s\nworkers \"%s\"\n", s ? "\n\n" : "", series[s].title,
 			series[s].title);
@@ -99,14 +99,15 @@ static int chart(const struct pb_table *t, const int *c, const char *kernel, con
 			fprintf(f, "%u %.6g\n", series[s].workers[p], series[s].efficiency[p]);
 	}
 	if (fclose(f) != 0)
-		return pb_fail(err, errlen, "cannot write %s: %s", data, strerror(errno));
+		return pb_fail(err, errlen, -EIO, "cannot write %s: %s", data, strerror(errno));
 	snprintf(title, sizeof(title), "%s (base n = %s): weak-scaling efficiency\\n%s", kernel,
 		 base, machine);
 	snprintf(vars, sizeof(vars),
 		 "datafile='%s'; outbase='weak-%s-%s'; nseries=%zu; xmax=%u; plottitle=\"%s\"",
 		 name, kernel, base, count, xmax, title);
-	if (pb_gnuplot_run(script, dir, vars, err, errlen))
-		return -1;
+	int e = pb_gnuplot_run(script, dir, vars, err, errlen);
+	if (e)
+		return e;
 	snprintf(name, sizeof(name), "weak-%s-%s", kernel, base);
 	return pb_drawn_add(drawn, dir, name, "weak", row, err, errlen);
 }
@@ -126,7 +127,7 @@ int pb_plot_weak(const struct pb_run *run, const char *dir, const char *machine,
 	if (!any)
 		return 0;
 	if (pb_gnuplot_script("weak.gp", script, sizeof(script)))
-		return pb_fail(err, errlen, "cannot find weak.gp (set PARBENCH_DATADIR)");
+		return pb_fail(err, errlen, -ENOENT, "cannot find weak.gp (set PARBENCH_DATADIR)");
 	for (size_t i = 0; rc == 0 && i < t->row_count; i++) {
 		char **row = t->rows[i];
 		int seen = !is_weak(row, c);

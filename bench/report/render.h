@@ -20,25 +20,23 @@ struct pb_results {
 };
 
 /* Reads the run at run_dir (a `latest` link is followed).  Returns 0, or
- * -1 with a one-line reason in err (no readable run there: bad input). */
+ * -EINVAL (no readable run there) or -ENOMEM with a one-line reason in err. */
 int pb_results_open(const char *run_dir, struct pb_results *r, char *err, size_t errlen);
 void pb_results_close(struct pb_results *r);
-
-#define PB_PLOT_FAILED -1   /* gnuplot or the report could not be made */
-#define PB_PLOT_UNUSABLE -2 /* no readable run there, or plots_root unwritable */
 
 /*
  * Draws the charts and writes index.html and index.md into
  * plots_root/<run-id>/ (its name into out), and points plots_root/latest
- * at it.  Returns 0, PB_PLOT_UNUSABLE or PB_PLOT_FAILED, with a one-line
- * reason in err.
+ * at it.  Returns 0 or a negative errno with a one-line reason in err:
+ * -EINVAL when plots_root cannot be written or the run lacks what a chart
+ * needs, another value when gnuplot or the report could not be made.
  */
 int pb_render_pages(const struct pb_results *r, const char *plots_root, char *out, size_t outlen,
 		    char *err, size_t errlen);
 
 /* Writes benchmark.json into the run folder (complete or not at all);
  * a run without raw.csv has no repetitions to write and gets none.
- * Returns 0, or -1 with a one-line reason in err. */
+ * Returns 0 or a negative errno with a one-line reason in err. */
 int pb_render_json(const struct pb_results *r, char *err, size_t errlen);
 
 /* parbench plot RUN_DIR: the pages of a run again, e.g. on a login node.

@@ -288,11 +288,11 @@ int pb_report_html_write(const struct pb_run *run, const struct pb_findings *fou
 		struct pb_outfile out;
 		int e = pb_outfile_open(&out, plots_dir, formats[i]->file_name);
 		if (e)
-			return pb_fail(err, errlen, "cannot write %s/%s: %s", plots_dir,
+			return pb_fail(err, errlen, -EIO, "cannot write %s/%s: %s", plots_dir,
 				    formats[i]->file_name, strerror(-e));
 		document(formats[i], out.f, run, found, drawn);
 		if ((e = pb_outfile_commit(&out)))
-			return pb_fail(err, errlen, "cannot write %s/%s: %s", plots_dir,
+			return pb_fail(err, errlen, -EIO, "cannot write %s/%s: %s", plots_dir,
 				    formats[i]->file_name, strerror(-e));
 	}
 	return 0;

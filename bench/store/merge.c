@@ -142,19 +142,19 @@ static int check_runs(char *const *runs, size_t count, char **real, char *err, s
 
 	for (size_t i = 0; i < count; i++) {
 		if (!(real[i] = realpath(runs[i], NULL)))
-			return pb_fail(err, len, "no run at '%s': %s", runs[i], strerror(errno));
+			return pb_fail(err, len, -EINVAL, "no run at '%s': %s", runs[i], strerror(errno));
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(real[i], real[j]) == 0)
-				return pb_fail(err, len, "'%s' is named twice", runs[i]);
+				return pb_fail(err, len, -EINVAL, "'%s' is named twice", runs[i]);
 		for (size_t t = 0; t < TABLE_COUNT; t++) {
 			int e = header_of(real[i], tables[t], i ? line : first[t], sizeof(line));
 			if (e)
-				return pb_fail(err, len, "cannot read %s/%s: %s%s", runs[i], tables[t],
+				return pb_fail(err, len, -EINVAL, "cannot read %s/%s: %s%s", runs[i], tables[t],
 					    e == -EINVAL ? "empty" : strerror(-e),
 					    e == -ENOENT ? " (an unfinished run? --resume it first)"
 							 : "");
 			if (i && strcmp(line, first[t]) != 0)
-				return pb_fail(err, len, "the columns of %s/%s differ from those of "
+				return pb_fail(err, len, -EINVAL, "the columns of %s/%s differ from those of "
 					    "%s/%s: runs of different versions cannot be merged",
 					    runs[i], tables[t], runs[0], tables[t]);
 		}
@@ -162,20 +162,16 @@ static int check_runs(char *const *runs, size_t count, char **real, char *err, s
 	return 0;
 }
 
-int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t errlen,
-	     int *usage)
+int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t errlen)
 {
 	char parent[PB_PATH_MAX];
 	char **real = calloc(count + 1, sizeof(*real));
 	int rc = 0, e = 0;
 
-	*usage = 1;
 	if (!real)
-		return pb_fail(err, errlen, "out of memory");
-	if (check_runs(runs, count, real, err, errlen)) {
-		rc = -1;
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
+	if ((rc = check_runs(runs, count, real, err, errlen)))
 		goto done;
-	}
 	snprintf(parent, sizeof(parent), "%s", out);
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
@@ -184,11 +180,10 @@ int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t
 	}
 	if (e || mkdir(out, 0777) != 0) {
 		e = e ? e : -errno;
-		rc = pb_fail(err, errlen, "cannot create '%s': %s%s", out, strerror(-e),
+		rc = pb_fail(err, errlen, -EINVAL, "cannot create '%s': %s%s", out, strerror(-e),
 			  e == -EEXIST ? " (merge writes a new run folder)" : "");
 		goto done;
 	}
-	*usage = 0;
 	for (size_t t = 0; !e && t < TABLE_COUNT; t++)
 		e = merge_table(out, tables[t], real, count);
 	for (size_t i = 0; !e && i < count; i++)
@@ -196,7 +191,7 @@ int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t
 	if (!e)
 		e = write_provenance(out, real, count);
 	if (e)
-		rc = pb_fail(err, errlen, "cannot write '%s': %s", out, strerror(-e));
+		rc = pb_fail(err, errlen, -EIO, "cannot write '%s': %s", out, strerror(-e));
 done:
 	for (size_t i = 0; i < count; i++)
 		free(real[i]);

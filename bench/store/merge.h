@@ -12,10 +12,9 @@
  * run's id) with raw.csv and summary.csv concatenated from the runs (their
  * headers must match; rows keep the run_id of the run that measured them),
  * each run's provenance files as provenance-<run-id>*.txt, and a
- * provenance.txt naming the runs.  Returns 0, or -1 with a one-line
- * message in err; *usage is 1 when the cause is the input.
+ * provenance.txt naming the runs.  Returns 0, or a negative errno with a
+ * one-line reason in err: -EINVAL when the cause is the input (fail.h).
  */
-int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t errlen,
-	     int *usage);
+int pb_merge(const char *out, char *const *runs, size_t count, char *err, size_t errlen);
 
 #endif

@@ -42,7 +42,7 @@ static int load_optional(const struct pb_run *run, const char *name, struct pb_t
 	if (e == -ENOENT)
 		return 0;
 	if (e)
-		return pb_fail(err, errlen, "cannot read %s: %s", path, strerror(-e));
+		return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", path, strerror(-e));
 	return 0;
 }
 
@@ -63,33 +63,33 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 
 	memset(run, 0, sizeof(*run));
 	if (!realpath(path, resolved))
-		return pb_fail(err, errlen, "no run at '%s': %s", path, strerror(errno));
+		return pb_fail(err, errlen, -EINVAL, "no run at '%s': %s", path, strerror(errno));
 	if (strlen(resolved) >= sizeof(run->dir))
-		return pb_fail(err, errlen, "run path too long: '%s'", path);
+		return pb_fail(err, errlen, -EINVAL, "run path too long: '%s'", path);
 	snprintf(run->dir, sizeof(run->dir), "%s", resolved);
 	const char *slash = strrchr(resolved, '/');
 	snprintf(run->id, sizeof(run->id), "%s", slash ? slash + 1 : resolved);
 
 	snprintf(file, sizeof(file), "%s/summary.csv", run->dir);
 	if ((e = pb_table_load(file, &run->summary)))
-		return pb_fail(err, errlen, "cannot read %s: %s", file,
+		return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", file,
 			    e == -EINVAL ? "not a table of the expected shape" : strerror(-e));
 	if ((what & PB_RUN_EXTRAS) && !(what & PB_RUN_RAW) &&
-	    load_optional(run, "raw.csv", &run->raw, err, errlen))
-		return -1;
+	    (e = load_optional(run, "raw.csv", &run->raw, err, errlen)))
+		return e;
 	if (what & PB_RUN_RAW) {
 		snprintf(file, sizeof(file), "%s/raw.csv", run->dir);
 		if ((e = pb_table_load(file, &run->raw)))
-			return pb_fail(err, errlen, "cannot read %s: %s", file,
+			return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", file,
 				    e == -EINVAL ? "not a table of the expected shape"
 						 : strerror(-e));
 	}
 	if (what & PB_RUN_EXTRAS) {
-		if (load_optional(run, "fits.csv", &run->fits, err, errlen) ||
-		    load_optional(run, "reference.csv", &run->reference, err, errlen) ||
-		    load_optional(run, "overhead.csv", &run->overhead, err, errlen) ||
-		    load_optional(run, "breakeven.csv", &run->breakeven, err, errlen))
-			return -1;
+		if ((e = load_optional(run, "fits.csv", &run->fits, err, errlen)) ||
+		    (e = load_optional(run, "reference.csv", &run->reference, err, errlen)) ||
+		    (e = load_optional(run, "overhead.csv", &run->overhead, err, errlen)) ||
+		    (e = load_optional(run, "breakeven.csv", &run->breakeven, err, errlen)))
+			return e;
 	}
 	load_provenance(run);
 	return 0;

@@ -73,6 +73,6 @@ int pb_table_key_columns(const struct pb_table *t, int *col)
 {
 	for (int k = 0; k < PB_KEY_COUNT; k++)
 		if ((col[k] = pb_table_column(t, pb_key_names[k])) < 0)
-			return -1;
+			return -EINVAL;
 	return 0;
 }

@@ -24,7 +24,7 @@ void pb_table_free(struct pb_table *t);
 int pb_table_column(const struct pb_table *t, const char *name);
 
 /* The columns of a cell's key (model/identity.h) into col[PB_KEY_COUNT]:
- * 0, or -1 when one is missing. */
+ * 0, or -EINVAL when one is missing. */
 int pb_table_key_columns(const struct pb_table *t, int *col);
 
 #endif
