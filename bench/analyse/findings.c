@@ -239,9 +239,7 @@ int pb_findings_compute(const struct pb_run *run, struct pb_findings *f)
 	for (int k = 0; k < PB_KEY_COUNT; k++)
 		if ((f->key[k] = pb_table_column(t, pb_key_names[k])) < 0 && required(k))
 			return -EINVAL;
-	int pin = f->key[PB_KEY_PIN];
-	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
-		f->several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
+	f->several_pins = pb_rows_vary(t->rows, t->row_count, f->key[PB_KEY_PIN]);
 	const char *cpus = pb_run_provenance(run, "allowed_cpus");
 	f->allowed_cpus = cpus ? (unsigned)strtoul(cpus, NULL, 10) : 0;
 	sensor(f);

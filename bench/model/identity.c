@@ -67,6 +67,22 @@ int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int
 	return rows_same(a, ac, b, bc, pb_key_names_series, PB_KEY_COUNT);
 }
 
+int pb_rows_vary(char **const *rows, size_t count, int col)
+{
+	for (size_t i = 1; col >= 0 && i < count; i++)
+		if (strcmp(rows[i][col], rows[0][col]) != 0)
+			return 1;
+	return 0;
+}
+
+void pb_series_label(const char *schedule, const char *pin, char *buf, size_t len)
+{
+	if (pin)
+		snprintf(buf, len, "%s:%s", schedule, pin);
+	else
+		snprintf(buf, len, "%s", schedule);
+}
+
 int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)
 {
 	uint64_t an = a->base_n ? a->base_n : a->n, bn = b->base_n ? b->base_n : b->n;

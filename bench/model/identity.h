@@ -51,6 +51,15 @@ int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int
 int pb_rows_same_but(char *const *a, const int *ac, char *const *b, const int *bc,
 		     enum pb_key k);
 
+/* Whether column col takes more than one value over rows[0..count) (a
+ * column of -1: no), e.g. a run with --pin given twice. */
+int pb_rows_vary(char **const *rows, size_t count, int col);
+
+/* A series' label beside its runner's name: its schedule, and its
+ * placement after a ':' where the run has several (pin non-NULL), as
+ * "dynamic" or "dynamic:none".  Charts, their keys and compare use it. */
+void pb_series_label(const char *schedule, const char *pin, char *buf, size_t len);
+
 /* Cells in memory in the same series (same placement included). */
 int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../runners/runner.h"
+#include "../model/identity.h"
 #include "chartdata.h"
 
 size_t pb_chart_pairs(const struct pb_table *summary, size_t *first_row, size_t cap)
@@ -163,9 +164,8 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 
 	/* A run with several placements (--pin twice) gets a series per
 	 * placement: the schedule's label says which. */
-	int cpin = pb_table_column(t, "pin"), several_pins = 0;
-	for (size_t i = 1; cpin >= 0 && i < t->row_count && !several_pins; i++)
-		several_pins = strcmp(t->rows[i][cpin], t->rows[0][cpin]) != 0;
+	int cpin = pb_table_column(t, "pin");
+	int several_pins = pb_rows_vary(t->rows, t->row_count, cpin);
 
 	/* Two passes keep seq last whatever the order of the file. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -175,10 +175,7 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 			    pb_runner_is_baseline(r[cr]) != pass)
 				continue;
 			char label[160];
-			if (several_pins)
-				snprintf(label, sizeof(label), "%s:%s", r[cs], r[cpin]);
-			else
-				snprintf(label, sizeof(label), "%s", r[cs]);
+			pb_series_label(r[cs], several_pins ? r[cpin] : NULL, label, sizeof(label));
 			struct pb_chart_series *s = series_for(g, r[cr], label);
 			if (!s || s->count == PB_CHART_MAX_POINTS)
 				continue;

@@ -42,11 +42,8 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 			s->skey[k] = s->rkey[k] = -1;
 		}
 	}
-	const struct pb_table *t = &s->run.summary;
-	int pin = s->skey[PB_KEY_PIN];
-	s->several_pins = 0;
-	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
-		s->several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
+	s->several_pins = pb_rows_vary(s->run.summary.rows, s->run.summary.row_count,
+				       s->skey[PB_KEY_PIN]);
 	s->median = pb_table_column(&s->run.summary, "median_s");
 	s->speedup = pb_table_column(&s->run.summary, "speedup");
 	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
@@ -128,11 +125,8 @@ static uint64_t cell_seed(char **row, const int *cols)
  * several (--pin twice), as the charts label their series. */
 static void schedule_label(const struct side *s, char *const *row, char *label, size_t len)
 {
-	if (s->several_pins)
-		snprintf(label, len, "%s:%s", row[s->skey[PB_KEY_SCHEDULE]],
-			 row[s->skey[PB_KEY_PIN]]);
-	else
-		snprintf(label, len, "%s", row[s->skey[PB_KEY_SCHEDULE]]);
+	pb_series_label(row[s->skey[PB_KEY_SCHEDULE]],
+			s->several_pins ? row[s->skey[PB_KEY_PIN]] : NULL, label, len);
 }
 
 /* A cell's placement (peer.h) against the lowest latency of both runs. */

@@ -6,6 +6,7 @@
 
 #include "../../runners/runner.h"
 #include "../base/fail.h"
+#include "../model/identity.h"
 #include "gnuplot.h"
 #include "plot_weak.h"
 #include "../store/rundir.h"
@@ -39,17 +40,17 @@ static size_t collect(const struct pb_table *t, const int *c, const char *kernel
 		      const char *base, struct series *series, unsigned *xmax)
 {
 	size_t count = 0;
-	int pin = pb_table_column(t, "pin"), several_pins = 0;
-	for (size_t i = 1; pin >= 0 && i < t->row_count; i++)
-		several_pins |= strcmp(t->rows[i][pin], t->rows[0][pin]) != 0;
+	int pin = pb_table_column(t, "pin");
+	int several_pins = pb_rows_vary(t->rows, t->row_count, pin);
 
 	for (size_t i = 0; i < t->row_count; i++) {
-		char **row = t->rows[i], title[64];
+		char **row = t->rows[i], title[64], label[48];
 		if (!is_weak(row, c) || strcmp(row[c[KERNEL]], kernel) ||
 		    strcmp(row[c[BASE_N]], base))
 			continue;
-		snprintf(title, sizeof(title), "%s %s%s%s", row[c[RUNNER]], row[c[SCHEDULE]],
-			 several_pins ? ":" : "", several_pins ? row[pin] : "");
+		pb_series_label(row[c[SCHEDULE]], several_pins ? row[pin] : NULL, label,
+				sizeof(label));
+		snprintf(title, sizeof(title), "%s %s", row[c[RUNNER]], label);
 		size_t s = 0;
 		while (s < count && strcmp(series[s].title, title))
 			s++;
