@@ -20,13 +20,12 @@ static const char *field(const struct pb_findings *f, size_t row, enum pb_key k)
 
 static double median_of(const struct pb_findings *f, size_t row)
 {
-	return pb_field_num(&f->run->summary, row, pb_table_column(&f->run->summary, "median_s"));
+	return pb_field_num(&f->run->summary, row, f->median);
 }
 
 int pb_findings_usable(const struct pb_findings *f, size_t row)
 {
-	const struct pb_table *t = &f->run->summary;
-	const char *status = pb_field(t, row, pb_table_column(t, "status"));
+	const char *status = pb_field(&f->run->summary, row, f->status);
 	double m = median_of(f, row);
 	return (*status == '\0' || strcmp(status, "ok") == 0) && isfinite(m) && m > 0;
 }
@@ -239,6 +238,8 @@ int pb_findings_compute(const struct pb_run *run, struct pb_findings *f)
 	for (int k = 0; k < PB_KEY_COUNT; k++)
 		if ((f->key[k] = pb_table_column(t, pb_key_names[k])) < 0 && required(k))
 			return -EINVAL;
+	f->median = pb_table_column(t, "median_s");
+	f->status = pb_table_column(t, "status");
 	f->several_pins = pb_rows_vary(t->rows, t->row_count, f->key[PB_KEY_PIN]);
 	const char *cpus = pb_run_provenance(run, "allowed_cpus");
 	f->allowed_cpus = cpus ? (unsigned)strtoul(cpus, NULL, 10) : 0;

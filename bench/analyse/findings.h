@@ -38,6 +38,7 @@ struct pb_cell_where {
 struct pb_findings {
 	const struct pb_run *run;
 	int key[PB_KEY_COUNT];      /* summary.csv's key columns, -1: absent */
+	int median, status;         /* its median_s and status columns */
 	struct pb_group *groups;
 	size_t group_count;
 	int several_pins;           /* cells ran under several --pin policies */
