@@ -305,6 +305,30 @@ Test(resume, refuses_other_options_and_folders_without_a_sweep)
 	remove_tree(root);
 }
 
+/* Options repeated, as the sbatch script's and an array task's combine:
+ * one cell each, and the run resumes (it once had every cell twice and
+ * refused to). */
+Test(resume, repeated_sizes_and_placements_are_one_cell_each, .timeout = 60)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[160], summary[200];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[] = {"--quick", "-k", "fib", "-r", "seq,omp", "-w", "1,2", "--size",
+			      "fib=20", "--size", "fib=20", "--pin", "compact", "--pin", "compact",
+			      "--reps", "3", "--max-reps", "3", "--no-overhead", "--no-plot",
+			      "-o", results, NULL};
+	cr_assert_eq(run(root, args), 0);
+	snprintf(summary, sizeof(summary), "%s/latest/summary.csv", results);
+	size_t rows, distinct = cells_of(summary, &rows);
+	cr_expect_eq(rows, 5, "seq, omp static and dynamic at 1 and 2 workers");
+	cr_expect_eq(distinct, rows, "no cell twice");
+	char run_dir[200];
+	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
+	const char *again[] = {"--resume", run_dir, NULL};
+	cr_expect_eq(run(root, again), 0, "the run resumes");
+	remove_tree(root);
+}
+
 static void tiny_sweep(const char *root, const char *results, const char *kernel)
 {
 	const char *args[] = {"-k", kernel, "--quick", "-r", "omp", "-w", "1,2", "--reps", "3",

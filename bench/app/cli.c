@@ -162,6 +162,15 @@ static int for_each_item(const char *list, int (*fn)(const char *item, void *ctx
 	}
 }
 
+/* Whether p names a policy cfg already has. */
+static int pin_known(const struct pb_config *cfg, const struct pb_placement *p)
+{
+	for (size_t i = 0; i < cfg->pin_count; i++)
+		if (strcmp(pb_placement_name(&cfg->pins[i]), pb_placement_name(p)) == 0)
+			return 1;
+	return 0;
+}
+
 static struct pb_kernel_sizes *kernel_slot(struct pb_config *cfg,
 					   const struct pb_kernel *k, int add)
 {
@@ -408,7 +417,10 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 				return pb_fail(err, len, -EINVAL, "--pin: at most %d policies", PB_MAX_PINS);
 			if (pb_placement_parse(optarg, &cfg->pins[cfg->pin_count], why))
 				return pb_fail(err, len, -EINVAL, "--pin %s: %s", optarg, why);
-			cfg->pin_count++;
+			/* A policy given twice (the sbatch script's options and a
+			 * task's own) is one policy: one cell each, resumable. */
+			if (!pin_known(cfg, &cfg->pins[cfg->pin_count]))
+				cfg->pin_count++;
 			break;
 		}
 		case OPT_SCALING:
@@ -466,6 +478,11 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		if (!ks)
 			return pb_fail(err, len, -EINVAL, "--size names kernel '%s', which is not in --kernels",
 				    sizes.item[i].kernel->name);
+		int known = 0; /* a size given twice is one size */
+		for (size_t j = 0; j < ks->count; j++)
+			known |= ks->n[j] == sizes.item[i].n;
+		if (known)
+			continue;
 		if (ks->count == PB_MAX_SIZES)
 			return pb_fail(err, len, -EINVAL, "--size: at most %d sizes per kernel", PB_MAX_SIZES);
 		ks->n[ks->count++] = sizes.item[i].n;

@@ -138,11 +138,20 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		goto out;
 	}
 	if (cfg->plot) {
-		if (pb_render_pages(&results, cfg->plots_root, plots, sizeof(plots), err,
-				    sizeof(err)) != 0)
-			fprintf(stderr, "parbench: plots skipped: %s\n", err);
-		else
+		e = pb_render_pages(&results, cfg->plots_root, plots, sizeof(plots), err,
+				    sizeof(err));
+		if (e == 0) {
 			printf("Plots:   %s/ (index.html)\n", plots);
+		} else if (e == -ENOENT) {
+			/* No gnuplot on this node (a cluster's compute node):
+			 * the charts are made later, elsewhere. */
+			fprintf(stderr, "parbench: plots skipped: %s; later: parbench plot %s\n",
+				err, sw->dir);
+		} else {
+			/* Charts the run set out to draw and could not: a failure. */
+			fprintf(stderr, "parbench: plots failed: %s\n", err);
+			status = EXIT_FAILED_CELLS;
+		}
 	}
 	if (sw->failed) {
 		fprintf(stderr, "parbench: %zu of %zu cells failed verification or did not "

@@ -19,7 +19,9 @@ struct pb_drawn {
 };
 
 /* Records a chart gnuplot just wrote as dir/base.png and .svg, once both
- * files are there and not empty; 0, or -1 with a reason in err. */
+ * files are there and whole (a PNG ends with its IEND chunk, an SVG with
+ * its closing tag); otherwise removes them and returns -EIO with a reason
+ * in err. */
 int pb_drawn_add(struct pb_drawn *drawn, const char *dir, const char *base, const char *type,
 		 size_t row, char *err, size_t errlen);
 

@@ -227,10 +227,10 @@ int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *d
 	drawn->count = 0;
 	for (int c = 0; c < CHART_COUNT; c++)
 		if (pb_gnuplot_script(charts[c].script, scripts[c], sizeof(scripts[c])))
-			return pb_fail(err, errlen, -ENOENT, "cannot find the gnuplot script %s "
+			return pb_fail(err, errlen, -EIO, "cannot find the gnuplot script %s "
 				    "(set PARBENCH_DATADIR)", charts[c].script);
 	if (pb_gnuplot_script("overview.gp", overview, sizeof(overview)))
-		return pb_fail(err, errlen, -ENOENT, "cannot find the gnuplot script overview.gp "
+		return pb_fail(err, errlen, -EIO, "cannot find the gnuplot script overview.gp "
 			    "(set PARBENCH_DATADIR)");
 	machine_line(run, machine, sizeof(machine));
 

@@ -128,7 +128,7 @@ int pb_plot_weak(const struct pb_run *run, const char *dir, const char *machine,
 	if (!any)
 		return 0;
 	if (pb_gnuplot_script("weak.gp", script, sizeof(script)))
-		return pb_fail(err, errlen, -ENOENT, "cannot find weak.gp (set PARBENCH_DATADIR)");
+		return pb_fail(err, errlen, -EIO, "cannot find weak.gp (set PARBENCH_DATADIR)");
 	for (size_t i = 0; rc == 0 && i < t->row_count; i++) {
 		char **row = t->rows[i];
 		int seen = !is_weak(row, c);

@@ -29,7 +29,8 @@ void pb_results_close(struct pb_results *r);
  * plots_root/<run-id>/ (its name into out), and points plots_root/latest
  * at it.  Returns 0 or a negative errno with a one-line reason in err:
  * -EINVAL when plots_root cannot be written or the run lacks what a chart
- * needs, another value when gnuplot or the report could not be made.
+ * needs, -ENOENT when gnuplot is not installed here, another value when
+ * gnuplot or the report could not be made.
  */
 int pb_render_pages(const struct pb_results *r, const char *plots_root, char *out, size_t outlen,
 		    char *err, size_t errlen);
