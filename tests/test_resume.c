@@ -4,6 +4,7 @@
  * same folder, each cell once.  And merge makes one run of several.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -326,6 +327,52 @@ Test(resume, repeated_sizes_and_placements_are_one_cell_each, .timeout = 60)
 	snprintf(run_dir, sizeof(run_dir), "%s/latest", results);
 	const char *again[] = {"--resume", run_dir, NULL};
 	cr_expect_eq(run(root, again), 0, "the run resumes");
+	remove_tree(root);
+}
+
+/* One writer per run folder: a --resume of a folder that a sweep is
+ * writing says so and leaves it alone (two once tore raw.csv apart). */
+Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[160], args_file[400], out[256], errf[256];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(out, sizeof(out), "%s/first.out", root);
+	snprintf(errf, sizeof(errf), "%s/first.err", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=31", "-r", "seq,omp", "-w", "1,2", "-s",
+			      "static", "--reps", "60", "--max-reps", "60", "--rounds", "1",
+			      "--no-overhead", "--no-plot", "-o", results, NULL};
+	pid_t first = start(out, errf, args);
+	/* Its folder, once it has written its options. */
+	char dir[300] = "";
+	for (int t = 0; t < 500 && !dir[0]; t++) {
+		DIR *d = opendir(results);
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.' && strcmp(e->d_name, "latest")) {
+				snprintf(args_file, sizeof(args_file), "%s/%s/sweep.args", results,
+					 e->d_name);
+				if (access(args_file, R_OK) == 0)
+					snprintf(dir, sizeof(dir), "%s/%s", results, e->d_name);
+			}
+		if (d)
+			closedir(d);
+		if (!dir[0])
+			usleep(10000);
+	}
+	cr_assert(dir[0], "the first sweep made its folder");
+	const char *again[] = {"--resume", dir, NULL};
+	cr_expect_eq(run(root, again), 2, "a busy folder is bad input for --resume");
+	char err_path[256];
+	snprintf(err_path, sizeof(err_path), "%s/err", root);
+	cr_expect(contains(err_path, "another parbench is writing it"), "and it says so");
+	cr_expect_eq(kill(first, 0), 0, "the first sweep still runs");
+	cr_expect_eq(finish(first), 0, "and finishes, untouched");
+	char summary[400];
+	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
+	size_t rows, distinct = cells_of(summary, &rows);
+	cr_expect_eq(distinct, rows, "each cell once");
+	cr_expect_eq(run(root, again), 0, "once it is done, the folder resumes (nothing to do)");
 	remove_tree(root);
 }
 

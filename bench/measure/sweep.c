@@ -272,6 +272,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	int e;
 
 	memset(sw, 0, sizeof(*sw));
+	sw->lock = -1;
 	if (pb_plan_build(cfg, &sw->plan))
 		return pb_fail(err, errlen, -ENOMEM, "out of memory planning the sweep");
 	if ((e = check_memory(&sw->plan, err, errlen)))
@@ -288,6 +289,12 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		const char *slash = strrchr(cfg->resume, '/');
 		snprintf(sw->dir, sizeof(sw->dir), "%s", cfg->resume);
 		snprintf(sw->run_id, sizeof(sw->run_id), "%s", slash ? slash + 1 : cfg->resume);
+		/* Before anything is read: a folder another parbench is writing
+		 * is left as it is. */
+		if ((e = pb_rundir_lock(sw->dir, &sw->lock)))
+			return pb_fail(err, errlen, -EINVAL, "cannot resume %s: %s", sw->dir,
+				       e == -EBUSY ? "another parbench is writing it"
+						   : strerror(-e));
 		if ((e = pb_resume_load(sw, err, errlen)))
 			return e;
 		sw->resumed = sw->done;
@@ -295,6 +302,9 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 					 sw->dir, sizeof(sw->dir)))) {
 		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s",
 			    cfg->results_root, strerror(-e));
+	} else if ((e = pb_rundir_lock(sw->dir, &sw->lock))) {
+		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
+			       strerror(-e));
 	}
 	if ((e = write_provenance(sw, cfg)) ||
 	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
@@ -332,4 +342,6 @@ void pb_sweep_free(struct pb_sweep *sw)
 	free(sw->results);
 	sw->results = NULL;
 	pb_plan_free(&sw->plan);
+	pb_rundir_unlock(sw->lock);
+	sw->lock = -1;
 }

@@ -86,6 +86,7 @@ struct pb_sweep {
 	size_t resumed;             /* cells taken from the folder (--resume) */
 	size_t rounds_done, rounds_planned; /* cell-rounds (failed cells count
 					     * their rounds as done) */
+	int lock;                   /* the run folder's (store/rundir.h), -1: none */
 	int stopped;                /* the signal that stopped the sweep before
 				     * its end, or 0 */
 };

@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,6 +83,28 @@ int pb_rundir_create(const char *root, char *id, size_t idlen, char *path,
 			return -errno;
 	}
 	return -EEXIST;
+}
+
+int pb_rundir_lock(const char *dir, int *lock)
+{
+	/* Close-on-exec: an MPI launcher must not keep the folder locked
+	 * after this process is gone. */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		close(fd);
+		return err;
+	}
+	*lock = fd;
+	return 0;
+}
+
+void pb_rundir_unlock(int lock)
+{
+	if (lock >= 0)
+		close(lock);
 }
 
 int pb_latest_link(const char *root, const char *id)

@@ -24,6 +24,13 @@ int pb_mkdirs(const char *path);
 /* Points root/latest at id (a relative symlink, replaced atomically). */
 int pb_latest_link(const char *root, const char *id);
 
+/* Takes the run folder dir for this process alone: one writer at a time.
+ * The lock (flock on the folder) goes with the process however it ends,
+ * SIGKILL included.  Returns 0 and the lock in *lock, -EBUSY when another
+ * process holds it, or another negative errno. */
+int pb_rundir_lock(const char *dir, int *lock);
+void pb_rundir_unlock(int lock);
+
 /* A file being written: opened as PATH.partial, renamed to PATH when
  * committed, removed when abandoned. */
 struct pb_outfile {
