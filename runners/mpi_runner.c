@@ -57,12 +57,16 @@ struct pb_pool {
 	char token;  /* what alloc() hands out: the memory lives in the ranks */
 };
 
+/* PARBENCH_MPI_TIMEOUT in seconds: DEFAULT_TIMEOUT where it is unset or
+ * empty, -1 where it is not a positive number (mpi_available says so). */
 static double option_timeout(void)
 {
 	const char *s = getenv("PARBENCH_MPI_TIMEOUT");
 	char *end;
-	double t = s ? strtod(s, &end) : 0;
-	return s && end != s && t > 0 ? t : DEFAULT_TIMEOUT;
+	if (!s || !*s)
+		return DEFAULT_TIMEOUT;
+	double t = strtod(s, &end);
+	return *end == '\0' && t > 0 && t < 1e9 ? t : -1;
 }
 
 /* path: PATH_MAX bytes, as realpath() wants. */
@@ -390,6 +394,11 @@ static int mpi_available(char *why, size_t len)
 	const char *choice = getenv("PARBENCH_MPI_LAUNCHER");
 	char path[PATH_MAX];
 
+	if (option_timeout() < 0) {
+		snprintf(why, len, "PARBENCH_MPI_TIMEOUT='%s' is not a positive number of "
+			 "seconds", getenv("PARBENCH_MPI_TIMEOUT"));
+		return -EINVAL;
+	}
 	if (!choice || !*choice)
 		choice = getenv("SLURM_JOB_ID") ? "srun" : "mpirun";
 	if (pb_mpi_find_exe(choice, path, sizeof(path))) {

@@ -104,6 +104,8 @@ ParameterizedTestParameters(cli, bad_input_is_refused)
 		{{"--reps"}, "needs a value"},
 		{{"stray"}, "unexpected argument"},
 		{{"--size", "sum=2^35", "--kernels", "sum"}, "more than"},
+		{{"--kernels", "fi\nb"}, "unknown kernel"}, /* a newline stays one line */
+		{{"--pin", "0\n1"}, "--pin"},
 	};
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -326,5 +328,23 @@ Test(cli, missing_launcher_is_refused)
 	char path[128];
 	snprintf(path, sizeof(path), "%s/latest", dir);
 	cr_expect_neq(access(path, F_OK), 0, "no run written");
+	remove_tree(dir);
+}
+
+/* A setting the user got wrong is refused even for runners not named. */
+Test(cli, bad_mpi_timeout_is_refused)
+{
+	char dir[64];
+	make_tmpdir(dir);
+	static const char *const bad[] = {"abc", "-5", "0", "10s"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("PARBENCH_MPI_TIMEOUT", bad[i], 1);
+		struct outcome o;
+		run(&o, (const char *[]){TINY, "--out", dir, NULL});
+		cr_expect_eq(o.status, 2, "PARBENCH_MPI_TIMEOUT=%s: status %d", bad[i], o.status);
+		cr_expect_eq(lines(o.err), 1, "%s", o.err);
+		cr_expect(strstr(o.err, "PARBENCH_MPI_TIMEOUT"), "%s", o.err);
+	}
+	unsetenv("PARBENCH_MPI_TIMEOUT");
 	remove_tree(dir);
 }

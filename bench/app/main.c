@@ -24,9 +24,14 @@
 
 enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = 3 };
 
+/* The one place errors are printed: one line, whatever the message quotes
+ * (an option value may hold a newline). */
 static int die(int status, const char *msg)
 {
-	fprintf(stderr, "parbench: %s\n", msg);
+	fputs("parbench: ", stderr);
+	for (const char *c = msg; *c; c++)
+		fputc((unsigned char)*c < 0x20 ? ' ' : *c, stderr);
+	fputc('\n', stderr);
 	return status;
 }
 
@@ -71,8 +76,12 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 
 	for (size_t i = 0; i < cfg->runner_count; i++) {
 		const struct pb_runner *r = cfg->runners[i];
-		if (r->available && r->available(why, sizeof(why))) {
-			if (cfg->runners_named) {
+		int e = r->available ? r->available(why, sizeof(why)) : 0;
+		if (e) {
+			/* A setting the user got wrong is an error whether or
+			 * not the runner was named; a launcher not installed
+			 * here is not. */
+			if (cfg->runners_named || e == -EINVAL) {
 				return pb_fail(err, len, -EINVAL, "runner %s: %s", r->name, why);
 			}
 			fprintf(stderr, "parbench: note: leaving out runner %s: %s\n", r->name, why);
