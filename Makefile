@@ -4,8 +4,10 @@
 #   make              build only, with the compilers and libraries found
 #                     (pkg-config, $(MPICC)): what a cluster login node with
 #                     modules loaded does; never installs anything
-#   make deps         install the Debian packages the build, the benchmark
-#                     and the tests need (make deps-slurm: Slurm and munge)
+#   make deps         install the Debian packages the build and the benchmark
+#                     need (make deps-test: those of the tests; make
+#                     deps-slurm: Slurm and munge, which the Slurm test
+#                     installs itself)
 #   make bench        install what is missing, build, run the default sweep
 #   make bench QUICK=1  a 30-second smoke sweep
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
@@ -29,11 +31,13 @@ MPIRUN ?= mpirun
 CFLAGS ?= -O3 -march=native -g
 PKG_CONFIG ?= pkg-config
 
-# Debian packages the build, the benchmark and the tests need; Slurm and
-# munge only for the Slurm test (its daemons are started by that test only);
-# Google Benchmark's compare.py and SciPy read parbench's JSON in a test.
+# Debian packages the build and the benchmark need; those the tests need
+# beside them (Criterion, and Google Benchmark's compare.py with SciPy,
+# which read parbench's JSON in a test); Slurm and munge only for the
+# Slurm test, whose script installs them and starts their daemons itself.
 DEPS_PACKAGES = build-essential pkg-config openmpi-bin libopenmpi-dev hwloc \
-	libhwloc-dev gnuplot-nox libcriterion-dev libbenchmark-tools python3-scipy
+	libhwloc-dev gnuplot-nox
+TEST_PACKAGES = libcriterion-dev libbenchmark-tools python3-scipy
 SLURM_PACKAGES = slurm-wlm slurmctld slurmd slurm-client munge
 
 GIT_REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -60,7 +64,7 @@ MAIN_OBJS := $(MAIN_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_REGISTRY_OBJS := $(TEST_REGISTRY_SRCS:%.c=$(BUILD)/tests/registry/%.o)
 MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
-.PHONY: all deps deps-slurm libs bench test test-unit test-sanitize test-slurm plots compare \
+.PHONY: all deps deps-test deps-slurm libs bench test slurm-check test-unit test-sanitize test-slurm plots compare \
 	install uninstall clean mpi-latency
 # parbench-mpi only where an MPI compiler is found: without it the mpi
 # runners say they are unavailable and the rest runs.
@@ -76,6 +80,8 @@ no-mpicc:
 # test) do it; a plain build never does.
 deps:
 	@sh mk/install-deps.sh $(DEPS_PACKAGES)
+deps-test:
+	@sh mk/install-deps.sh $(DEPS_PACKAGES) $(TEST_PACKAGES)
 deps-slurm:
 	@sh mk/install-deps.sh $(SLURM_PACKAGES)
 
@@ -142,8 +148,10 @@ compare: $(BUILD)/parbench
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.
-test: deps deps-slurm
-	@$(MAKE) --no-print-directory test-unit test-sanitize test-slurm
+# One apt-get, then one make for the three (they share build/, even under
+# make -j).
+test: deps-test
+	@$(MAKE) --no-print-directory test-unit test-sanitize slurm-check
 
 test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
@@ -152,8 +160,9 @@ test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 # A one-node Slurm cluster on this machine runs bench/slurm/parbench.sbatch;
 # its MPI job needs parbench-mpi.  The script installs the Slurm packages
 # it lacks (as root) or says why it skips.
-test-slurm: deps deps-slurm
-	@$(MAKE) --no-print-directory $(BUILD)/parbench $(BUILD)/parbench-mpi
+test-slurm: deps
+	@$(MAKE) --no-print-directory slurm-check
+slurm-check: $(BUILD)/parbench $(BUILD)/parbench-mpi
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		bash tests/slurm/run.sh
 
@@ -163,10 +172,12 @@ test-sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize CFLAGS='$(SANITIZE_FLAGS)' \
 		LDFLAGS='$(SANITIZE_FLAGS)' test-unit
 
-install: $(BUILD)/parbench $(BUILD)/parbench-mpi
+# parbench-mpi where it was built (all leaves it out without mpicc).
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(BUILD)/parbench $(DESTDIR)$(BINDIR)/parbench
-	install -m 755 $(BUILD)/parbench-mpi $(DESTDIR)$(BINDIR)/parbench-mpi
+	if [ -x $(BUILD)/parbench-mpi ]; then \
+		install -m 755 $(BUILD)/parbench-mpi $(DESTDIR)$(BINDIR)/parbench-mpi; fi
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/
 
 uninstall:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../bench/model/identity.h"
 #include "../bench/store/table.h"
@@ -56,6 +57,8 @@ static char *read_all(const char *path)
 Test(json, google_benchmark_compare_reads_two_runs, .timeout = 120)
 {
 	char root[] = "/tmp/pb-json-XXXXXX", cmd[2048], path[600];
+	cr_assert_eq(access(COMPARE_PY, R_OK), 0,
+		     COMPARE_PY " missing: make deps-test installs libbenchmark-tools");
 	cr_assert_not_null(mkdtemp(root));
 	for (int i = 0; i < 2; i++) {
 		snprintf(cmd, sizeof(cmd),

@@ -96,9 +96,10 @@ static void read_includes(const char *root, struct file *f)
 		char name[PATH_LEN];
 		if (sscanf(line, " #include <%255[^>]>", name) == 1 && strcmp(name, "hwloc.h") == 0)
 			f->hwloc = 1;
-		if (sscanf(line, " #include \"%255[^\"]\"", name) != 1 ||
-		    f->include_count == MAX_INCLUDES)
+		if (sscanf(line, " #include \"%255[^\"]\"", name) != 1)
 			continue;
+		cr_assert_lt(f->include_count, MAX_INCLUDES, "%s: more includes than this reads",
+			     f->path);
 		char *to = f->includes[f->include_count++];
 		snprintf(to, PATH_LEN, "%.120s/%.120s", dir, name);
 		normalise(to);

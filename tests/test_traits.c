@@ -16,6 +16,7 @@
 #include "../bench/measure/sweep.h"
 #include "../bench/report/report.h"
 #include "../kernels/kernel.h"
+#include "../runners/affinity.h"
 #include "../runners/runner.h"
 
 Test(traits, the_throwaway_kernel_and_runner_are_registered)
@@ -33,6 +34,8 @@ Test(traits, the_throwaway_kernel_and_runner_are_registered)
 
 Test(traits, a_new_kernel_and_runner_run_from_cli_to_report, .timeout = 120)
 {
+	if (pb_allowed_cpus() < 2)
+		cr_skip_test("the efficiency section needs 2 CPUs");
 	char root[] = "/tmp/pb-traits-XXXXXX", err[512];
 	cr_assert_not_null(mkdtemp(root));
 	char *argv[] = {"parbench", "-k", "throwaway-squares,sum", "-n", "throwaway-squares=200000",

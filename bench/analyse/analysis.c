@@ -205,7 +205,7 @@ int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 		optional(f, x->serial_fraction > 0 ? 1 / x->serial_fraction : NAN);
 		fputc('\n', f);
 	}
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }
 
 int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
@@ -221,7 +221,7 @@ int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 		else
 			fputc('\n', f); /* never, or beyond the largest size */
 	}
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }
 
 int pb_analysis_write(const struct pb_sweep *sw, const struct pb_analysis *a)

@@ -5,13 +5,8 @@
 
 #include "../../runners/runner.h"
 #include "../base/stats.h"
+#include "../store/table.h"
 #include "findings.h"
-
-static int required(int k)
-{
-	return k == PB_KEY_KERNEL || k == PB_KEY_N || k == PB_KEY_RUNNER ||
-	       k == PB_KEY_SCHEDULE || k == PB_KEY_WORKERS;
-}
 
 static const char *field(const struct pb_findings *f, size_t row, enum pb_key k)
 {
@@ -125,14 +120,13 @@ struct raw_columns {
 
 static int raw_columns(const struct pb_table *raw, struct raw_columns *c)
 {
-	for (int k = 0; k < PB_KEY_COUNT; k++)
-		if ((c->key[k] = pb_table_column(raw, pb_key_names[k])) < 0 && required(k))
-			return -1;
+	if (pb_table_key_columns_known(raw, c->key))
+		return -EINVAL;
 	c->round = pb_table_column(raw, "round");
 	c->peer = pb_table_column(raw, "peer_ns");
 	c->seconds = pb_table_column(raw, "seconds");
 	c->ok = pb_table_column(raw, "ok");
-	return c->peer < 0 || c->seconds < 0 ? -1 : 0;
+	return c->peer < 0 || c->seconds < 0 ? -EINVAL : 0;
 }
 
 /* The summary row of raw row i, or -1. */
@@ -235,9 +229,8 @@ int pb_findings_compute(const struct pb_run *run, struct pb_findings *f)
 	memset(f, 0, sizeof(*f));
 	f->run = run;
 	f->probe_median = f->probe_p5 = f->probe_p95 = NAN;
-	for (int k = 0; k < PB_KEY_COUNT; k++)
-		if ((f->key[k] = pb_table_column(t, pb_key_names[k])) < 0 && required(k))
-			return -EINVAL;
+	if (pb_table_key_columns_known(t, f->key))
+		return -EINVAL;
 	f->median = pb_table_column(t, "median_s");
 	f->status = pb_table_column(t, "status");
 	f->several_pins = pb_rows_vary(t->rows, t->row_count, f->key[PB_KEY_PIN]);

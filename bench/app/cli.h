@@ -29,7 +29,7 @@ struct pb_cli {
 };
 
 /*
- * Fills cli from argv.  Returns 0, or -1 with a one-line message (no
+ * Fills cli from argv.  Returns 0, or -EINVAL with a one-line message (no
  * newline) in err.  Never prints and never exits.
  */
 int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err,

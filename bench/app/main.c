@@ -123,17 +123,19 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 			strerror(-e));
 		status = EXIT_FAILED_CELLS;
 	}
-	/* From here on, every reporter reads what was just written, once. */
-	if (pb_results_open(sw->dir, &results, err, sizeof(err))) {
-		fprintf(stderr, "parbench: %s\n", err);
+	/* From here on, every reporter reads what was just written, once;
+	 * a run that cannot be read back still says where it is and how
+	 * it ended. */
+	opened = pb_results_open(sw->dir, &results, err, sizeof(err)) == 0;
+	if (!opened) {
+		fprintf(stderr, "parbench: no report: %s\n", err);
 		status = EXIT_FAILED_CELLS;
-		goto out;
-	}
-	opened = 1;
-	pb_report_print(stdout, &results);
-	if (pb_render_json(&results, err, sizeof(err))) {
-		fprintf(stderr, "parbench: %s\n", err);
-		status = EXIT_FAILED_CELLS;
+	} else {
+		pb_report_print(stdout, &results);
+		if (pb_render_json(&results, err, sizeof(err))) {
+			fprintf(stderr, "parbench: %s\n", err);
+			status = EXIT_FAILED_CELLS;
+		}
 	}
 
 	printf("\nResults: %s/\n", sw->dir);
@@ -146,7 +148,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 		status = EXIT_STOPPED;
 		goto out;
 	}
-	if (cfg->plot) {
+	if (cfg->plot && opened) {
 		e = pb_render_pages(&results, cfg->plots_root, plots, sizeof(plots), err,
 				    sizeof(err));
 		if (e == 0) {

@@ -6,6 +6,7 @@
 #include "../base/clock.h"
 #include "overhead.h"
 #include "../base/stats.h"
+#include "../store/csv.h"
 
 #define SAMPLES 21
 #define QUICK_SAMPLES 5
@@ -58,6 +59,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 	if (err) {
 		o->failed = 1;
 		snprintf(o->why, sizeof(o->why), "open-failed:%s", strerror(-err));
+		pb_token_sanitize(o->why); /* one CSV field */
 		return 0;
 	}
 	for (int s = -1; !err && s < (int)o->samples; s++) {
@@ -86,6 +88,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 		o->failed = 1;
 		snprintf(o->why, sizeof(o->why), "%s",
 			 out.why[0] ? out.why : err == -EIO ? "wrong-result" : strerror(-err));
+		pb_token_sanitize(o->why);
 		return 0;
 	}
 	struct pb_stats st;
@@ -101,7 +104,7 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 int pb_overhead_csv_header(FILE *f)
 {
 	return fputs("run_id,runner,workers,samples,dispatches,median_us,min_us,max_us,"
-		     "reference_us,overhead_us,status\n", f) < 0 ? -1 : 0;
+		     "reference_us,overhead_us,status\n", f) < 0 ? -EIO : 0;
 }
 
 int pb_overhead_csv_row(FILE *f, const char *run_id, const struct pb_overhead *o)
@@ -113,5 +116,5 @@ int pb_overhead_csv_row(FILE *f, const char *run_id, const struct pb_overhead *o
 	else
 		fprintf(f, "%.4f,%.4f,%.4f,%.4f,%.4f,ok\n", o->median_us, o->min_us,
 			o->max_us, o->reference_us, o->overhead_us);
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }

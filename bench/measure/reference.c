@@ -54,6 +54,7 @@ int pb_reference_measure(const struct pb_cell_result *results, size_t count,
 				return (int)used;
 			}
 			if (rc < 0) {
+				pb_cell_result_free(&r);
 				free(ref);
 				return -ENOMEM;
 			}
@@ -109,5 +110,5 @@ int pb_reference_csv(FILE *f, const char *run_id, const struct pb_reference *ref
 			fprintf(f, "%.4g", e->peer_ns);
 		fputc('\n', f);
 	}
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }

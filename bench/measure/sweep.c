@@ -236,8 +236,11 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 				sw->stopped = pb_stop_requested();
 				break;
 			}
-			if (e < 0)
+			if (e < 0) {
+				if (round == 0) /* not counted in sw->done yet */
+					pb_cell_result_free(r);
 				return e;
+			}
 			if (round == 0)
 				sw->done = i + 1;
 			sw->rounds_done++;

@@ -20,7 +20,8 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		 char *err, size_t errlen);
 void pb_sweep_free(struct pb_sweep *sw);
 
-/* The result of seq at the same kernel and n, or NULL. */
+/* The result of the baseline runner (seq) at the same kernel, n and
+ * placement, or NULL. */
 const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 					       const struct pb_cell *cell);
 

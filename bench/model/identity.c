@@ -12,6 +12,12 @@ const char *const pb_key_names[PB_KEY_COUNT] = {
 	[PB_KEY_BASE_N] = "base_n",
 };
 
+int pb_key_required(enum pb_key k)
+{
+	return k == PB_KEY_KERNEL || k == PB_KEY_N || k == PB_KEY_RUNNER ||
+	       k == PB_KEY_SCHEDULE || k == PB_KEY_WORKERS;
+}
+
 int pb_key_names_series(enum pb_key k)
 {
 	return k != PB_KEY_N && k != PB_KEY_CHUNK && k != PB_KEY_WORKERS;

@@ -30,6 +30,10 @@ enum pb_key {
 /* The CSV column of each key. */
 extern const char *const pb_key_names[PB_KEY_COUNT];
 
+/* Whether every run has this key column (kernel, n, runner, schedule,
+ * workers); the others are newer, and an older run may lack them. */
+int pb_key_required(enum pb_key k);
+
 /* Whether a key tells one series from another (kernel, runner, schedule,
  * pin, scaling, base_n), or only one cell of a series from another. */
 int pb_key_names_series(enum pb_key k);

@@ -8,7 +8,7 @@
  *	char why[PB_PLACEMENT_WHY];
  *	if (pb_placement_parse(optarg, &pin, why))       // CLI: --pin TEXT
  *		fail("--pin %s: %s", optarg, why);
- *	hwloc_topology_t topo;
+ *	struct hwloc_topology *topo;
  *	pb_placement_topology_load(&topo, NULL);        // once per sweep
  *	int cpus[PB_MAX_WORKERS], over;
  *	if (pb_placement_cpus(topo, &pin, workers, cpus, &over, why))

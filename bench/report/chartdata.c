@@ -7,24 +7,6 @@
 #include "../model/identity.h"
 #include "chartdata.h"
 
-size_t pb_chart_pairs(const struct pb_table *summary, size_t *first_row, size_t cap)
-{
-	int ck = pb_table_column(summary, "kernel"), cn = pb_table_column(summary, "n");
-	size_t count = 0;
-
-	if (ck < 0 || cn < 0)
-		return 0;
-	for (size_t i = 0; i < summary->row_count && count < cap; i++) {
-		int seen = 0;
-		for (size_t j = 0; j < count && !seen; j++)
-			seen = !strcmp(summary->rows[first_row[j]][ck], summary->rows[i][ck]) &&
-			       !strcmp(summary->rows[first_row[j]][cn], summary->rows[i][cn]);
-		if (!seen)
-			first_row[count++] = i;
-	}
-	return count;
-}
-
 static void sort_points(struct pb_chart_series *s)
 {
 	for (size_t i = 1; i < s->count; i++)

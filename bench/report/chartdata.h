@@ -42,10 +42,6 @@ struct pb_chart_group {
 	double min_median, max_median;
 };
 
-/* The distinct (kernel, n) pairs of the summary in file order; returns
- * how many were stored in kernel[], n[] (row indices of their first row). */
-size_t pb_chart_pairs(const struct pb_table *summary, size_t *first_row, size_t cap);
-
 /* Fills g for the kernel and n of summary row `row`.  Returns 0, or
  * -EINVAL when the summary lacks a key column. */
 int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_group *g);

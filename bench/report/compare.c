@@ -12,14 +12,6 @@
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 
-/* A cell's key (model/identity.h): these five every run has; the others
- * (pin, chunk, scaling, base_n) are compared where both runs have them. */
-static int key_required(int k)
-{
-	return k == PB_KEY_KERNEL || k == PB_KEY_N || k == PB_KEY_RUNNER ||
-	       k == PB_KEY_SCHEDULE || k == PB_KEY_WORKERS;
-}
-
 /* Where a run's columns are. */
 struct side {
 	struct pb_run run;
@@ -29,13 +21,16 @@ struct side {
 	int several_pins;                        /* cells ran in several placements */
 };
 
+/* A cell's key (model/identity.h): the required columns every run has;
+ * the others (pin, chunk, scaling, base_n) are compared where both runs
+ * have them, so that an older run still compares. */
 static int find_columns(struct side *s, char *err, size_t errlen)
 {
 	for (int k = 0; k < PB_KEY_COUNT; k++) {
 		s->skey[k] = pb_table_column(&s->run.summary, pb_key_names[k]);
 		s->rkey[k] = pb_table_column(&s->run.raw, pb_key_names[k]);
 		if (s->skey[k] < 0 || s->rkey[k] < 0) {
-			if (key_required(k))
+			if (pb_key_required(k))
 				return pb_fail(err, errlen, -EINVAL,
 					       "%s: summary.csv or raw.csv has no '%s' column",
 					       s->run.dir, pb_key_names[k]);
@@ -56,11 +51,6 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int same_key(char **x, const int *xc, char **y, const int *yc)
-{
-	return pb_rows_same_cell(x, xc, y, yc);
-}
-
 /* Two rows of one table agree on a column (an absent one: they do). */
 static int same_field(char *const *x, char *const *y, int col)
 {
@@ -70,7 +60,7 @@ static int same_field(char *const *x, char *const *y, int col)
 static long find_cell(const struct side *s, char **row, const int *cols)
 {
 	for (size_t i = 0; i < s->run.summary.row_count; i++)
-		if (same_key(s->run.summary.rows[i], s->skey, row, cols))
+		if (pb_rows_same_cell(s->run.summary.rows[i], s->skey, row, cols))
 			return (long)i;
 	return -1;
 }
@@ -81,7 +71,7 @@ static size_t samples(const struct side *s, char **cell, double *x, size_t cap)
 	size_t n = 0;
 	for (size_t i = 0; i < s->run.raw.row_count && n < cap; i++) {
 		char **r = s->run.raw.rows[i];
-		if (!same_key(r, s->rkey, cell, s->skey) || (s->ok >= 0 && strcmp(r[s->ok], "1")))
+		if (!pb_rows_same_cell(r, s->rkey, cell, s->skey) || (s->ok >= 0 && strcmp(r[s->ok], "1")))
 			continue;
 		double v = pb_field_num(&s->run.raw, i, s->seconds);
 		if (isfinite(v) && v > 0)
@@ -112,12 +102,15 @@ static double speedup(const struct side *s, size_t row)
 static uint64_t cell_seed(char **row, const int *cols)
 {
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (int k = 0; k < PB_KEY_COUNT; k++)
-		for (const char *p = row[cols[k]]; key_required(k); p++) {
+	for (int k = 0; k < PB_KEY_COUNT; k++) {
+		if (!pb_key_required(k))
+			continue; /* optional keys may be absent (-1) */
+		for (const char *p = row[cols[k]];; p++) {
 			h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
 			if (!*p)
 				break;
 		}
+	}
 	return PB_COMPARE_SEED ^ h;
 }
 

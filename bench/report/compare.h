@@ -27,8 +27,9 @@ struct pb_compare_result {
 	double worst_same_host; /* worst_change among those; NaN: none */
 };
 
-/* Prints the table to out.  Returns 0, or -1 with a one-line message in
- * err when a run cannot be read (flagged changes are not an error). */
+/* Prints the table to out.  Returns 0, or a negative errno with a
+ * one-line message in err (-EINVAL when a run cannot be read; flagged
+ * changes are not an error). */
 int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_result *res,
 		    char *err, size_t errlen);
 

@@ -14,7 +14,8 @@ int pb_gnuplot_script(const char *name, char *path, size_t len);
 /*
  * Runs `gnuplot -e vars script` in folder cwd, so that the data and output
  * names in vars can be relative (and free of the spaces and quotes a full
- * path may hold).  Returns 0, or -1 with a message in err.
+ * path may hold).  Returns 0, or a negative errno with a
+ * message in err (-ENOENT: gnuplot is not installed).
  */
 int pb_gnuplot_run(const char *script, const char *cwd, const char *vars, char *err,
 		   size_t errlen);

@@ -21,7 +21,8 @@
 /* The file each run folder gets. */
 #define PB_JSON_FILE "benchmark.json"
 
-/* Writes run (opened with PB_RUN_RAW) to out.  Returns 0, -ENOMEM, or -EIO
+/* Writes run (raw.csv read) to out.  Returns 0, -EINVAL (its files lack a
+ * column this needs), -ENOMEM, or -EIO
  * when writing failed. */
 int pb_json_write(FILE *out, const struct pb_run *run);
 

@@ -17,7 +17,6 @@
 #include "plot_weak.h"
 #include "../store/runfiles.h"
 
-#define MAX_PAIRS 64
 #define MAX_PANELS 24
 #define VARS_MAX 16384
 
@@ -161,7 +160,7 @@ static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
 /* One page, a speedup panel per kernel and size that has one, and one key
  * below them all: a series keeps its colour from panel to panel. */
 static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
-			 const size_t *pairs, size_t npairs, const char *dir,
+			 const struct pb_findings *found, const char *dir,
 			 const char *machine, const char *script, struct pb_drawn *drawn,
 			 char *err, size_t errlen)
 {
@@ -171,8 +170,9 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 	int shaded = 0;
 
 	legend.count = 0;
-	for (size_t i = 0; i < npairs && panels < MAX_PANELS; i++) {
-		if (pb_chart_group_load(run, pairs[i], g) || !has_points(g, CHART_SPEEDUP))
+	for (size_t i = 0; i < found->group_count && panels < MAX_PANELS; i++) {
+		if (pb_chart_group_load(run, found->groups[i].first, g) ||
+		    !has_points(g, CHART_SPEEDUP))
 			continue;
 		panels++;
 		shaded |= g->first_oversubscribed != 0;
@@ -218,11 +218,10 @@ static void machine_line(const struct pb_run *run, char *buf, size_t len)
 	pb_gnuplot_quote_safe(buf);
 }
 
-int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *drawn, char *err,
-		   size_t errlen)
+int pb_charts_draw(const struct pb_run *run, const struct pb_findings *found, const char *dir,
+		   struct pb_drawn *drawn, char *err, size_t errlen)
 {
 	char scripts[CHART_COUNT][PB_PATH_MAX], overview[PB_PATH_MAX], machine[600];
-	size_t pairs[MAX_PAIRS];
 
 	drawn->count = 0;
 	for (int c = 0; c < CHART_COUNT; c++)
@@ -237,13 +236,16 @@ int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *d
 	struct pb_chart_group *g = malloc(sizeof(*g));
 	if (!g)
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
-	size_t npairs = pb_chart_pairs(&run->summary, pairs, MAX_PAIRS);
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < npairs; i++)
-		if (pb_chart_group_load(run, pairs[i], g) == 0 && g->count)
-			rc = plot_group(g, pairs[i], dir, machine, scripts, drawn, err, errlen);
+	/* One group of charts per kernel and size: the findings' groups, so
+	 * the report finds each chart under the row it names. */
+	for (size_t i = 0; rc == 0 && i < found->group_count; i++) {
+		size_t row = found->groups[i].first;
+		if (pb_chart_group_load(run, row, g) == 0 && g->count)
+			rc = plot_group(g, row, dir, machine, scripts, drawn, err, errlen);
+	}
 	if (rc == 0)
-		rc = plot_overview(g, run, pairs, npairs, dir, machine, overview, drawn, err,
+		rc = plot_overview(g, run, found, dir, machine, overview, drawn, err,
 				   errlen);
 	free(g);
 	if (rc == 0)

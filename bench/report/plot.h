@@ -7,13 +7,15 @@
 
 #include <stddef.h>
 
+#include "../analyse/findings.h"
 #include "../store/runfiles.h"
 #include "drawn.h"
 
 /* Draws every chart of run into dir (which exists, with dir/data) and
- * lists them in drawn.  Returns 0, or -1 with a one-line reason in err
+ * lists them in drawn.  Returns 0, or a negative errno with a one-line
+ * reason in err
  * (a script missing, gnuplot failing or leaving an empty file). */
-int pb_charts_draw(const struct pb_run *run, const char *dir, struct pb_drawn *drawn, char *err,
-		   size_t errlen);
+int pb_charts_draw(const struct pb_run *run, const struct pb_findings *found, const char *dir,
+		   struct pb_drawn *drawn, char *err, size_t errlen);
 
 #endif

@@ -12,7 +12,7 @@
  * rows of the run's summary, one line per runner and schedule (and
  * placement, where the run has several); machine goes in the title, each
  * chart into drawn.  A run without such rows gets no chart.  Returns 0,
- * or -1 with a one-line message in err.
+ * or a negative errno with a one-line message in err.
  */
 int pb_plot_weak(const struct pb_run *run, const char *dir, const char *machine,
 		 struct pb_drawn *drawn, char *err, size_t errlen);

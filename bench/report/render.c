@@ -20,7 +20,7 @@ int pb_results_open(const char *run_dir, struct pb_results *r, char *err, size_t
 	}
 	if ((e = pb_findings_compute(&r->run, &r->found))) {
 		pb_run_close(&r->run);
-		return pb_fail(err, errlen, -EINVAL, "%s/summary.csv: %s", r->run.dir,
+		return pb_fail(err, errlen, e, "%s/summary.csv: %s", r->run.dir,
 			       e == -EINVAL ? "lacks the columns that name a cell"
 					    : strerror(-e));
 	}
@@ -55,7 +55,7 @@ int pb_render_pages(const struct pb_results *r, const char *plots_root, char *ou
 	struct pb_drawn *drawn = malloc(sizeof(*drawn));
 	if (!drawn)
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
-	int rc = pb_charts_draw(&r->run, dir, drawn, err, errlen);
+	int rc = pb_charts_draw(&r->run, &r->found, dir, drawn, err, errlen);
 	if (rc == 0)
 		rc = pb_report_html_write(&r->run, &r->found, drawn, dir, err, errlen);
 	free(drawn);
@@ -78,7 +78,8 @@ int pb_render_json(const struct pb_results *r, char *err, size_t errlen)
 			       strerror(-e));
 	if ((e = pb_json_write(out.f, &r->run))) {
 		pb_outfile_abandon(&out);
-		return pb_fail(err, errlen, -EIO, "cannot write %s/%s: %s", r->run.dir, PB_JSON_FILE,
+		return pb_fail(err, errlen, e == -ENOMEM ? e : -EIO, "cannot write %s/%s: %s",
+			       r->run.dir, PB_JSON_FILE,
 			       e == -EINVAL ? "the run's CSV files lack columns" : strerror(-e));
 	}
 	if ((e = pb_outfile_commit(&out)))

@@ -159,11 +159,14 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 			pb_field(t, i, kernel), pb_field(t, i, runner), pb_field(t, i, sched),
 			pb_field(t, i, workers), pb_field_num(t, i, over), s);
 		/* breakeven.csv leaves n_star empty for "never" and for "beyond
-		 * the largest size": a speedup above 1 tells them apart. */
+		 * the largest size": the model finds a size only for a speedup
+		 * above 1 and a kernel with a work model (analysis.c). */
+		const struct pb_kernel *k = pb_kernel_lookup(pb_field(t, i, kernel));
 		if (*pb_field(t, i, n_star))
 			fprintf(f, "N* = %s\n", pb_field(t, i, n_star));
 		else
-			fputs(s > 1 ? "beyond the largest size\n" : "never (no speedup)\n", f);
+			fputs(s > 1 && k && k->work ? "beyond the largest size\n"
+						    : "never (no speedup)\n", f);
 	}
 }
 
@@ -300,14 +303,15 @@ static void print_peer(FILE *f, const struct pb_results *r, const struct columns
 {
 	const struct pb_findings *found = &r->found;
 	const char *pair = pb_run_provenance(&r->run, "peer_cpus");
-	int cpus[2] = {-1, -1};
+	int cpus[2];
+	char which[64] = "unknown";
 
 	if (!found->probes)
 		return;
-	if (pair)
-		sscanf(pair, "%d,%d", &cpus[0], &cpus[1]);
-	fprintf(f, "\nCPU-to-CPU latency (CPUs %d and %d, probed before each of %zu "
-		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", cpus[0], cpus[1],
+	if (pair && sscanf(pair, "%d,%d", &cpus[0], &cpus[1]) == 2)
+		snprintf(which, sizeof(which), "%d and %d", cpus[0], cpus[1]);
+	fprintf(f, "\nCPU-to-CPU latency (CPUs %s, probed before each of %zu "
+		"cell-rounds): median %.0f ns, 5-95%% %.0f-%.0f ns\n", which,
 		found->probes, found->probe_median, found->probe_p5, found->probe_p95);
 	if (!found->two_placements)
 		return;

@@ -80,7 +80,8 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 		if (!isfinite(sp))
 			sp = pb_field_num(t, (size_t)g->baseline, c->median) / mb;
 		if (g->baseline == g->best)
-			snprintf(cells[4], CELL, "1 (seq is the fastest)");
+			snprintf(cells[4], CELL, "1 (%s is the fastest)",
+				 t->rows[b][c->runner]);
 		else if (isfinite(lo) && isfinite(hi))
 			snprintf(cells[4], CELL, "%.2fx [%.2f, %.2f]", sp, lo, hi);
 		else

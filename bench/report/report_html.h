@@ -16,7 +16,7 @@
 
 /* Writes both files into plots_dir, beside the charts it shows: those the
  * chart step drew.  Who won and where the CPUs ran come from the run's
- * findings.  Returns 0, or -1 with a message in err. */
+ * findings.  Returns 0, or -EIO with a message in err. */
 int pb_report_html_write(const struct pb_run *run, const struct pb_findings *found,
 			 const struct pb_drawn *drawn, const char *plots_dir, char *err,
 			 size_t errlen);

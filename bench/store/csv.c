@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static void number(FILE *f, double x)
 int pb_csv_raw_header(FILE *f)
 {
 	return fputs(KEY_COLUMNS ",rep,round,peer_ns,seconds,comm_seconds,result,expected,ok,cpus,"
-		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -1 : 0;
+		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -EIO : 0;
 }
 
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
@@ -77,7 +78,7 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 		else
 			fputs(",\n", f); /* not bound: nothing to check */
 	}
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }
 
 int pb_csv_summary_header(FILE *f)
@@ -87,7 +88,7 @@ int pb_csv_summary_header(FILE *f)
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,status\n",
-		     f) < 0 ? -1 : 0;
+		     f) < 0 ? -EIO : 0;
 }
 
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
@@ -118,7 +119,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->peer_ns_min);
 	number(f, r->peer_ns_max);
 	fprintf(f, ",%s\n", r->status);
-	return ferror(f) ? -1 : 0;
+	return ferror(f) ? -EIO : 0;
 }
 
 int pb_csv_split(char *line, char **fields, size_t max)
@@ -128,7 +129,7 @@ int pb_csv_split(char *line, char **fields, size_t max)
 	line[strcspn(line, "\r\n")] = '\0';
 	for (char *p = line;;) {
 		if (count == max)
-			return -1;
+			return -E2BIG;
 		fields[count++] = p;
 		char *comma = strchr(p, ',');
 		if (!comma)

@@ -20,7 +20,7 @@ int pb_csv_summary_header(FILE *f);
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r);
 
 /* Splits a line (trailing newline removed) into fields in place; returns
- * the number of fields, or -1 when there are more than max. */
+ * the number of fields, or -E2BIG when there are more than max. */
 int pb_csv_split(char *line, char **fields, size_t max);
 
 /* Replaces anything that could break a CSV field or a token. */

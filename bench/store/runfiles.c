@@ -31,6 +31,12 @@ double pb_column_lowest(const struct pb_table *t, int col)
 	return low;
 }
 
+/* A run that cannot be read is the user's input; memory is not. */
+static int read_error(int e)
+{
+	return e == -ENOMEM ? -ENOMEM : -EINVAL;
+}
+
 /* An optional file that is missing leaves the table absent; one that is
  * there but malformed is an error: a half-read run would mislead. */
 static int load_optional(const struct pb_run *run, const char *name, struct pb_table *t,
@@ -42,7 +48,7 @@ static int load_optional(const struct pb_run *run, const char *name, struct pb_t
 	if (e == -ENOENT)
 		return 0;
 	if (e)
-		return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", path, strerror(-e));
+		return pb_fail(err, errlen, read_error(e), "cannot read %s: %s", path, strerror(-e));
 	return 0;
 }
 
@@ -72,7 +78,7 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 
 	snprintf(file, sizeof(file), "%s/summary.csv", run->dir);
 	if ((e = pb_table_load(file, &run->summary)))
-		return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", file,
+		return pb_fail(err, errlen, read_error(e), "cannot read %s: %s", file,
 			    e == -EINVAL ? "not a table of the expected shape" : strerror(-e));
 	if ((what & PB_RUN_EXTRAS) && !(what & PB_RUN_RAW) &&
 	    (e = load_optional(run, "raw.csv", &run->raw, err, errlen)))
@@ -80,7 +86,7 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 	if (what & PB_RUN_RAW) {
 		snprintf(file, sizeof(file), "%s/raw.csv", run->dir);
 		if ((e = pb_table_load(file, &run->raw)))
-			return pb_fail(err, errlen, -EINVAL, "cannot read %s: %s", file,
+			return pb_fail(err, errlen, read_error(e), "cannot read %s: %s", file,
 				    e == -EINVAL ? "not a table of the expected shape"
 						 : strerror(-e));
 	}

@@ -27,7 +27,8 @@ enum {
 				 * where it is there */
 };
 
-/* Returns 0, or -1 with a one-line message in err.  pb_run_close frees
+/* Returns 0, or a negative errno with a one-line message in err (-EINVAL:
+ * no readable run there).  pb_run_close frees
  * what was read, also after a failed open. */
 int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 		size_t errlen);

@@ -69,6 +69,14 @@ int pb_table_column(const struct pb_table *t, const char *name)
 	return -1;
 }
 
+int pb_table_key_columns_known(const struct pb_table *t, int *col)
+{
+	for (int k = 0; k < PB_KEY_COUNT; k++)
+		if ((col[k] = pb_table_column(t, pb_key_names[k])) < 0 && pb_key_required(k))
+			return -EINVAL;
+	return 0;
+}
+
 int pb_table_key_columns(const struct pb_table *t, int *col)
 {
 	for (int k = 0; k < PB_KEY_COUNT; k++)

@@ -27,4 +27,8 @@ int pb_table_column(const struct pb_table *t, const char *name);
  * 0, or -EINVAL when one is missing. */
 int pb_table_key_columns(const struct pb_table *t, int *col);
 
+/* The same for a run of any version: col[k] is -1 where an optional key
+ * (pb_key_required) is missing; -EINVAL when a required one is. */
+int pb_table_key_columns_known(const struct pb_table *t, int *col);
+
 #endif
