@@ -222,3 +222,21 @@ bench-pinning: deps
 	@$(MAKE) --no-print-directory $(BUILD)/parbench
 	$(BUILD)/parbench --kernels factorial,sum --pin compact --pin none $(ARGS)
 .PHONY: bench-pinning
+
+# What the harness costs per repetition as repetitions grow: one 1-us cell
+# timed 2,000 and 20,000 times (the CI never narrow enough to stop it),
+# each less the same run with 10 repetitions (the program's fixed cost);
+# the second may cost at most 12 times the first (linear would be 10).
+bench-reps: $(BUILD)/parbench
+	@times=""; for n in 10 2000 20000; do \
+		start=$$(date +%s.%N); \
+		$(BUILD)/parbench -k fib -n fib=12 -r seq --reps 10 --max-reps $$n \
+			--target-ci 0.001 --cell-budget 1000 --rounds 1 --no-plot --no-overhead \
+			-o $(BUILD)/bench-reps >/dev/null || exit 1; \
+		times="$$times $$start $$(date +%s.%N)"; \
+	done; \
+	echo $$times | awk '{ z = $$2 - $$1; a = $$4 - $$3 - z; b = $$6 - $$5 - z; \
+		printf "fixed cost %.3f s; then 2,000 repetitions %.3f s, 20,000 %.3f s: " \
+			"%.1fx (target <= 12x)\n", z, a, b, b / a; \
+		exit !(b <= 12 * a) }'
+.PHONY: bench-reps
