@@ -169,6 +169,109 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	remove_tree(root);
 }
 
+/* The one run folder under results (a killed sweep links no latest). */
+static void only_run(const char *results, char *dir, size_t len)
+{
+	DIR *d = opendir(results);
+	struct dirent *e;
+	dir[0] = '\0';
+	cr_assert_not_null(d, "%s", results);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "latest"))
+			snprintf(dir, len, "%s/%s", results, e->d_name);
+	closedir(d);
+	cr_assert(dir[0], "a run folder in %s", results);
+}
+
+static const char *const kill_args[] = {
+	"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2", "--reps", "20",
+	"--max-reps", "20", "--warmup", "1", "--no-shuffle", "--rounds", "1", "--no-overhead",
+	"--no-plot", "-o", NULL /* results */, NULL};
+
+/* Resumes dir and checks it ends with every cell once, its rows kept. */
+static void resume_to_the_end(const char *root, const char *dir)
+{
+	char raw[300], summary[300];
+	snprintf(raw, sizeof(raw), "%s/raw.csv", dir);
+	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
+	char *before = slurp(raw);
+	const char *again[] = {"--resume", dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the killed run resumes");
+	char *after = slurp(raw);
+	cr_assert(before && after);
+	cr_expect_eq(strncmp(before, after, strlen(before)), 0, "the rows measured are kept");
+	size_t rows, raw_rows;
+	cr_expect_eq(cells_of(summary, &rows), CELLS);
+	cr_expect_eq(rows, CELLS, "one summary row per cell");
+	cr_expect_eq(cells_of(raw, &raw_rows), CELLS);
+	cr_expect_eq(raw_rows, CELLS * 20, "each cell once");
+	free(before);
+	free(after);
+}
+
+/* A SIGKILL after raw.csv is committed and before summary.csv is: the
+ * window made reachable by a test-only kill point (base/testhook.h).  The
+ * run is resumable from raw.csv alone (it was once refused). */
+Test(resume, a_kill_between_raw_and_summary_resumes_from_raw, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[128], dir[300], path[400];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
+	memcpy(args, kill_args, sizeof(args));
+	args[sizeof(args) / sizeof(args[0]) - 2] = results;
+	setenv("PARBENCH_TEST_KILL", "raw-committed", 1);
+	int status = run(root, args);
+	unsetenv("PARBENCH_TEST_KILL");
+	cr_assert_eq(status, 128 + SIGKILL, "killed at the point");
+	only_run(results, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	cr_assert_neq(access(path, F_OK), 0, "no summary.csv yet");
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	cr_assert_eq(access(path, R_OK), 0, "raw.csv committed");
+	resume_to_the_end(root, dir);
+	remove_tree(root);
+}
+
+/* A SIGKILL in the middle of the sweep: the rows of the cells measured so
+ * far are in raw.csv.partial, and --resume keeps them and runs the rest. */
+Test(resume, a_kill_in_the_middle_resumes_from_the_partial_rows, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[128], dir[300], out[200], err[200];
+	char partial[400];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(out, sizeof(out), "%s/sweep.out", root);
+	snprintf(err, sizeof(err), "%s/sweep.err", root);
+	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
+	memcpy(args, kill_args, sizeof(args));
+	args[sizeof(args) / sizeof(args[0]) - 2] = results;
+	pid_t pid = start(out, err, args);
+	struct timespec tick = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 6000 && !contains(out, "[  2/"); i++)
+		nanosleep(&tick, NULL);
+	kill(pid, SIGKILL);
+	cr_assert_eq(finish(pid), 128 + SIGKILL);
+	only_run(results, dir, sizeof(dir));
+	snprintf(partial, sizeof(partial), "%s/raw.csv.partial", dir);
+	size_t rows;
+	size_t measured = cells_of(partial, &rows);
+	cr_assert(measured >= 2 && measured < CELLS, "killed after %zu of %d cells", measured,
+		  CELLS);
+	const char *again[] = {"--resume", dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the killed run resumes");
+	char raw[400], summary[400];
+	snprintf(raw, sizeof(raw), "%s/raw.csv", dir);
+	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
+	size_t raw_rows;
+	cr_expect_eq(cells_of(summary, &rows), CELLS);
+	cr_expect_eq(rows, CELLS, "one summary row per cell");
+	cr_expect_eq(cells_of(raw, &raw_rows), CELLS);
+	cr_expect_eq(raw_rows, CELLS * 20, "each cell once, the first ones kept");
+	cr_expect_neq(access(partial, F_OK), 0, "nothing partial is left");
+	remove_tree(root);
+}
+
 /* Rows per cell of a CSV file, and the highest `round` of each, in the
  * file's order of first appearance (cells keyed by runner, schedule and
  * workers: enough for one kernel and size). */

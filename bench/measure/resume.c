@@ -81,7 +81,7 @@ static double field_number(const char *s)
 /* The stop reasons cell.c uses, as the same static strings. */
 static const char *stop_reason(const char *s)
 {
-	static const char *const reasons[] = {"ci", "budget", "max", "failed"};
+	static const char *const reasons[] = {"ci", "budget", "max", "failed", "unknown"};
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
 		if (strcmp(s, reasons[i]) == 0)
 			return reasons[i];
@@ -117,6 +117,26 @@ static int take_cell(struct pb_sweep *sw, const char *key)
 	return -ENOENT;
 }
 
+/* The result of the plan cell just taken (take_cell), as far as it is
+ * known before its rows are read. */
+static struct pb_cell_result *begin_cell(struct pb_sweep *sw, int oversubscribed)
+{
+	struct pb_cell_result *r = &sw->results[sw->done++];
+	memset(r, 0, sizeof(*r));
+	r->cell = sw->plan.cells[sw->done - 1];
+	/* As it was where it ran, not as it would be here. */
+	r->cell.oversubscribed = oversubscribed;
+	r->expected = r->cell.kernel->expect(r->cell.n);
+	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
+	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
+	r->ci_low = r->ci_high = NAN;
+	r->startup_s = r->init_s = NAN;
+	snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
+	snprintf(r->status, sizeof(r->status), "ok");
+	return r;
+}
+
 static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err,
 			size_t len)
 {
@@ -141,21 +161,11 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		if (take_cell(sw, key))
 			return pb_fail(err, len, -EINVAL, "cell %s of %s/summary.csv is not in the recorded "
 				    "sweep", key, sw->dir);
-		struct pb_cell_result *r = &sw->results[sw->done++];
-		memset(r, 0, sizeof(*r));
-		r->cell = sw->plan.cells[sw->done - 1];
-		/* As it was where it ran, not as it would be here. */
-		r->cell.oversubscribed = strcmp(row[c_over], "1") == 0;
-		r->expected = r->cell.kernel->expect(r->cell.n);
-		r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
-		r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
-		r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
-		r->ci_low = r->ci_high = NAN;
+		struct pb_cell_result *r = begin_cell(sw, strcmp(row[c_over], "1") == 0);
 		r->startup_s = field_number(row[c_startup]);
 		r->init_s = field_number(row[c_init]);
 		r->stop = stop_reason(row[c_stop]);
 		r->rounds = (unsigned)strtoul(row[c_rounds], NULL, 10);
-		snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		if (c_checked >= 0 && c_bound_ok >= 0) {
 			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
 			r->binding_ok = (unsigned)strtoul(row[c_bound_ok], NULL, 10);
@@ -215,6 +225,81 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	return rc;
 }
 
+/*
+ * The cells of a run killed before it wrote summary.csv, from raw.csv
+ * alone: each cell with rows is done for the rounds it has rows of (a
+ * round's rows are written together, after it).  What only summary.csv
+ * said is lost: the start-up and initialisation times (empty) and why
+ * repetitions stopped ("unknown"); a cell with a repetition that failed
+ * is failed.
+ */
+static int cells_from_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, size_t len)
+{
+	int col[PB_KEY_COUNT], c_over = pb_table_column(t, "oversubscribed");
+	char key[512];
+
+	if (pb_table_key_columns(t, col) || c_over < 0)
+		return pb_fail(err, len, -EINVAL, "%s/raw.csv lacks columns this version writes",
+			       sw->dir);
+	for (size_t i = 0; i < t->row_count; i++) {
+		char **row = t->rows[i];
+		pb_row_key(row, col, key, sizeof(key));
+		if (find_done(sw, key) >= 0)
+			continue;
+		if (take_cell(sw, key))
+			return pb_fail(err, len, -EINVAL, "cell %s of %s/raw.csv is not in the "
+				       "recorded sweep", key, sw->dir);
+		struct pb_cell_result *r = begin_cell(sw, strcmp(row[c_over], "1") == 0);
+		r->stop = "unknown";
+	}
+	return 0;
+}
+
+/* What the rows of the cells cells_from_raw made say of them. */
+static void settle_from_raw(struct pb_sweep *sw)
+{
+	for (size_t i = 0; i < sw->done; i++) {
+		struct pb_cell_result *r = &sw->results[i];
+		unsigned last = 0;
+		for (unsigned k = 0; k < r->rep_count; k++)
+			if (r->reps[k].round + 1 > last)
+				last = r->reps[k].round + 1;
+		r->rounds = last;
+		if (r->ok_count < r->rep_count) {
+			r->failed = 1;
+			r->stop = "failed";
+			snprintf(r->status, sizeof(r->status), "failed-before-the-kill");
+			sw->failed++;
+		}
+	}
+}
+
+/* raw.csv from the rows a killed sweep left in raw.csv.partial: its whole
+ * lines (a kill may have torn the last), committed under the final name,
+ * so that the rows are kept whatever happens next.  Returns 0, -ENOENT
+ * when there is no partial either, or another negative errno. */
+static int recover_raw(const char *dir)
+{
+	char path[PB_PATH_MAX];
+	struct pb_outfile out;
+	int e;
+
+	snprintf(path, sizeof(path), "%s/raw.csv.partial", dir);
+	char *text = pb_file_read(path, &e);
+	if (!text)
+		return e;
+	char *last = strrchr(text, '\n');
+	size_t whole = last ? (size_t)(last - text) + 1 : 0;
+	/* The partial is read whole: writing it again in place is safe. */
+	if (!(e = pb_outfile_open(&out, dir, "raw.csv"))) {
+		if (fwrite(text, 1, whole, out.f) != whole)
+			e = -EIO;
+		e = e ? (pb_outfile_abandon(&out), e) : pb_outfile_commit(&out);
+	}
+	free(text);
+	return e;
+}
+
 static int by_position(const void *a, const void *b)
 {
 	size_t x = ((const struct pb_cell *)a)->position, y = ((const struct pb_cell *)b)->position;
@@ -242,23 +327,34 @@ int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
 	int e;
 
 	snprintf(path, sizeof(path), "%s/summary.csv", sw->dir);
-	if ((e = pb_table_load(path, &summary)))
-		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s%s", path, strerror(-e),
-			    e == -ENOENT ? " (a run stopped by SIGKILL keeps only "
-			    "raw.csv.partial: start it again)" : "");
+	int killed = (e = pb_table_load(path, &summary)) == -ENOENT;
+	if (e && !killed)
+		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s", path, strerror(-e));
 	snprintf(path, sizeof(path), "%s/raw.csv", sw->dir);
+	/* Killed before summary.csv: after raw.csv was committed, or while
+	 * its rows were still going to raw.csv.partial. */
+	if (killed && access(path, F_OK) != 0 && (e = recover_raw(sw->dir)))
+		return pb_fail(err, len, e == -ENOENT ? -EINVAL : e,
+			       "cannot resume from %s: %s", sw->dir,
+			       e == -ENOENT ? "no summary.csv, raw.csv or raw.csv.partial: nothing "
+					      "was measured"
+					    : strerror(-e));
 	if ((e = pb_table_load(path, &raw))) {
-		pb_table_free(&summary);
+		if (!killed)
+			pb_table_free(&summary);
 		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s", path, strerror(-e));
 	}
-	int rc = load_summary(sw, &summary, err, len);
+	int rc = killed ? cells_from_raw(sw, &raw, err, len) : load_summary(sw, &summary, err, len);
 	if (!rc)
 		rc = load_raw(sw, &raw, err, len);
+	if (!rc && killed)
+		settle_from_raw(sw);
 	if (!rc)
 		in_sweep_order(sw);
 	for (size_t i = 0; i < sw->done; i++)
 		pb_cell_summarise(&sw->results[i]);
-	pb_table_free(&summary);
+	if (!killed)
+		pb_table_free(&summary);
 	pb_table_free(&raw);
 	return rc;
 }

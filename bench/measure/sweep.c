@@ -10,6 +10,7 @@
 #include "../store/csv.h"
 #include "../store/rundir.h"
 #include "../base/fail.h"
+#include "../base/testhook.h"
 #include "../placement/peer.h"
 #include "provenance.h"
 #include "resume.h"
@@ -332,7 +333,9 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	/* Back to plan order: summaries and reports read best that way. */
 	qsort(sw->results, sw->done, sizeof(*sw->results), by_plan_order);
 
-	if ((e = pb_outfile_commit(&raw)))
+	e = pb_outfile_commit(&raw);
+	pb_test_kill_point("raw-committed"); /* before summary.csv exists */
+	if (e)
 		return pb_fail(err, errlen, -EIO, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));
 	return 0;
