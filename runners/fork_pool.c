@@ -38,7 +38,8 @@
  * join countdown with a timeout and checks its children with
  * waitpid(WNOHANG) every DEATH_CHECK_NS.  The pool is then broken: run()
  * kills and reaps the other children and returns -ECHILD with the signal
- * ("SIGKILL") or exit status ("exit-3") in out->why.  The caller notices
+ * ("SIGKILL"), exit status ("exit-3") or stop ("stopped-by-SIGSTOP") in
+ * out->why: a stopped child holds the job as a dead one would.  The caller notices
  * once it has done its own share: a death costs at most that share plus
  * DEATH_CHECK_NS.  Children die with their parent (PR_SET_PDEATHSIG) and
  * leave with _exit, so they never run atexit handlers nor flush the
@@ -216,7 +217,11 @@ static void describe_status(char *buf, size_t size, int status)
 {
 	const char *abbrev;
 
-	if (WIFSIGNALED(status) && (abbrev = sigabbrev_np(WTERMSIG(status))))
+	if (WIFSTOPPED(status) && (abbrev = sigabbrev_np(WSTOPSIG(status))))
+		snprintf(buf, size, "stopped-by-SIG%s", abbrev);
+	else if (WIFSTOPPED(status))
+		snprintf(buf, size, "stopped-by-signal-%d", WSTOPSIG(status));
+	else if (WIFSIGNALED(status) && (abbrev = sigabbrev_np(WTERMSIG(status))))
 		snprintf(buf, size, "SIG%s", abbrev);
 	else if (WIFSIGNALED(status))
 		snprintf(buf, size, "signal-%d", WTERMSIG(status));
@@ -247,10 +252,13 @@ static int check_children(struct pb_pool *pool)
 {
 	for (unsigned w = 1; w < pool->workers && !pool->broken; w++) {
 		int status;
-		pid_t r = waitpid(pool->pid[w], &status, WNOHANG);
+		/* A stopped child (SIGSTOP, a debugger) would hold the job as
+		 * long as a dead one: it breaks the pool too, and is killed. */
+		pid_t r = waitpid(pool->pid[w], &status, WNOHANG | WUNTRACED);
 		if (r == 0 || (r < 0 && errno == EINTR))
 			continue;
-		pool->pid[w] = 0;
+		if (!(r > 0 && WIFSTOPPED(status)))
+			pool->pid[w] = 0;
 		pool->broken = -ECHILD;
 		if (r > 0)
 			describe_status(pool->why, sizeof(pool->why), status);

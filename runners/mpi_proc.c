@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -79,10 +80,16 @@ int pb_mpi_spawn(struct pb_mpi_proc *p, char *const argv[], char *const envp[])
 		close(in[1]);
 		return err;
 	}
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
 		/* Only async-signal-safe calls: the driver may have threads. */
 		setpgid(0, 0);
+		/* A driver that leaves abruptly (its stop watchdog, a kill)
+		 * takes the job with it: the launcher gets SIGTERM and ends
+		 * its ranks.  Called by the driver's main thread, whose end is
+		 * the process's. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+			_exit(127);
 		if (dup2(in[1], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
 			_exit(127);
 		/* The harness's other files (result files, other jobs'

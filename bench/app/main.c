@@ -105,6 +105,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
 	pb_context_measure(cfg, sw, &context);
+	pb_stop_settled(); /* no cell runs from here on */
 	if (pb_analyse(sw, cfg->seed, context.ref, context.ref_count, context.overheads,
 		       context.overhead_count, cfg->allowed_cpus, &analysis)) {
 		pb_context_free(&context);

@@ -274,32 +274,6 @@ static void settle_from_raw(struct pb_sweep *sw)
 	}
 }
 
-/* raw.csv from the rows a killed sweep left in raw.csv.partial: its whole
- * lines (a kill may have torn the last), committed under the final name,
- * so that the rows are kept whatever happens next.  Returns 0, -ENOENT
- * when there is no partial either, or another negative errno. */
-static int recover_raw(const char *dir)
-{
-	char path[PB_PATH_MAX];
-	struct pb_outfile out;
-	int e;
-
-	snprintf(path, sizeof(path), "%s/raw.csv.partial", dir);
-	char *text = pb_file_read(path, &e);
-	if (!text)
-		return e;
-	char *last = strrchr(text, '\n');
-	size_t whole = last ? (size_t)(last - text) + 1 : 0;
-	/* The partial is read whole: writing it again in place is safe. */
-	if (!(e = pb_outfile_open(&out, dir, "raw.csv"))) {
-		if (fwrite(text, 1, whole, out.f) != whole)
-			e = -EIO;
-		e = e ? (pb_outfile_abandon(&out), e) : pb_outfile_commit(&out);
-	}
-	free(text);
-	return e;
-}
-
 static int by_position(const void *a, const void *b)
 {
 	size_t x = ((const struct pb_cell *)a)->position, y = ((const struct pb_cell *)b)->position;
@@ -333,7 +307,7 @@ int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
 	snprintf(path, sizeof(path), "%s/raw.csv", sw->dir);
 	/* Killed before summary.csv: after raw.csv was committed, or while
 	 * its rows were still going to raw.csv.partial. */
-	if (killed && access(path, F_OK) != 0 && (e = recover_raw(sw->dir)))
+	if (killed && access(path, F_OK) != 0 && (e = pb_outfile_salvage(sw->dir, "raw.csv")))
 		return pb_fail(err, len, e == -ENOENT ? -EINVAL : e,
 			       "cannot resume from %s: %s", sw->dir,
 			       e == -ENOENT ? "no summary.csv, raw.csv or raw.csv.partial: nothing "

@@ -310,6 +310,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
 			       strerror(-e));
 	}
+	pb_stop_guard(sw->dir);
 	if ((e = write_provenance(sw, cfg)) ||
 	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
 	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {

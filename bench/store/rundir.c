@@ -158,6 +158,39 @@ void pb_outfile_abandon(struct pb_outfile *o)
 	unlink(o->partial);
 }
 
+int pb_outfile_salvage(const char *dir, const char *name)
+{
+	char partial[PB_PATH_MAX], path[PB_PATH_MAX], tmp[PB_PATH_MAX];
+	int e = 0;
+
+	if (snprintf(partial, sizeof(partial), "%s/%s.partial", dir, name) >= (int)sizeof(partial) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/%s.salvage", dir, name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	char *text = pb_file_read(partial, &e);
+	if (!text)
+		return e;
+	char *last = strrchr(text, '\n');
+	size_t whole = last ? (size_t)(last - text) + 1 : 0;
+	/* A file of its own, synced, then renamed: the partial stays as it
+	 * is for a writer that may still hold it open. */
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		e = -errno;
+	else if (fwrite(text, 1, whole, f) != whole || fflush(f) != 0 || fsync(fileno(f)) != 0)
+		e = errno ? -errno : -EIO;
+	if (f && fclose(f) != 0 && !e)
+		e = -errno;
+	if (!e && rename(tmp, path) != 0)
+		e = -errno;
+	if (e)
+		unlink(tmp);
+	else
+		unlink(partial);
+	free(text);
+	return e;
+}
+
 int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header)
 {
 	char path[PB_PATH_MAX], *line = NULL;

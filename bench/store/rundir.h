@@ -53,4 +53,10 @@ int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header
 int pb_outfile_commit(struct pb_outfile *o);
 void pb_outfile_abandon(struct pb_outfile *o);
 
+/* Commits the whole lines of dir/name.partial, a file whose writer was
+ * killed or is stuck (its last line may be torn), as dir/name.  Safe
+ * while the writer lives: what it adds later is not taken.  Returns 0,
+ * -ENOENT when there is no such partial, or another negative errno. */
+int pb_outfile_salvage(const char *dir, const char *name);
+
 #endif

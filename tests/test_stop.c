@@ -1,0 +1,252 @@
+/*
+ * A stop is honoured within a second at any moment: during a long
+ * repetition, a second Ctrl-C, while the MPI launcher hangs; and a fork
+ * worker that is stopped fails its cell instead of holding the sweep.
+ * Each test prints the time from the signal to the exit.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *binary(void)
+{
+	const char *b = getenv("PARBENCH_BIN");
+	return b && *b ? b : "build/parbench";
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static pid_t start(const char *root, const char *const *args)
+{
+	char out[300], err[300];
+	snprintf(out, sizeof(out), "%s/out", root);
+	snprintf(err, sizeof(err), "%s/err", root);
+	const char *argv[40] = {binary()};
+	for (int i = 0; args[i]; i++)
+		argv[i + 1] = args[i];
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0)
+			_exit(126);
+		dup2(o, 1);
+		dup2(e, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(126);
+	}
+	return pid;
+}
+
+/* Waits for pid at most `limit` seconds (then kills it); its status. */
+static int finish_within(pid_t pid, double limit)
+{
+	double end = now() + limit;
+	int st;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (now() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		usleep(5000);
+	}
+}
+
+/* Waits until the sweep has made its run folder (its sweep.args). */
+static void wait_for_folder(const char *results, char *dir, size_t len)
+{
+	dir[0] = '\0';
+	for (int t = 0; t < 1000 && !dir[0]; t++) {
+		DIR *d = opendir(results);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char path[600];
+			snprintf(path, sizeof(path), "%s/%s/sweep.args", results, e->d_name);
+			if (e->d_name[0] != '.' && access(path, R_OK) == 0)
+				snprintf(dir, len, "%s/%s", results, e->d_name);
+		}
+		if (d)
+			closedir(d);
+		if (!dir[0])
+			usleep(10000);
+	}
+	cr_assert(dir[0], "the sweep made its folder in %s", results);
+}
+
+static int file_has(const char *root, const char *name, const char *what)
+{
+	char path[300], text[4096] = "";
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return strstr(text, what) != NULL;
+}
+
+static void remove_tree(const char *root)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_expect_eq(system(cmd), 0);
+}
+
+/* A repetition of several seconds (fib(44) alone) in flight: signals come
+ * 0.3 s into it. */
+static void stop_a_long_repetition(int sig, int twice)
+{
+	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], path[500];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=44", "-r", "seq", "--reps", "3",
+			      "--max-reps", "3", "--warmup", "0", "--rounds", "1", "--no-overhead",
+			      "--no-plot", "-o", results, NULL};
+	pid_t pid = start(root, args);
+	wait_for_folder(results, dir, sizeof(dir));
+	usleep(300000);
+	double t0 = now();
+	kill(pid, sig);
+	if (twice) {
+		usleep(100000);
+		kill(pid, sig);
+	}
+	int status = finish_within(pid, 10);
+	double took = now() - t0;
+	fprintf(stderr, "stop: SIG%s%s during a long repetition to exit: %.2f s\n",
+		sigabbrev_np(sig), twice ? " twice" : "", took);
+	cr_expect_eq(status, 3, "a stopped sweep's status, not %d", status);
+	cr_expect_lt(took, 1.0, "within a second of the stop (%.2f s)", took);
+	cr_expect(file_has(root, "err", "--resume"), "it says how to go on");
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	cr_expect_eq(access(path, R_OK), 0, "raw.csv committed (no round had finished)");
+	snprintf(path, sizeof(path), "%s/raw.csv.partial", dir);
+	cr_expect_neq(access(path, F_OK), 0, "nothing left partial");
+	remove_tree(root);
+}
+
+Test(stop, sigterm_during_a_long_repetition, .timeout = 60)
+{
+	stop_a_long_repetition(SIGTERM, 0);
+}
+
+Test(stop, a_second_ctrl_c_is_the_same_stop, .timeout = 60)
+{
+	stop_a_long_repetition(SIGINT, 1);
+}
+
+/* A launcher that never starts the job: the cell would wait for
+ * PARBENCH_MPI_TIMEOUT (45 s here); a stop ends the run within a second,
+ * and the launcher goes with it. */
+Test(stop, sigterm_while_the_mpi_launcher_hangs, .timeout = 60)
+{
+	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], launcher[200], pid_file[200];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(launcher, sizeof(launcher), "%s/hang", root);
+	snprintf(pid_file, sizeof(pid_file), "%s/hang.pid", root);
+	FILE *f = fopen(launcher, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\necho $$ > %s\nexec sleep 600\n", pid_file);
+	fclose(f);
+	cr_assert_eq(chmod(launcher, 0755), 0);
+	setenv("PARBENCH_MPI_LAUNCHER", launcher, 1);
+	setenv("PARBENCH_MPI_TIMEOUT", "45", 1);
+	const char *args[] = {"-k", "fib", "-n", "fib=20", "-r", "mpi", "-w", "2", "--reps", "3",
+			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
+	pid_t pid = start(root, args);
+	wait_for_folder(results, dir, sizeof(dir));
+	for (int t = 0; t < 500 && access(pid_file, R_OK) != 0; t++)
+		usleep(10000);
+	cr_assert_eq(access(pid_file, R_OK), 0, "the launcher started");
+	usleep(300000);
+	double t0 = now();
+	kill(pid, SIGTERM);
+	int status = finish_within(pid, 10);
+	double took = now() - t0;
+	fprintf(stderr, "stop: SIGTERM while the MPI launcher hangs to exit: %.2f s\n", took);
+	unsetenv("PARBENCH_MPI_LAUNCHER");
+	unsetenv("PARBENCH_MPI_TIMEOUT");
+	cr_expect_eq(status, 3, "a stopped sweep's status, not %d", status);
+	cr_expect_lt(took, 1.0, "within a second of the stop (%.2f s)", took);
+	long hang = 0;
+	f = fopen(pid_file, "r");
+	cr_assert(f && fscanf(f, "%ld", &hang) == 1);
+	fclose(f);
+	int gone = 0;
+	for (int t = 0; t < 200 && !gone; t++) {
+		gone = kill((pid_t)hang, 0) != 0;
+		if (!gone)
+			usleep(10000);
+	}
+	if (!gone)
+		kill((pid_t)hang, SIGKILL);
+	cr_expect(gone, "the launcher went with parbench");
+	remove_tree(root);
+}
+
+/* The first child of pid, from /proc, or 0. */
+static pid_t child_of(pid_t pid)
+{
+	char path[100];
+	long child = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &child) != 1)
+			child = 0;
+		fclose(f);
+	}
+	return (pid_t)child;
+}
+
+/* A fork worker stopped (SIGSTOP) in the middle of a cell: the cell fails
+ * with that reason and the sweep goes on and ends, instead of waiting for
+ * the worker for ever. */
+Test(stop, a_stopped_fork_worker_fails_its_cell, .timeout = 60)
+{
+	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], cmd[600];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=32", "-r", "fork", "-s", "static", "-w", "2",
+			      "--reps", "100", "--max-reps", "100", "--rounds", "1", "--no-overhead",
+			      "--no-plot", "-o", results, NULL};
+	pid_t pid = start(root, args);
+	wait_for_folder(results, dir, sizeof(dir));
+	pid_t worker = 0;
+	for (int t = 0; t < 500 && !worker; t++) {
+		worker = child_of(pid);
+		if (!worker)
+			usleep(10000);
+	}
+	cr_assert_gt(worker, 0, "a fork worker");
+	usleep(200000);
+	double t0 = now();
+	cr_assert_eq(kill(worker, SIGSTOP), 0);
+	int status = finish_within(pid, 20);
+	fprintf(stderr, "stop: a SIGSTOPped fork worker to the end of the sweep: %.2f s\n",
+		now() - t0);
+	cr_expect_eq(status, 1, "a failed cell, not a hang (status %d)", status);
+	snprintf(cmd, sizeof(cmd), "grep -q 'stopped-by-SIGSTOP' %s/summary.csv", dir);
+	cr_expect_eq(system(cmd), 0, "the cell says why");
+	remove_tree(root);
+}
