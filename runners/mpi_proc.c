@@ -205,13 +205,15 @@ int pb_mpi_recv(struct pb_mpi_proc *p, const char *tag, double timeout, char **l
 	}
 }
 
-/* Reaps the launcher if it exits within `seconds`; 1 when reaped. */
-static int reap_within(pid_t pid, double seconds)
+/* Reaps the launcher if it exits within `seconds`; 1 when reaped, with
+ * its wait status in *status (-1 when someone else reaped it). */
+static int reap_within(pid_t pid, double seconds, int *status)
 {
 	double deadline = now() + seconds;
 
+	*status = -1;
 	for (;;) {
-		pid_t r = waitpid(pid, NULL, WNOHANG);
+		pid_t r = waitpid(pid, status, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			return 1;
 		if (now() >= deadline)
@@ -221,13 +223,15 @@ static int reap_within(pid_t pid, double seconds)
 	}
 }
 
-void pb_mpi_end(struct pb_mpi_proc *p, double grace)
+int pb_mpi_end(struct pb_mpi_proc *p, double grace)
 {
+	int status = -1, killed;
+
 	if (p->to >= 0)
 		close(p->to); /* end of input: parbench-mpi quits */
-	if (p->pid > 0 && !reap_within(p->pid, grace)) {
+	if (p->pid > 0 && !reap_within(p->pid, grace, &status)) {
 		kill(-p->pid, SIGTERM);
-		if (!reap_within(p->pid, KILL_GRACE)) {
+		if (!reap_within(p->pid, KILL_GRACE, &killed)) {
 			kill(-p->pid, SIGKILL);
 			while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 				;
@@ -238,4 +242,5 @@ void pb_mpi_end(struct pb_mpi_proc *p, double grace)
 	free(p->buf);
 	memset(p, 0, sizeof(*p));
 	p->to = p->from = -1;
+	return status;
 }

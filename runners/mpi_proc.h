@@ -33,8 +33,10 @@ int pb_mpi_recv(struct pb_mpi_proc *p, const char *tag, double timeout, char **l
 /* Ends the job and reaps the launcher: it first gets `grace` seconds to
  * exit by itself (0 for a job known to be stuck), then SIGTERM, on which
  * mpirun and srun take their ranks down, then SIGKILL for the whole group.
- * Releases everything; safe on a proc that never started. */
-void pb_mpi_end(struct pb_mpi_proc *p, double grace);
+ * Releases everything; safe on a proc that never started.  Returns the
+ * launcher's wait status when it exited by itself within the grace, -1
+ * otherwise. */
+int pb_mpi_end(struct pb_mpi_proc *p, double grace);
 
 /* Finds an executable: a name with a slash as is, else along PATH.
  * 0 or -ENOENT. */

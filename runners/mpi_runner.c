@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../mpi/protocol.h"
@@ -43,6 +44,8 @@
 #include "runner.h"
 
 #define DEFAULT_TIMEOUT 300.0
+/* How long a launcher that closed its output gets to exit, for its status. */
+#define LAUNCH_EXIT_GRACE 1.0
 #define QUIT_GRACE 10.0   /* seconds a job may take to finalise and exit */
 #define MAX_EXTRA_ARGS 64
 #define MAX_ENV_ADDED 4
@@ -215,6 +218,18 @@ static int build_envp(struct launch *l)
 	return 0;
 }
 
+/* The launcher's exit, as opts->why: "launcher-exit-7", "launcher-SIGSEGV". */
+static void launcher_status(const struct pb_pool_opts *opts, int status)
+{
+	const char *sig;
+	if (!opts->why || !opts->why_len || status < 0)
+		return;
+	if (WIFEXITED(status))
+		snprintf(opts->why, opts->why_len, "launcher-exit-%d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status) && (sig = sigabbrev_np(WTERMSIG(status))))
+		snprintf(opts->why, opts->why_len, "launcher-SIG%s", sig);
+}
+
 static void fail(struct pb_pool *pool, struct pb_outcome *out, int err)
 {
 	if (out)
@@ -284,7 +299,10 @@ static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
 		     ranks != opts->workers))
 		err = -EPROTO;
 	if (err) {
-		pb_mpi_end(&pool->proc, 0);
+		/* A job that ended its output has likely exited: its status
+		 * says more than "broken pipe". */
+		int status = pb_mpi_end(&pool->proc, err == -EPIPE ? LAUNCH_EXIT_GRACE : 0);
+		launcher_status(opts, status);
 		free(pool);
 		return err;
 	}

@@ -70,6 +70,10 @@ struct pb_pool_opts {
 	/* Whether idle workers may spin before blocking: only sensible when
 	 * every worker has a CPU of its own. */
 	int spin;
+	/* Where a failed open() may say why in a short token (e.g.
+	 * "launcher-exit-7"), for the cell's status; NULL: no room. */
+	char *why;
+	size_t why_len;
 };
 
 struct pb_pool; /* each runner defines its own */

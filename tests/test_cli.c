@@ -348,3 +348,26 @@ Test(cli, bad_mpi_timeout_is_refused)
 	unsetenv("PARBENCH_MPI_TIMEOUT");
 	remove_tree(dir);
 }
+
+/* A launcher that exits at once: the cell says with which status, not
+ * "Broken pipe". */
+Test(cli, a_launcher_that_exits_is_named_with_its_status)
+{
+	char dir[64], launcher[128], cmd[300];
+	make_tmpdir(dir);
+	snprintf(launcher, sizeof(launcher), "%s/exit7", dir);
+	FILE *f = fopen(launcher, "w");
+	cr_assert_not_null(f);
+	fputs("#!/bin/sh\nexit 7\n", f);
+	fclose(f);
+	cr_assert_eq(chmod(launcher, 0755), 0);
+	setenv("PARBENCH_MPI_LAUNCHER", launcher, 1);
+	struct outcome o;
+	run(&o, (const char *[]){TINY, "--out", dir, "--runners", "mpi", "--workers", "2", NULL});
+	unsetenv("PARBENCH_MPI_LAUNCHER");
+	cr_expect_eq(o.status, 1, "a failed cell");
+	snprintf(cmd, sizeof(cmd), "grep -q 'open-failed:launcher-exit-7' %s/latest/summary.csv",
+		 dir);
+	cr_expect_eq(system(cmd), 0, "the status says how the launcher ended");
+	remove_tree(dir);
+}

@@ -275,10 +275,13 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	const struct pb_cell *cell = &r->cell;
 	const struct pb_runner *runner = cell->runner;
 	const struct pb_kernel *kernel = cell->kernel;
+	char why[64] = "";
 	struct pb_pool_opts opts = {
 		.workers = cell->workers,
 		.cpus = NULL,
 		.spin = cell->workers <= m->allowed_cpus,
+		.why = why,
+		.why_len = sizeof(why),
 	};
 	struct pb_pool *pool = NULL;
 	unsigned cap = r->rep_count; /* reserve() grows from what is there */
@@ -290,7 +293,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	if (round == 0)
 		r->startup_s = pb_now() - t0;
 	if (err) {
-		set_failed(r, "open-failed:%s", strerror(-err));
+		set_failed(r, "open-failed:%s", why[0] ? why : strerror(-err));
 		return 0;
 	}
 

@@ -35,7 +35,9 @@ static double reference_us(const struct pb_job *job)
 int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 			int spin, int quick, struct pb_overhead *o)
 {
-	struct pb_pool_opts opts = {.workers = workers, .cpus = NULL, .spin = spin};
+	char opened_why[64] = "";
+	struct pb_pool_opts opts = {.workers = workers, .cpus = NULL, .spin = spin,
+				    .why = opened_why, .why_len = sizeof(opened_why)};
 	struct pb_job job = {
 		.kernel = &pb_kernel_empty,
 		.n = workers,
@@ -58,7 +60,8 @@ int pb_overhead_measure(const struct pb_runner *runner, unsigned workers,
 	int err = runner->open(&pool, &opts);
 	if (err) {
 		o->failed = 1;
-		snprintf(o->why, sizeof(o->why), "open-failed:%s", strerror(-err));
+		snprintf(o->why, sizeof(o->why), "open-failed:%s", opened_why[0] ? opened_why
+										  : strerror(-err));
 		pb_token_sanitize(o->why); /* one CSV field */
 		return 0;
 	}
