@@ -134,6 +134,23 @@ int pb_outfile_open(struct pb_outfile *o, const char *dir, const char *name)
 	return o->f ? 0 : -errno;
 }
 
+/* Makes a rename in dir survive a power loss: the folder's entry is
+ * synced too, not only the file's data. */
+static int sync_folder_of(const char *path)
+{
+	char dir[PB_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	int fd = open(slash ? (dir[0] ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int e = fsync(fd) == 0 ? 0 : -errno;
+	close(fd);
+	return e;
+}
+
 int pb_outfile_commit(struct pb_outfile *o)
 {
 	int err = 0;
@@ -147,6 +164,8 @@ int pb_outfile_commit(struct pb_outfile *o)
 		err = -errno;
 	if (err)
 		unlink(o->partial);
+	else
+		err = sync_folder_of(o->path);
 	return err;
 }
 
@@ -185,7 +204,7 @@ int pb_outfile_salvage(const char *dir, const char *name)
 		e = -errno;
 	if (e)
 		unlink(tmp);
-	else
+	else if (!(e = sync_folder_of(path)))
 		unlink(partial);
 	free(text);
 	return e;
