@@ -72,6 +72,10 @@
 #define DEATH_CHECK_NS (20 * 1000 * 1000L)
 /* How long close() lets idle children leave before killing them. */
 #define STOP_GRACE_NS (1000 * 1000 * 1000L)
+/* How long the caller waits for the children's shares of one job
+ * (PARBENCH_FORK_TIMEOUT, seconds), as the mpi runners wait for their
+ * ranks: a child stuck in a loop fails its cell instead of the sweep. */
+#define DEFAULT_TIMEOUT_S 300.0
 
 /* Written by worker w only; the caller reads it after the join. */
 struct slot {
@@ -112,6 +116,7 @@ struct pb_pool {
 	char why[32]; /* why it broke */
 	struct pb_affinity caller; /* the caller is worker 0 while the pool lives */
 	pid_t *pid;   /* child of worker w (w >= 1); 0 once reaped */
+	int64_t timeout_ns; /* for the children's shares of one job */
 };
 
 static void finish_share(struct control *ctl)
@@ -285,7 +290,7 @@ static int wait_pending(struct pb_pool *pool)
 			return 0;
 		pb_cpu_relax();
 	}
-	int64_t check = now_ns() + DEATH_CHECK_NS;
+	int64_t check = now_ns() + DEATH_CHECK_NS, deadline = now_ns() + pool->timeout_ns;
 	atomic_fetch_add(&ctl->caller_sleeping, 1);
 	while (!err && (left = atomic_load(&ctl->pending)) != 0) {
 		futex_wait_ns(&ctl->pending, left, DEATH_CHECK_NS);
@@ -293,6 +298,11 @@ static int wait_pending(struct pb_pool *pool)
 		if (now >= check) {
 			err = check_children(pool);
 			check = now + DEATH_CHECK_NS;
+		}
+		if (!err && now >= deadline) {
+			snprintf(pool->why, sizeof(pool->why), "timeout");
+			kill_all(pool);
+			err = pool->broken = -ETIMEDOUT;
 		}
 	}
 	atomic_fetch_sub(&ctl->caller_sleeping, 1);
@@ -352,6 +362,8 @@ static int pool_open(struct pb_pool **out, const struct pb_pool_opts *opts)
 		return -ENOMEM;
 	pool->workers = opts->workers;
 	pool->spin = opts->spin;
+	double timeout = pb_env_seconds("PARBENCH_FORK_TIMEOUT", DEFAULT_TIMEOUT_S);
+	pool->timeout_ns = (int64_t)((timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1e9);
 	pool->ctl_bytes = sizeof(struct control) + sizeof(struct slot) * opts->workers;
 	pool->memfd = -1;
 	pool->pid = calloc(opts->workers, sizeof(*pool->pid));
@@ -528,6 +540,16 @@ static void pool_close(struct pb_pool *pool)
 	release(pool);
 }
 
+static int pool_available(char *why, size_t len)
+{
+	if (pb_env_seconds("PARBENCH_FORK_TIMEOUT", DEFAULT_TIMEOUT_S) < 0) {
+		snprintf(why, len, "PARBENCH_FORK_TIMEOUT='%s' is not a positive number of "
+			 "seconds", getenv("PARBENCH_FORK_TIMEOUT"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const struct pb_runner pb_runner_fork = {
 	.name = "fork",
 	.summary = "persistent pool of forked processes: shared memory, shared futexes",
@@ -538,4 +560,5 @@ const struct pb_runner pb_runner_fork = {
 	.free = pool_free,
 	.run = pool_run,
 	.close = pool_close,
+	.available = pool_available,
 };

@@ -60,16 +60,10 @@ struct pb_pool {
 	char token;  /* what alloc() hands out: the memory lives in the ranks */
 };
 
-/* PARBENCH_MPI_TIMEOUT in seconds: DEFAULT_TIMEOUT where it is unset or
- * empty, -1 where it is not a positive number (mpi_available says so). */
+/* PARBENCH_MPI_TIMEOUT in seconds, -1 where it is not a number. */
 static double option_timeout(void)
 {
-	const char *s = getenv("PARBENCH_MPI_TIMEOUT");
-	char *end;
-	if (!s || !*s)
-		return DEFAULT_TIMEOUT;
-	double t = strtod(s, &end);
-	return *end == '\0' && t > 0 && t < 1e9 ? t : -1;
+	return pb_env_seconds("PARBENCH_MPI_TIMEOUT", DEFAULT_TIMEOUT);
 }
 
 /* path: PATH_MAX bytes, as realpath() wants. */

@@ -138,6 +138,11 @@ uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end);
 
 void pb_outcome_reset(struct pb_outcome *out);
 
+/* A number of seconds from the environment: fallback where name is unset
+ * or empty, -1 where it is not a positive number (the runner's available()
+ * says so, and the harness refuses to start). */
+double pb_env_seconds(const char *name, double fallback);
+
 /* Records the CPU worker w is on into out->cpu_start or cpu_end. */
 void pb_outcome_where(struct pb_outcome *out, unsigned w, int at_end);
 

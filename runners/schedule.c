@@ -1,3 +1,4 @@
+#include <stdlib.h>
 /* Partitioning and scheduling helpers shared by every runner. */
 #include <errno.h>
 #include <sched.h>
@@ -74,4 +75,14 @@ void pb_outcome_where(struct pb_outcome *out, unsigned w, int at_end)
 					bound = c;
 		out->cpu_bound[w] = bound;
 	}
+}
+
+double pb_env_seconds(const char *name, double fallback)
+{
+	const char *s = getenv(name);
+	char *end;
+	if (!s || !*s)
+		return fallback;
+	double t = strtod(s, &end);
+	return *end == '\0' && t > 0 && t < 1e9 ? t : -1;
 }

@@ -332,20 +332,22 @@ Test(cli, missing_launcher_is_refused)
 }
 
 /* A setting the user got wrong is refused even for runners not named. */
-Test(cli, bad_mpi_timeout_is_refused)
+Test(cli, bad_runner_timeouts_are_refused)
 {
 	char dir[64];
 	make_tmpdir(dir);
+	static const char *const vars[] = {"PARBENCH_MPI_TIMEOUT", "PARBENCH_FORK_TIMEOUT"};
 	static const char *const bad[] = {"abc", "-5", "0", "10s"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		setenv("PARBENCH_MPI_TIMEOUT", bad[i], 1);
-		struct outcome o;
-		run(&o, (const char *[]){TINY, "--out", dir, NULL});
-		cr_expect_eq(o.status, 2, "PARBENCH_MPI_TIMEOUT=%s: status %d", bad[i], o.status);
-		cr_expect_eq(lines(o.err), 1, "%s", o.err);
-		cr_expect(strstr(o.err, "PARBENCH_MPI_TIMEOUT"), "%s", o.err);
-	}
-	unsetenv("PARBENCH_MPI_TIMEOUT");
+	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++)
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			setenv(vars[v], bad[i], 1);
+			struct outcome o;
+			run(&o, (const char *[]){TINY, "--out", dir, NULL});
+			cr_expect_eq(o.status, 2, "%s=%s: status %d", vars[v], bad[i], o.status);
+			cr_expect_eq(lines(o.err), 1, "%s", o.err);
+			cr_expect(strstr(o.err, vars[v]), "%s", o.err);
+			unsetenv(vars[v]);
+		}
 	remove_tree(dir);
 }
 

@@ -173,6 +173,44 @@ Test(fork, exit_status_is_reported)
 	expect_no_children("close after an exit");
 }
 
+/* A kernel whose children never finish their share: stuck, not dead. */
+static uint64_t stuck_run(void *mem, uint64_t n, uint64_t b, uint64_t e)
+{
+	(void)mem, (void)n;
+	while (getpid() != caller_pid)
+		pause();
+	return e - b;
+}
+
+static const struct pb_kernel stuck = {
+	.name = "stuck", .items = exiting_items, .bytes = exiting_bytes,
+	.init = exiting_init, .run = stuck_run, .expect = exiting_expect,
+};
+
+/* A stuck child fails the job within PARBENCH_FORK_TIMEOUT, as an MPI job
+ * that hangs does within PARBENCH_MPI_TIMEOUT, instead of holding the
+ * sweep for ever. */
+Test(fork, a_stuck_worker_times_out)
+{
+	caller_pid = getpid();
+	setenv("PARBENCH_FORK_TIMEOUT", "0.3", 1);
+	struct pb_pool *pool = open_pool(2);
+	unsetenv("PARBENCH_FORK_TIMEOUT");
+	struct pb_job job = {.kernel = &stuck, .n = 10, .items = 10,
+			     .phase = PB_PHASE_RUN, .sched = {PB_SCHED_STATIC, 0}};
+	struct pb_outcome out = {0};
+	pb_outcome_reset(&out);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_expect_eq(fork_runner()->run(pool, &job, &out), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	cr_expect_str_eq(out.why, "timeout");
+	cr_expect(waited >= 0.3 && waited < 1.0, "failed after %.2f s", waited);
+	fork_runner()->close(pool);
+	expect_no_children("close after a timeout");
+}
+
 /* Kills one child of this process some time after the pool appears. */
 static void *killer(void *arg)
 {
