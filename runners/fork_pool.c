@@ -39,11 +39,12 @@
  * waitpid(WNOHANG) every DEATH_CHECK_NS.  The pool is then broken: run()
  * kills and reaps the other children and returns -ECHILD with the signal
  * ("SIGKILL"), exit status ("exit-3") or stop ("stopped-by-SIGSTOP") in
- * out->why: a stopped child holds the job as a dead one would.  The caller notices
- * once it has done its own share: a death costs at most that share plus
- * DEATH_CHECK_NS.  Children die with their parent (PR_SET_PDEATHSIG) and
- * leave with _exit, so they never run atexit handlers nor flush the
- * parent's stdio buffers.  Besides the kernel, a child calls only thin
+ * out->why: a stopped child holds the job as a dead one would.  Under a
+ * static schedule the caller notices once it has done its own block;
+ * under one that hands out chunks, between its chunks: a death costs at
+ * most a block or a chunk plus DEATH_CHECK_NS.  Children die with their
+ * parent (PR_SET_PDEATHSIG) and leave with _exit, so they never run
+ * atexit handlers nor flush the parent's stdio buffers.  Besides the kernel, a child calls only thin
  * system-call wrappers (no malloc, no stdio): the caller may have other
  * threads (libgomp's) when it forks.
  */
@@ -483,6 +484,29 @@ static int populate_all(struct pb_pool *pool)
 	return err;
 }
 
+/* The caller's own share.  Under a schedule that hands out chunks it
+ * looks for dead children between chunks, on a clock: otherwise a death
+ * would be noticed only once the caller had done the dead child's chunks
+ * too. */
+static uint64_t caller_share(struct pb_pool *pool, const struct pb_job *job)
+{
+	struct control *ctl = pool->ctl;
+	uint64_t b, e, s = 0;
+
+	if (job->sched.kind == PB_SCHED_STATIC)
+		return pb_share_run(&ctl->next, job, pool->workers, 0);
+	int64_t check = now_ns() + DEATH_CHECK_NS;
+	while (!pool->broken && pb_chunk_claim(&ctl->next, job, pool->workers, &b, &e)) {
+		s += pb_job_range(job, b, e);
+		int64_t now = now_ns();
+		if (now >= check) {
+			check_children(pool);
+			check = now + DEATH_CHECK_NS;
+		}
+	}
+	return s;
+}
+
 static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 		    struct pb_outcome *out)
 {
@@ -500,10 +524,10 @@ static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 	dispatch(pool);
 
 	pb_outcome_where(out, 0, 0);
-	uint64_t total = pb_share_run(&ctl->next, job, pool->workers, 0);
+	uint64_t total = caller_share(pool, job);
 	pb_outcome_where(out, 0, 1);
 
-	err = wait_pending(pool);
+	err = pool->broken ? pool->broken : wait_pending(pool);
 	if (err)
 		goto broken;
 	for (unsigned w = 1; w < pool->workers; w++) {

@@ -136,6 +136,41 @@ Test(fork, killed_worker_is_reported_within_a_second)
 	expect_no_children("close after a death");
 }
 
+/* Under a dynamic schedule a death is noticed between the caller's
+ * chunks, not once the caller has done the dead child's chunks too: here
+ * a job of some seconds (fib 41 in chunks of one leaf) loses a child 0.2 s
+ * in and fails within half a second. */
+static void *kill_first_child_later(void *arg)
+{
+	(void)arg;
+	nanosleep(&(struct timespec){.tv_nsec = 200000000}, NULL);
+	pid_t kids[MAX_CHILDREN];
+	if (children_of_self(kids, MAX_CHILDREN) > 0)
+		kill(kids[0], SIGKILL);
+	return NULL;
+}
+
+Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout = 60)
+{
+	const struct pb_kernel *fib = pb_kernel_find("fib");
+	struct pb_pool *pool = open_pool(2);
+	struct pb_job job = {.kernel = fib, .n = 41, .items = fib->items(41),
+			     .phase = PB_PHASE_RUN, .sched = {PB_SCHED_DYNAMIC, 1}};
+	struct pb_outcome out = {0};
+	pb_outcome_reset(&out);
+	pthread_t thread;
+	cr_assert_eq(pthread_create(&thread, NULL, kill_first_child_later, NULL), 0);
+	double t0 = now_s();
+	int err = fork_runner()->run(pool, &job, &out);
+	double waited = now_s() - t0;
+	pthread_join(thread, NULL);
+	cr_expect_lt(err, 0, "the job fails");
+	cr_expect_str_eq(out.why, "SIGKILL");
+	cr_expect_lt(waited, 0.7, "death noticed %.3f s into the job (0.2 s after it)", waited);
+	fork_runner()->close(pool);
+	expect_no_children("close after a death");
+}
+
 /* A kernel that makes every child but not the caller exit with status 3. */
 static pid_t caller_pid;
 
