@@ -250,3 +250,35 @@ Test(stop, a_stopped_fork_worker_fails_its_cell, .timeout = 60)
 	cr_expect_eq(system(cmd), 0, "the cell says why");
 	remove_tree(root);
 }
+
+/* The same worker stopped, and then the sweep asked to stop: it ends as a
+ * stopped sweep within a second. */
+Test(stop, sigterm_with_a_stopped_fork_worker, .timeout = 60)
+{
+	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[] = {"-k", "fib", "-n", "fib=32", "-r", "fork", "-s", "static", "-w", "2",
+			      "--reps", "100", "--max-reps", "100", "--rounds", "1", "--no-overhead",
+			      "--no-plot", "-o", results, NULL};
+	pid_t pid = start(root, args);
+	wait_for_folder(results, dir, sizeof(dir));
+	pid_t worker = 0;
+	for (int t = 0; t < 500 && !worker; t++) {
+		worker = child_of(pid);
+		if (!worker)
+			usleep(10000);
+	}
+	cr_assert_gt(worker, 0, "a fork worker");
+	usleep(200000);
+	cr_assert_eq(kill(worker, SIGSTOP), 0);
+	double t0 = now();
+	kill(pid, SIGTERM);
+	int status = finish_within(pid, 10);
+	double took = now() - t0;
+	fprintf(stderr, "stop: SIGTERM with a SIGSTOPped fork worker to exit: %.2f s\n", took);
+	cr_expect_eq(status, 3, "a stopped sweep's status, not %d", status);
+	cr_expect_lt(took, 1.0, "within a second of the stop (%.2f s)", took);
+	kill(worker, SIGKILL); /* gone already, with its pool */
+	remove_tree(root);
+}
