@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bench/analyse/analysis.h"
 #include "../bench/measure/cell.h"
 #include "../bench/measure/reference.h"
 #include "../bench/report/report.h"
@@ -127,4 +128,95 @@ Test(report_text, medians_by_placement_for_a_cell_that_saw_both)
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	cr_assert_eq(system(cmd), 0);
+}
+
+/* A cell of sum at 2^20 with 12 verified repetitions around `seconds`
+ * (+-1%, the same pattern for every cell). */
+static void timed_cell(struct pb_cell_result *r, struct pb_rep *rep, const char *runner,
+		       unsigned workers, double seconds)
+{
+	memset(r, 0, sizeof(*r));
+	r->cell = (struct pb_cell){.kernel = pb_kernel_find("sum"), .n = 1 << 20,
+				   .runner = pb_runner_find(runner), .workers = workers,
+				   .has_schedule = strcmp(runner, "seq") != 0,
+				   .sched = {PB_SCHED_STATIC, 0}};
+	for (unsigned i = 0; i < 12; i++)
+		rep[i] = (struct pb_rep){.seconds = seconds * (1 + 0.01 * ((int)(i % 5) - 2) / 2),
+					 .ok = 1, .peer_ns = NAN};
+	r->reps = rep;
+	r->rep_count = r->ok_count = 12;
+	r->rounds = 1;
+	snprintf(r->status, sizeof(r->status), "ok");
+	r->stop = "ci";
+	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
+	r->efficiency = r->karp_flatt = NAN;
+	r->gbps_reference = r->gbps_ratio = NAN;
+	pb_cell_summarise(r);
+}
+
+/* A winner is named only when the others are significantly slower;
+ * within the interval, the report says tie (Hoefler and Belli, rule 7). */
+Test(report_text, a_winner_only_when_significant)
+{
+	static struct pb_rep reps[3][12];
+	struct pb_cell_result results[3];
+	char root[] = "/tmp/pb-report-text-XXXXXX", cmd[300];
+	const struct {
+		double pthread;
+		const char *says;
+	} cases[] = {
+		{0.5005, "a tie: within the 95% CI of its time ratio to it: pthread static w=2"},
+		{0.8, "the winner: the next runner, pthread static w=2, takes 1.600x its time"},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		cr_assert(mkdtemp(root));
+		timed_cell(&results[0], reps[0], "seq", 1, 1.0);
+		timed_cell(&results[1], reps[1], "omp", 2, 0.5);
+		timed_cell(&results[2], reps[2], "pthread", 2, cases[k].pthread);
+		write_run(root, results, 3, NULL, 0);
+		char *text = report_of(root);
+		cr_expect(strstr(text, "sum       n=1048576    omp static w=2: "), "the fastest\n%s",
+			  text);
+		cr_expect(strstr(text, cases[k].says), "%s", text);
+		free(text);
+		for (int i = 0; i < 3; i++)
+			free(results[i].cpus), free(results[i].seen);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+		cr_assert_eq(system(cmd), 0);
+		snprintf(root, sizeof(root), "/tmp/pb-report-text-XXXXXX");
+	}
+}
+
+/* An Amdahl fit only from three worker counts or more (1 included):
+ * from two, a one-parameter curve says nothing a speedup does not. */
+Test(report_text, no_fit_from_fewer_than_three_worker_counts)
+{
+	static struct pb_rep reps[6][12];
+	struct pb_cell_result r[6];
+	timed_cell(&r[0], reps[0], "seq", 1, 1.0);
+	timed_cell(&r[1], reps[1], "omp", 1, 1.0);
+	timed_cell(&r[2], reps[2], "omp", 2, 0.55);
+	timed_cell(&r[3], reps[3], "omp", 4, 0.325);
+	timed_cell(&r[4], reps[4], "pthread", 1, 1.0);
+	timed_cell(&r[5], reps[5], "pthread", 2, 0.55);
+	struct pb_sweep sw = {.results = r, .done = 6};
+	struct pb_analysis a;
+	cr_assert_eq(pb_analyse(&sw, 1, NULL, 0, NULL, 0, 4, &a), 0);
+	int omp = 0, pthread = 0;
+	for (size_t i = 0; i < a.fit_count; i++) {
+		const struct pb_fit *f = &a.fits[i];
+		if (f->cell->runner == pb_runner_find("omp")) {
+			omp = 1;
+			cr_expect(isfinite(f->serial_fraction), "1, 2 and 4 workers: a fit");
+			cr_expect(fabs(f->serial_fraction - 0.1) < 0.02, "f = %g", f->serial_fraction);
+		}
+		if (f->cell->runner == pb_runner_find("pthread")) {
+			pthread = 1;
+			cr_expect(isnan(f->serial_fraction), "1 and 2 workers: no fit");
+		}
+	}
+	cr_expect(omp && pthread, "a row for each series");
+	pb_analysis_free(&a);
+	for (int i = 0; i < 6; i++)
+		free(r[i].cpus), free(r[i].seen);
 }

@@ -68,6 +68,11 @@ static int fit_series(struct pb_sweep *sw, struct pb_analysis *a)
 		struct pb_fit *f = &a->fits[a->fit_count++];
 		f->cell = c;
 		f->points = pb_amdahl_fit(p, s, count, &f->serial_fraction, &f->serial_fraction_se);
+		/* A one-parameter curve through fewer worker counts says
+		 * nothing a single speedup does not (Hoefler and Belli, rule
+		 * 11): no fit, and the report says why. */
+		if (count < PB_FIT_MIN_COUNTS)
+			f->serial_fraction = f->serial_fraction_se = NAN;
 	}
 	free(p);
 	free(s);

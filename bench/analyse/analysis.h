@@ -14,6 +14,8 @@
 #include "../measure/sweep.h"
 
 #define PB_BOOTSTRAP_ITERATIONS 2000
+/* Worker counts (1 included) a series needs for an Amdahl fit. */
+#define PB_FIT_MIN_COUNTS 3
 
 struct pb_fit {
 	const struct pb_cell *cell; /* kernel, n, runner, schedule of the series */

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "../../runners/runner.h"
+#include "../base/ratio_ci.h"
 #include "../base/stats.h"
+#include "analysis.h"
 #include "../store/table.h"
 #include "findings.h"
 
@@ -202,6 +204,75 @@ static int cell_where(struct pb_findings *f, const struct raw_columns *c, const 
 	return err;
 }
 
+/* Whether row i is another runner's fastest cell in the group. */
+static int is_rival(const struct pb_findings *f, const struct pb_group *grp, size_t i)
+{
+	if (grp->best < 0 || (long)i == grp->best || !same_group(f, grp->first, i) ||
+	    !pb_findings_usable(f, i))
+		return 0;
+	const char *runner = field(f, i, PB_KEY_RUNNER);
+	if (!strcmp(runner, field(f, (size_t)grp->best, PB_KEY_RUNNER)))
+		return 0;
+	for (size_t j = 0; j < f->run->summary.row_count; j++)
+		if (j != i && same_group(f, grp->first, j) && pb_findings_usable(f, j) &&
+		    !strcmp(field(f, j, PB_KEY_RUNNER), runner) &&
+		    (median_of(f, j) < median_of(f, i) || (median_of(f, j) == median_of(f, i) && j < i)))
+			return 0; /* not its runner's fastest */
+	return 1;
+}
+
+/* The verified seconds of summary row `row` into x; how many. */
+static size_t samples_of(const struct pb_findings *f, const struct raw_columns *c,
+			 const long *cell, long row, double *x)
+{
+	const struct pb_table *raw = &f->run->raw;
+	size_t n = 0;
+	for (size_t i = 0; i < raw->row_count; i++)
+		if (cell[i] == row && (c->ok < 0 || strcmp(pb_field(raw, i, c->ok), "1") == 0))
+			x[n++] = pb_field_num(raw, i, c->seconds);
+	return n;
+}
+
+/* Each group's verdict: every other runner's fastest cell against the
+ * best, by the bootstrap interval of the ratio of their medians. */
+static int judge(struct pb_findings *f, const struct raw_columns *c, const long *cell)
+{
+	size_t n = f->run->raw.row_count + 1;
+	double *best = malloc(n * sizeof(*best)), *other = malloc(n * sizeof(*other));
+	int err = best && other ? 0 : -ENOMEM;
+
+	for (size_t g = 0; !err && g < f->group_count; g++) {
+		struct pb_group *grp = &f->groups[g];
+		grp->up_ratio = grp->up_low = grp->up_high = NAN;
+		size_t nb = grp->best >= 0 ? samples_of(f, c, cell, grp->best, best) : 0;
+		int tested = 0, tie = 0;
+		for (size_t i = 0; nb && i < f->run->summary.row_count; i++) {
+			long rival = (long)i;
+			if (!is_rival(f, grp, i))
+				continue;
+			size_t no = samples_of(f, c, cell, rival, other);
+			struct pb_ratio_ci ci;
+			if (no && pb_ratio_ci_bootstrap(best, nb, other, no, PB_BOOTSTRAP_ITERATIONS,
+							0.95, UINT64_C(0x5eed) ^ g, &ci) == 0) {
+				tested = 1;
+				if (rival == grp->runner_up) {
+					grp->up_ratio = ci.ratio;
+					grp->up_low = ci.low;
+					grp->up_high = ci.high;
+				}
+				if (ci.low <= 1 && grp->tied_count < PB_MAX_TIED) {
+					grp->tied[grp->tied_count++] = rival;
+					tie = 1;
+				}
+			}
+		}
+		grp->verdict = !tested ? PB_WIN_UNTESTED : tie ? PB_WIN_TIE : PB_WIN_CLEAR;
+	}
+	free(best);
+	free(other);
+	return err;
+}
+
 static int from_raw(struct pb_findings *f)
 {
 	struct raw_columns c;
@@ -218,6 +289,8 @@ static int from_raw(struct pb_findings *f)
 		err = probes(f, &c, cell);
 	if (!err)
 		err = cell_where(f, &c, cell);
+	if (!err)
+		err = judge(f, &c, cell);
 	free(cell);
 	return err;
 }

@@ -18,12 +18,27 @@
 /* Fewer repetitions in a placement say nothing of it. */
 #define PB_PLACEMENT_MIN_REPS 3
 
+/* Whether the fastest cell of a kernel and size beat every other
+ * runner's fastest by more than chance: the 95% bootstrap interval of
+ * each time ratio (theirs over its) excludes 1. */
+enum pb_verdict {
+	PB_WIN_UNTESTED, /* no repetitions to test with (no raw.csv), or no rival */
+	PB_WIN_CLEAR,    /* every other runner significantly slower */
+	PB_WIN_TIE,      /* some runner within the interval: tied[] */
+};
+
+#define PB_MAX_TIED 8
+
 /* One kernel and size. */
 struct pb_group {
 	size_t first;      /* its first row: it names the kernel and n */
 	long best;         /* the lowest median of its verified cells; -1: none */
 	long baseline;     /* the baseline runner's (seq) fastest cell; -1: none */
 	long runner_up;    /* the best cell of any other runner; -1: none */
+	enum pb_verdict verdict;
+	double up_ratio, up_low, up_high; /* runner-up's time over best's, CI */
+	long tied[PB_MAX_TIED];           /* other runners' fastest cells tied */
+	size_t tied_count;
 };
 
 /* Where a cell's repetitions ran: by the probe before their round. */

@@ -66,21 +66,55 @@ static unsigned full_workers(const struct pb_results *r)
 	return best;
 }
 
+/* "runner schedule w=N", as the report names a cell. */
+static void print_who(FILE *f, const struct pb_results *r, size_t row)
+{
+	fprintf(f, "%s %s w=%s", key(r, row, PB_KEY_RUNNER), key(r, row, PB_KEY_SCHEDULE),
+		key(r, row, PB_KEY_WORKERS));
+}
+
+/* Whether the fastest cell beat the other runners by more than chance
+ * (findings.h), in words. */
+static void print_verdict(FILE *f, const struct pb_results *r, const struct pb_group *g)
+{
+	switch (g->verdict) {
+	case PB_WIN_TIE:
+		fputs("    a tie: within the 95% CI of its time ratio to it:", f);
+		for (size_t t = 0; t < g->tied_count; t++) {
+			fputs(t ? ", " : " ", f);
+			print_who(f, r, (size_t)g->tied[t]);
+		}
+		fputc('\n', f);
+		break;
+	case PB_WIN_CLEAR:
+		fputs("    the winner: the next runner, ", f);
+		print_who(f, r, (size_t)g->runner_up);
+		fprintf(f, ", takes %.3fx its time [95%% CI %.3f-%.3f]\n", g->up_ratio, g->up_low,
+			g->up_high);
+		break;
+	case PB_WIN_UNTESTED:
+		if (g->runner_up >= 0)
+			fputs("    no winner claimed: no repetitions to test the difference with\n", f);
+		break;
+	}
+}
+
 static void print_best(FILE *f, const struct pb_results *r, const struct columns *c)
 {
 	fputs("\nFastest runner per kernel (median time):\n", f);
 	for (size_t i = 0; i < r->found.group_count; i++) {
-		long best = r->found.groups[i].best;
-		if (best < 0)
+		const struct pb_group *g = &r->found.groups[i];
+		if (g->best < 0)
 			continue;
-		size_t b = (size_t)best;
-		fprintf(f, "  %-9s n=%-10s %s %s w=%s: %.6f s", key(r, b, PB_KEY_KERNEL),
-			key(r, b, PB_KEY_N), key(r, b, PB_KEY_RUNNER), key(r, b, PB_KEY_SCHEDULE),
-			key(r, b, PB_KEY_WORKERS), num(r, b, c->median));
+		size_t b = (size_t)g->best;
+		fprintf(f, "  %-9s n=%-10s ", key(r, b, PB_KEY_KERNEL), key(r, b, PB_KEY_N));
+		print_who(f, r, b);
+		fprintf(f, ": %.6f s", num(r, b, c->median));
 		if (isfinite(num(r, b, c->sp_lo)))
 			fprintf(f, ", speedup %.2f [95%% CI %.2f-%.2f]", num(r, b, c->speedup),
 				num(r, b, c->sp_lo), num(r, b, c->sp_hi));
 		fputc('\n', f);
+		print_verdict(f, r, g);
 	}
 }
 
@@ -182,12 +216,16 @@ static void print_fits(FILE *f, const struct pb_table *t)
 			continue;
 		if (!any++)
 			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
-		fprintf(f, "  %-9s %-11s %-8s f = %.4f", pb_field(t, i, kernel), pb_field(t, i, runner),
-			pb_field(t, i, sched), pb_field_num(t, i, sf));
-		if (isfinite(pb_field_num(t, i, se)))
-			fprintf(f, " +- %.4f (%.0f points)\n", pb_field_num(t, i, se), p);
+		fprintf(f, "  %-9s %-11s %-8s ", pb_field(t, i, kernel), pb_field(t, i, runner),
+			pb_field(t, i, sched));
+		if (!isfinite(pb_field_num(t, i, sf)))
+			fputs("no fit: not enough worker counts (a fit needs 3, 1 included)\n", f);
+		else if (isfinite(pb_field_num(t, i, se)))
+			fprintf(f, "f = %.4f +- %.4f (%.0f points)\n", pb_field_num(t, i, sf),
+				pb_field_num(t, i, se), p);
 		else
-			fprintf(f, " (%.0f point: no error estimate)\n", p);
+			fprintf(f, "f = %.4f (%.0f point: no error estimate)\n",
+				pb_field_num(t, i, sf), p);
 	}
 }
 

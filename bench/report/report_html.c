@@ -73,6 +73,17 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 	size_t b = (size_t)g->best;
 	double mb = pb_field_num(t, b, c->median);
 	cell_name(cells[2], CELL, t, c, b);
+	if (g->verdict == PB_WIN_TIE) {
+		/* No winner: the best and every runner within its interval. */
+		char names[CELL] = "";
+		size_t used = (size_t)snprintf(names, sizeof(names), "tie: %s", cells[2]);
+		for (size_t k = 0; k < g->tied_count && used < sizeof(names); k++) {
+			char other[CELL];
+			cell_name(other, sizeof(other), t, c, (size_t)g->tied[k]);
+			used += (size_t)snprintf(names + used, sizeof(names) - used, " = %s", other);
+		}
+		snprintf(cells[2], CELL, "%s", names);
+	}
 	seconds(cells[3], CELL, mb);
 	if (g->baseline >= 0) {
 		double sp = pb_field_num(t, b, c->speedup);
@@ -92,8 +103,11 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 		char time[32];
 		cell_name(cells[5], CELL, t, c, (size_t)g->runner_up);
 		seconds(time, sizeof(time), ms);
-		snprintf(cells[6], CELL, "%s: %.2fx slower (+%.1f%%)", time, ms / mb,
-			 (ms / mb - 1) * 100);
+		snprintf(cells[6], CELL, "%s: %.2fx slower (+%.1f%%)%s", time, ms / mb,
+			 (ms / mb - 1) * 100,
+			 g->verdict == PB_WIN_CLEAR ? ", significant"
+			 : g->verdict == PB_WIN_TIE  ? ", within the 95% CI"
+						     : "");
 	}
 	d->table_row(f, row, 7);
 }
@@ -120,7 +134,12 @@ static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *ru
 	d->para(f, "The winner has the lowest median time of all verified cells of that kernel "
 		   "and size (every runner, schedule and worker count). Its speedup is the "
 		   "median time of seq over its own, with the 95% bootstrap confidence interval "
-		   "where the run has one. The runner-up is the best cell of any other runner.");
+		   "where the run has one. The runner-up is the best cell of any other runner. "
+		   "A winner is named only when every other runner's best cell is significantly "
+		   "slower (the 95% bootstrap interval of the ratio of their median times "
+		   "excludes 1); otherwise the row says tie and names the runners within it. A "
+		   "run without raw.csv has no repetitions to test with, and its rows say "
+		   "nothing of significance.");
 }
 
 /* A drawn chart as an image linking its SVG. */
