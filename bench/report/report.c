@@ -113,6 +113,11 @@ static void print_best(FILE *f, const struct pb_results *r, const struct columns
 		if (isfinite(num(r, b, c->sp_lo)))
 			fprintf(f, ", speedup %.2f [95%% CI %.2f-%.2f]", num(r, b, c->speedup),
 				num(r, b, c->sp_lo), num(r, b, c->sp_hi));
+		/* A ratio with its base case's absolute time (Hoefler and
+		 * Belli, rule 1). */
+		if (g->baseline >= 0 && g->baseline != g->best)
+			fprintf(f, " over %s's %.6f s", key(r, (size_t)g->baseline, PB_KEY_RUNNER),
+				num(r, (size_t)g->baseline, c->median));
 		fputc('\n', f);
 		print_verdict(f, r, g);
 	}
