@@ -138,8 +138,8 @@ Test(fork, killed_worker_is_reported_within_a_second)
 
 /* Under a dynamic schedule a death is noticed between the caller's
  * chunks, not once the caller has done the dead child's chunks too: here
- * a job of some seconds (fib 41 in chunks of one leaf) loses a child 0.2 s
- * in and fails within half a second. */
+ * a job of some seconds (fib 42 in chunks of one leaf) loses a child 0.2 s
+ * in and fails well before the caller could have finished it alone. */
 static void *kill_first_child_later(void *arg)
 {
 	(void)arg;
@@ -154,7 +154,7 @@ Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout 
 {
 	const struct pb_kernel *fib = pb_kernel_find("fib");
 	struct pb_pool *pool = open_pool(2);
-	struct pb_job job = {.kernel = fib, .n = 41, .items = fib->items(41),
+	struct pb_job job = {.kernel = fib, .n = 42, .items = fib->items(42),
 			     .phase = PB_PHASE_RUN, .sched = {PB_SCHED_DYNAMIC, 1}};
 	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
@@ -166,7 +166,7 @@ Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout 
 	pthread_join(thread, NULL);
 	cr_expect_lt(err, 0, "the job fails");
 	cr_expect_str_eq(out.why, "SIGKILL");
-	cr_expect_lt(waited, 0.7, "death noticed %.3f s into the job (0.2 s after it)", waited);
+	cr_expect_lt(waited, 1.0, "death noticed %.3f s into the job (0.2 s after it)", waited);
 	fork_runner()->close(pool);
 	expect_no_children("close after a death");
 }
@@ -228,7 +228,7 @@ static const struct pb_kernel stuck = {
 Test(fork, a_stuck_worker_times_out)
 {
 	caller_pid = getpid();
-	setenv("PARBENCH_FORK_TIMEOUT", "0.3", 1);
+	setenv("PARBENCH_FORK_TIMEOUT", "1", 1);
 	struct pb_pool *pool = open_pool(2);
 	unsetenv("PARBENCH_FORK_TIMEOUT");
 	struct pb_job job = {.kernel = &stuck, .n = 10, .items = 10,
@@ -241,7 +241,7 @@ Test(fork, a_stuck_worker_times_out)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	cr_expect_str_eq(out.why, "timeout");
-	cr_expect(waited >= 0.3 && waited < 1.0, "failed after %.2f s", waited);
+	cr_expect(waited >= 1.0 && waited < 3.0, "failed after %.2f s", waited);
 	fork_runner()->close(pool);
 	expect_no_children("close after a timeout");
 }

@@ -233,6 +233,38 @@ Test(resume, a_kill_between_raw_and_summary_resumes_from_raw, .timeout = 120)
 	remove_tree(root);
 }
 
+/* A resume of a stopped run killed after it committed raw.csv: the old
+ * summary.csv is gone by then (it no longer described the folder), so the
+ * folder reads back from raw.csv instead of disagreeing with it. */
+Test(resume, a_kill_during_a_resume_leaves_a_resumable_folder, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[128], dir[300], out[200], err[200];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	snprintf(out, sizeof(out), "%s/sweep.out", root);
+	snprintf(err, sizeof(err), "%s/sweep.err", root);
+	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
+	memcpy(args, kill_args, sizeof(args));
+	args[sizeof(args) / sizeof(args[0]) - 2] = results;
+	pid_t pid = start(out, err, args);
+	struct timespec tick = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
+		nanosleep(&tick, NULL);
+	kill(pid, SIGTERM);
+	cr_assert_eq(finish(pid), 3, "stopped");
+	only_run(results, dir, sizeof(dir));
+	setenv("PARBENCH_TEST_KILL", "raw-committed", 1);
+	const char *again[] = {"--resume", dir, NULL};
+	int status = run(root, again);
+	unsetenv("PARBENCH_TEST_KILL");
+	cr_assert_eq(status, 128 + SIGKILL, "the resume killed at the point");
+	char summary[400];
+	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
+	cr_expect_neq(access(summary, F_OK), 0, "no stale summary.csv beside the new raw.csv");
+	resume_to_the_end(root, dir);
+	remove_tree(root);
+}
+
 /* A SIGKILL in the middle of the sweep: the rows of the cells measured so
  * far are in raw.csv.partial, and --resume keeps them and runs the rest. */
 Test(resume, a_kill_in_the_middle_resumes_from_the_partial_rows, .timeout = 120)

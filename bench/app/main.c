@@ -22,7 +22,7 @@
 #include "../measure/stop.h"
 #include "../measure/sweep.h"
 
-enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = 3 };
+enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = PB_STOP_EXIT };
 
 /* The one place errors are printed: one line, whatever the message quotes
  * (an option value may hold a newline). */
@@ -105,7 +105,6 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
 	pb_context_measure(cfg, sw, &context);
-	pb_stop_settled(); /* no cell runs from here on */
 	if (pb_analyse(sw, cfg->seed, context.ref, context.ref_count, context.overheads,
 		       context.overhead_count, cfg->allowed_cpus, &analysis)) {
 		pb_context_free(&context);

@@ -306,13 +306,16 @@ int pb_resume_load(struct pb_sweep *sw, char *err, size_t len)
 		return pb_fail(err, len, -EINVAL, "cannot resume from %s: %s", path, strerror(-e));
 	snprintf(path, sizeof(path), "%s/raw.csv", sw->dir);
 	/* Killed before summary.csv: after raw.csv was committed, or while
-	 * its rows were still going to raw.csv.partial. */
-	if (killed && access(path, F_OK) != 0 && (e = pb_outfile_salvage(sw->dir, "raw.csv")))
-		return pb_fail(err, len, e == -ENOENT ? -EINVAL : e,
-			       "cannot resume from %s: %s", sw->dir,
-			       e == -ENOENT ? "no summary.csv, raw.csv or raw.csv.partial: nothing "
-					      "was measured"
-					    : strerror(-e));
+	 * its rows were still going to raw.csv.partial, which then holds at
+	 * least what raw.csv does (salvage never takes fewer lines). */
+	if (killed) {
+		e = pb_outfile_salvage(sw->dir, "raw.csv");
+		if (e && e != -ENOENT && e != -ENODATA)
+			return pb_fail(err, len, e, "cannot resume from %s: %s", sw->dir,
+				       strerror(-e));
+		if (access(path, F_OK) != 0)
+			return 0; /* nothing was measured: the whole sweep runs */
+	}
 	if ((e = pb_table_load(path, &raw))) {
 		if (!killed)
 			pb_table_free(&summary);

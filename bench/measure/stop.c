@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,7 +12,8 @@
 #include "../store/rundir.h"
 #include "stop.h"
 
-static volatile sig_atomic_t stop_signal, settled;
+/* Lock-free atomics: safe in the handler, visible to the watchdog. */
+static atomic_int stop_signal, settled;
 static sem_t wake;                  /* posted by the handler: async-signal-safe */
 static char guarded[PB_PATH_MAX];   /* the run folder, "" for none */
 static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -34,16 +36,18 @@ static void stop_now(void)
 	snprintf(dir, sizeof(dir), "%s", guarded);
 	pthread_mutex_unlock(&guard_lock);
 	if (!dir[0]) {
-		fprintf(stderr, "parbench: stopped by SIG%s before anything was measured\n",
+		fprintf(stderr, "parbench: stopped by SIG%s before its run folder was ready\n",
 			sigabbrev_np(stop_signal));
 		_exit(PB_STOP_EXIT);
 	}
 	int e = pb_outfile_salvage(dir, "raw.csv");
-	fprintf(stderr, "parbench: stopped by SIG%s while a cell-round was still running "
-		"(it did not end within %.1f s); %s; continue with: parbench --resume %s\n",
-		sigabbrev_np(stop_signal), PB_STOP_GRACE_S,
-		e == 0 ? "what the finished rounds measured is saved in raw.csv"
-		: e == -ENOENT ? "the rows measured are saved" : "raw.csv could not be saved",
+	fprintf(stderr, "parbench: stopped by SIG%s while %s; %s; continue with: parbench "
+		"--resume %s\n", sigabbrev_np(stop_signal),
+		settled ? "its files were still being written" : "a cell-round was still running",
+		e == 0		 ? "what the finished rounds measured is saved in raw.csv"
+		: e == -ENOENT	 ? "raw.csv was already complete"
+		: e == -ENODATA ? "no round had finished"
+				 : "raw.csv could not be saved",
 		dir);
 	_exit(PB_STOP_EXIT);
 }

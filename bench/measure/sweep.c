@@ -154,6 +154,12 @@ int pb_sweep_write_summary(const struct pb_sweep *sw)
 	return pb_outfile_commit(&out);
 }
 
+/* Errors of a disk that is full or failing, not of the user's folder. */
+static int full_disk(int e)
+{
+	return e == -ENOSPC || e == -EDQUOT || e == -EIO;
+}
+
 static int write_provenance(const struct pb_sweep *sw, const struct pb_config *cfg)
 {
 	struct pb_outfile out;
@@ -188,11 +194,34 @@ static int complete(const struct pb_cell_result *r, unsigned rounds)
 	return r->failed || r->rounds >= rounds;
 }
 
+/* A cell-round's rows, formatted apart and written at once, so that a
+ * kill leaves whole rounds in raw.csv.partial, or at most one torn line
+ * (which --resume drops); flushed, so the watchdog (stop.h) finds them.
+ * Returns 0, or -EIO when they could not be written (a full disk). */
+static int write_round(FILE *raw, const char *run_id, const struct pb_cell_result *r,
+		       unsigned first)
+{
+	char *rows = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&rows, &len);
+	if (!m)
+		return -ENOMEM;
+	int e = pb_csv_raw_rows(m, run_id, r, first);
+	if (fclose(m) != 0 || e) {
+		free(rows);
+		return -ENOMEM;
+	}
+	e = fwrite(rows, 1, len, raw) != len || fflush(raw) != 0 ? -EIO : 0;
+	free(rows);
+	return e;
+}
+
 /*
  * Runs the plan in rounds: round k measures every cell once more, in the
  * shuffled order, so each cell's repetitions come from several moments of
  * the sweep.  Rows reach raw.csv round by round, so an interrupted sweep
- * leaves what it measured (in raw.csv.partial).  Returns 0 or -ENOMEM.
+ * leaves what it measured (in raw.csv.partial).  Returns 0, -ENOMEM, or
+ * -EIO when raw.csv.partial could not be written.
  */
 static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 		   struct pb_sweep *sw, FILE *raw, FILE *log)
@@ -249,8 +278,8 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 				sw->rounds_done += rounds - r->rounds;
 				at.todo -= rounds - r->rounds;
 			}
-			pb_csv_raw_rows(raw, sw->run_id, r, first);
-			fflush(raw);
+			if ((e = write_round(raw, sw->run_id, r, first)))
+				return e; /* the disk is full: what is on it is kept */
 			if (cfg->progress)
 				fputs("\r\033[K", stderr);
 			if (complete(r, rounds))
@@ -310,12 +339,11 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
 			       strerror(-e));
 	}
-	pb_stop_guard(sw->dir);
 	if ((e = write_provenance(sw, cfg)) ||
 	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
 	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
-		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
-			    strerror(-e));
+		return pb_fail(err, errlen, full_disk(e) ? -EIO : -EINVAL,
+			       "cannot write results to '%s': %s", sw->dir, strerror(-e));
 	}
 	pb_csv_raw_header(raw.f);
 	/* The rows already measured, exactly as they were written. */
@@ -323,10 +351,32 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		pb_outfile_abandon(&raw);
 		return pb_fail(err, errlen, -EIO, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
+	/* On disk before the watchdog may salvage it: a partial it finds
+	 * holds at least every row the folder had. */
+	if (fflush(raw.f) != 0 || fsync(fileno(raw.f)) != 0) {
+		e = -errno;
+		pb_outfile_abandon(&raw);
+		return pb_fail(err, errlen, -EIO, "cannot write %s/raw.csv: %s", sw->dir,
+			       strerror(-e));
+	}
+	/* A resumed folder's summary.csv describes the rounds before this
+	 * one; from here raw.csv is ahead of it, and a kill would leave the
+	 * two disagreeing.  The new one is written at the end. */
+	if (cfg->resume)
+		pb_outfile_retract(sw->dir, "summary.csv");
+	pb_stop_guard(sw->dir);
 
 	if ((e = pb_resolved_create(&m.resolved)) == 0)
 		e = measure(cfg, &m, sw, raw.f, log);
 	pb_resolved_free(m.resolved);
+	pb_stop_settled(); /* no cell of the sweep runs from here on */
+	if (e == -EIO) {
+		/* The rows that reached the disk stay in raw.csv.partial for
+		 * --resume; this run ends here. */
+		pb_outfile_keep(&raw);
+		return pb_fail(err, errlen, -EIO, "cannot write %s/raw.csv: %s (what reached the "
+			       "disk is kept for --resume)", sw->dir, strerror(ENOSPC));
+	}
 	if (e) {
 		pb_outfile_abandon(&raw);
 		return pb_fail(err, errlen, -ENOMEM, "out of memory running the sweep");

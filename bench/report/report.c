@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../kernels/kernel.h"
+#include "../analyse/analysis.h"
 #include "report.h"
 
 #define EFFICIENCY_TARGET 0.95
@@ -89,8 +90,11 @@ static void print_verdict(FILE *f, const struct pb_results *r, const struct pb_g
 	case PB_WIN_CLEAR:
 		fputs("    the winner: the next runner, ", f);
 		print_who(f, r, (size_t)g->runner_up);
-		fprintf(f, ", takes %.3fx its time [95%% CI %.3f-%.3f]\n", g->up_ratio, g->up_low,
-			g->up_high);
+		if (isfinite(g->up_ratio))
+			fprintf(f, ", takes %.3fx its time [95%% CI %.3f-%.3f]\n", g->up_ratio,
+				g->up_low, g->up_high);
+		else
+			fputs(", and every other, significantly slower\n", f);
 		break;
 	case PB_WIN_UNTESTED:
 		if (g->runner_up >= 0)
@@ -223,8 +227,10 @@ static void print_fits(FILE *f, const struct pb_table *t)
 			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
 		fprintf(f, "  %-9s %-11s %-8s ", pb_field(t, i, kernel), pb_field(t, i, runner),
 			pb_field(t, i, sched));
-		if (!isfinite(pb_field_num(t, i, sf)))
+		if (!isfinite(pb_field_num(t, i, sf)) && p + 1 < PB_FIT_MIN_COUNTS)
 			fputs("no fit: not enough worker counts (a fit needs 3, 1 included)\n", f);
+		else if (!isfinite(pb_field_num(t, i, sf)))
+			fputs("no fit\n", f);
 		else if (isfinite(pb_field_num(t, i, se)))
 			fprintf(f, "f = %.4f +- %.4f (%.0f points)\n", pb_field_num(t, i, sf),
 				pb_field_num(t, i, se), p);

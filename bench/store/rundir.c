@@ -87,15 +87,27 @@ int pb_rundir_create(const char *root, char *id, size_t idlen, char *path,
 
 int pb_rundir_lock(const char *dir, int *lock)
 {
-	/* Close-on-exec: an MPI launcher must not keep the folder locked
-	 * after this process is gone. */
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char path[PB_PATH_MAX];
+	*lock = -1;
+	if (snprintf(path, sizeof(path), "%s/.lock", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	/* A file open for writing (NFS emulates flock with byte-range locks,
+	 * which want one), close-on-exec (an MPI launcher must not keep the
+	 * folder locked after this process is gone). */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		int err = errno;
 		close(fd);
-		return err;
+		if (err == EWOULDBLOCK)
+			return -EBUSY;
+		/* A filesystem without locks (Lustre mounted without flock):
+		 * one writer is then the user's to keep. */
+		if (err == ENOSYS || err == ENOLCK || err == EOPNOTSUPP || err == EINVAL ||
+		    err == EBADF)
+			return 0;
+		return -err;
 	}
 	*lock = fd;
 	return 0;
@@ -162,11 +174,31 @@ int pb_outfile_commit(struct pb_outfile *o)
 	o->f = NULL;
 	if (!err && rename(o->partial, o->path) != 0)
 		err = -errno;
-	if (err)
-		unlink(o->partial);
-	else
+	/* On failure the partial stays: never a result by its name, and for
+	 * raw.csv what --resume can still read. */
+	if (!err)
 		err = sync_folder_of(o->path);
 	return err;
+}
+
+void pb_outfile_keep(struct pb_outfile *o)
+{
+	if (o->f) {
+		fflush(o->f);
+		fsync(fileno(o->f));
+		fclose(o->f);
+	}
+	o->f = NULL;
+}
+
+int pb_outfile_retract(const char *dir, const char *name)
+{
+	char path[PB_PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -errno;
+	return sync_folder_of(path);
 }
 
 void pb_outfile_abandon(struct pb_outfile *o)
@@ -191,6 +223,28 @@ int pb_outfile_salvage(const char *dir, const char *name)
 		return e;
 	char *last = strrchr(text, '\n');
 	size_t whole = last ? (size_t)(last - text) + 1 : 0;
+	/* Not even a header: nothing to keep, and no empty file that would
+	 * look like a table. */
+	if (whole == 0) {
+		free(text);
+		return -ENODATA;
+	}
+	/* Never fewer rows than a committed file already holds (a partial
+	 * caught before its writer had copied them). */
+	char *kept = pb_file_read(path, &e);
+	if (kept) {
+		size_t kept_lines = 0, lines = 0;
+		for (const char *c = kept; *c; c++)
+			kept_lines += *c == '\n';
+		for (size_t i = 0; i < whole; i++)
+			lines += text[i] == '\n';
+		free(kept);
+		if (lines < kept_lines) {
+			free(text);
+			return -ENODATA;
+		}
+	}
+	e = 0;
 	/* A file of its own, synced, then renamed: the partial stays as it
 	 * is for a writer that may still hold it open. */
 	FILE *f = fopen(tmp, "w");

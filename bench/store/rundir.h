@@ -25,9 +25,10 @@ int pb_mkdirs(const char *path);
 int pb_latest_link(const char *root, const char *id);
 
 /* Takes the run folder dir for this process alone: one writer at a time.
- * The lock (flock on the folder) goes with the process however it ends,
- * SIGKILL included.  Returns 0 and the lock in *lock, -EBUSY when another
- * process holds it, or another negative errno. */
+ * The lock (flock on dir/.lock) goes with the process however it ends,
+ * SIGKILL included.  Returns 0 and the lock in *lock (-1 on a filesystem
+ * that has no locks), -EBUSY when another process holds it, or another
+ * negative errno. */
 int pb_rundir_lock(const char *dir, int *lock);
 void pb_rundir_unlock(int lock);
 
@@ -53,10 +54,20 @@ int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header
 int pb_outfile_commit(struct pb_outfile *o);
 void pb_outfile_abandon(struct pb_outfile *o);
 
+/* Closes the file, synced, keeping NAME.partial as it is (its writer
+ * cannot go on, but what it wrote is worth salvaging). */
+void pb_outfile_keep(struct pb_outfile *o);
+
+/* Removes dir/name (a file that no longer describes the folder), synced;
+ * 0 also when it was not there. */
+int pb_outfile_retract(const char *dir, const char *name);
+
 /* Commits the whole lines of dir/name.partial, a file whose writer was
  * killed or is stuck (its last line may be torn), as dir/name.  Safe
  * while the writer lives: what it adds later is not taken.  Returns 0,
- * -ENOENT when there is no such partial, or another negative errno. */
+ * -ENOENT when there is no such partial, -ENODATA when it holds no whole
+ * line or fewer lines than dir/name already has (then nothing changes),
+ * or another negative errno. */
 int pb_outfile_salvage(const char *dir, const char *name);
 
 #endif
