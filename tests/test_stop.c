@@ -240,27 +240,37 @@ static pid_t child_of(pid_t pid)
 	return (pid_t)child;
 }
 
-/* A fork worker stopped (SIGSTOP) in the middle of a cell: the cell fails
- * with that reason and the sweep goes on and ends, instead of waiting for
- * the worker for ever. */
-Test(stop, a_stopped_fork_worker_fails_its_cell, .timeout = 60)
+/* A sweep of a 2-worker fork cell (and seq) under root, started; its
+ * folder into dir and its fork worker's pid into *worker, 0.2 s into the
+ * fork cell. */
+static pid_t start_fork_sweep(char *root, char *dir, size_t len, pid_t *worker)
 {
-	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], cmd[600];
+	char results[100];
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=32", "-r", "fork", "-s", "static", "-w", "2",
 			      "--reps", "100", "--max-reps", "100", "--rounds", "1", "--no-overhead",
 			      "--no-plot", "-o", results, NULL};
 	pid_t pid = start(root, args);
-	wait_for_folder(results, dir, sizeof(dir));
-	pid_t worker = 0;
-	for (int t = 0; t < 2000 && !worker; t++) { /* after the seq cell, maybe */
-		worker = child_of(pid);
-		if (!worker)
+	wait_for_folder(results, dir, len);
+	*worker = 0;
+	for (int t = 0; t < 2000 && !*worker; t++) { /* after the seq cell, maybe */
+		*worker = child_of(pid);
+		if (!*worker)
 			usleep(10000);
 	}
-	cr_assert_gt(worker, 0, "a fork worker");
+	cr_assert_gt(*worker, 0, "a fork worker");
 	usleep(200000);
+	return pid;
+}
+
+/* A fork worker stopped (SIGSTOP) in the middle of a cell: the cell fails
+ * with that reason and the sweep goes on and ends, instead of waiting for
+ * the worker for ever. */
+Test(stop, a_stopped_fork_worker_fails_its_cell, .timeout = 60)
+{
+	char root[] = "/tmp/pb-stop-XXXXXX", dir[400], cmd[600];
+	pid_t worker, pid = start_fork_sweep(root, dir, sizeof(dir), &worker);
 	double t0 = now();
 	cr_assert_eq(kill(worker, SIGSTOP), 0);
 	int status = finish_within(pid, 20);
@@ -277,22 +287,8 @@ Test(stop, a_stopped_fork_worker_fails_its_cell, .timeout = 60)
  * cell-round, the sweep ends stopped within a second. */
 Test(stop, sigterm_with_a_stopped_fork_worker, .timeout = 60)
 {
-	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400];
-	cr_assert(mkdtemp(root));
-	snprintf(results, sizeof(results), "%s/results", root);
-	const char *args[] = {"-k", "fib", "-n", "fib=32", "-r", "fork", "-s", "static", "-w", "2",
-			      "--reps", "100", "--max-reps", "100", "--rounds", "1", "--no-overhead",
-			      "--no-plot", "-o", results, NULL};
-	pid_t pid = start(root, args);
-	wait_for_folder(results, dir, sizeof(dir));
-	pid_t worker = 0;
-	for (int t = 0; t < 2000 && !worker; t++) { /* after the seq cell, maybe */
-		worker = child_of(pid);
-		if (!worker)
-			usleep(10000);
-	}
-	cr_assert_gt(worker, 0, "a fork worker");
-	usleep(200000);
+	char root[] = "/tmp/pb-stop-XXXXXX", dir[400];
+	pid_t worker, pid = start_fork_sweep(root, dir, sizeof(dir), &worker);
 	cr_assert_eq(kill(worker, SIGSTOP), 0);
 	double t0 = now();
 	kill(pid, SIGTERM);
