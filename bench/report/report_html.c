@@ -105,9 +105,11 @@ static void winner_row(const struct pb_doc_ops *d, FILE *f, const struct pb_tabl
 		seconds(time, sizeof(time), ms);
 		snprintf(cells[6], CELL, "%s: %.2fx slower (+%.1f%%)%s", time, ms / mb,
 			 (ms / mb - 1) * 100,
-			 g->verdict == PB_WIN_CLEAR ? ", significant"
-			 : g->verdict == PB_WIN_TIE  ? ", within the 95% CI"
-						     : "");
+			 /* The runner-up's own test: another runner may be the
+			  * one tied with the best. */
+			 g->up_low > 1		? ", significant"
+			 : isfinite(g->up_low) ? ", within the 95% CI"
+					       : "");
 	}
 	d->table_row(f, row, 7);
 }
