@@ -249,6 +249,25 @@ Test(ratio_ci, known_and_invalid_input)
 	cr_expect_eq(pb_ratio_ci_bootstrap(a, 3, b, 4, 100, 1.0, 1, &ci), -EINVAL);
 }
 
+/* Each kernel's cells summarised by the geometric mean of their time
+ * ratios (a mean of ratios would weigh a slowdown more than a speedup). */
+Test(compare, a_kernel_summarised_by_the_geometric_mean_of_its_ratios)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 2.0, 0.5, 1); /* the same noise: seq exactly 1 */
+	char *text = compare_text(a, b, NULL);
+	/* (1 x 2 x 0.5)^(1/3) = 1: no net change, though one cell doubled. */
+	cr_expect(strstr(text, "time_B/A per kernel (geometric mean over its cells): fib 1.000 "
+			       "(3 cells)"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* A run with --pin given twice: seq and pthread in two placements, pthread
  * twice as slow unpinned, with a little noise from seed. */
 static void write_two_placements(const char *dir, uint64_t seed)

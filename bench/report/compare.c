@@ -154,6 +154,10 @@ struct worst {
 	struct change all, same_host, kernel[MAX_KERNELS];
 	const char *kernel_name[MAX_KERNELS];
 	size_t kernels;
+	/* Per kernel, the logs of its cells' time ratios: a ratio is
+	 * summarised by its geometric mean (Hoefler and Belli, rule 4). */
+	double log_time[MAX_KERNELS];
+	size_t timed[MAX_KERNELS];
 };
 
 static void note(struct change *c, double ratio, size_t row)
@@ -164,24 +168,36 @@ static void note(struct change *c, double ratio, size_t row)
 	}
 }
 
-static void note_worst(struct worst *w, double ratio, int same_host, const char *kernel,
-		       size_t row)
+/* The kernel's slot in w, a new one when it is new; MAX_KERNELS: full. */
+static size_t kernel_slot(struct worst *w, const char *kernel)
 {
+	size_t k = 0;
+	while (k < w->kernels && strcmp(w->kernel_name[k], kernel))
+		k++;
+	if (k < MAX_KERNELS && k == w->kernels) {
+		w->kernel_name[w->kernels++] = kernel;
+		w->kernel[k].by = NAN;
+		w->log_time[k] = 0;
+		w->timed[k] = 0;
+	}
+	return k;
+}
+
+static void note_worst(struct worst *w, double ratio, double time_ratio, int same_host,
+		       const char *kernel, size_t row)
+{
+	size_t k = kernel_slot(w, kernel);
+	if (k < MAX_KERNELS && time_ratio > 0 && isfinite(time_ratio)) {
+		w->log_time[k] += log(time_ratio);
+		w->timed[k]++;
+	}
 	if (!isfinite(ratio))
 		return;
 	note(&w->all, ratio, row);
 	if (same_host)
 		note(&w->same_host, ratio, row);
-	size_t k = 0;
-	while (k < w->kernels && strcmp(w->kernel_name[k], kernel))
-		k++;
-	if (k == MAX_KERNELS)
-		return;
-	if (k == w->kernels) {
-		w->kernel_name[w->kernels++] = kernel;
-		w->kernel[k].by = NAN;
-	}
-	note(&w->kernel[k], ratio, row);
+	if (k < MAX_KERNELS)
+		note(&w->kernel[k], ratio, row);
 }
 
 static void header(FILE *out, const struct side *a, const struct side *b)
@@ -244,7 +260,10 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	enum pb_peer_placement pa = placement(a, ia, lowest), pb = placement(b, ib, lowest);
 	int same_host = pa == pb && (pa == PB_PEER_SHARED || pa == PB_PEER_ACROSS);
 	res->same_host += same_host;
-	note_worst(worst, ratio, same_host, ra[a->skey[PB_KEY_KERNEL]], ia);
+	double time_ratio = isfinite(ci.ratio) ? ci.ratio
+				: pb_field_num(&b->run.summary, ib, b->median) /
+					  pb_field_num(&a->run.summary, ia, a->median);
+	note_worst(worst, ratio, time_ratio, same_host, ra[a->skey[PB_KEY_KERNEL]], ia);
 	char sched[160];
 	schedule_label(a, ra, sched, sizeof(sched));
 	fprintf(out, "%-10s %-10s %-8s %-9s %7s ", ra[a->skey[PB_KEY_KERNEL]], ra[a->skey[PB_KEY_N]],
@@ -322,6 +341,12 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		res->only_a, res->only_b);
 	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
 		res->slower + res->faster, res->slower, res->faster);
+	fputs("time_B/A per kernel (geometric mean over its cells):", out);
+	for (size_t k = 0; k < worst.kernels; k++)
+		if (worst.timed[k])
+			fprintf(out, "%s %s %.3f (%zu cells)", k ? "," : "", worst.kernel_name[k],
+				exp(worst.log_time[k] / (double)worst.timed[k]), worst.timed[k]);
+	fputc('\n', out);
 	print_worst(out, a, b, "worst cell (median speedup)", &worst.all);
 	for (size_t k = 0; worst.kernels > 1 && k < worst.kernels; k++) {
 		char what[96];
