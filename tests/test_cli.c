@@ -14,14 +14,9 @@
 #include <unistd.h>
 
 #include "../bench/store/table.h"
+#include "support.h"
 
 #define MAX_ARGS 24
-
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
 
 struct outcome {
 	int status;
@@ -35,7 +30,7 @@ static void run(struct outcome *o, const char *const *args)
 	char errpath[] = "/tmp/pb-cli-err-XXXXXX", outpath[] = "/tmp/pb-cli-out-XXXXXX";
 	int efd = mkstemp(errpath), ofd = mkstemp(outpath);
 	cr_assert(efd >= 0 && ofd >= 0);
-	const char *argv[MAX_ARGS + 2] = {binary()};
+	const char *argv[MAX_ARGS + 2] = {pb_test_binary()};
 	for (int i = 0; args[i]; i++)
 		argv[i + 1] = args[i];
 	pid_t pid = fork();

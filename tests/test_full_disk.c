@@ -15,17 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
-
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#include "support.h"
 
 /* A tmpfs of `size` at root/name, or a skipped test. */
 static void mount_small(const char *root, const char *name, const char *size, char *at,
@@ -49,7 +39,7 @@ static int whole_charts(const char *dir)
 		 "exit 1; done; for f in $(find %s -name '*.svg'); do tail -c 32 \"$f\" | "
 		 "grep -q '</svg>' || exit 1; done",
 		 dir, dir);
-	return run(cmd) == 0;
+	return pb_test_system(cmd) == 0;
 }
 
 Test(full_disk, charts_that_do_not_fit_fail_the_plot_and_the_sweep, .timeout = 120)
@@ -62,23 +52,23 @@ Test(full_disk, charts_that_do_not_fit_fail_the_plot_and_the_sweep, .timeout = 1
 	snprintf(cmd, sizeof(cmd),
 		 "%s --quick -k fib,sum -r seq,omp -w 1,2 --reps 3 --max-reps 3 --rounds 1 "
 		 "--no-overhead -o %s/results --plots %s/plots >%s/out 2>%s/err",
-		 binary(), root, disk, root, root);
-	cr_expect_eq(run(cmd), 1, "a sweep whose charts do not fit exits 1");
+		 pb_test_binary(), root, disk, root, root);
+	cr_expect_eq(pb_test_system(cmd), 1, "a sweep whose charts do not fit exits 1");
 	snprintf(path, sizeof(path), "%s/err", root);
 	snprintf(cmd, sizeof(cmd), "grep -q 'plots failed: .*disk full' %s", path);
-	cr_expect_eq(run(cmd), 0, "and says why on stderr");
+	cr_expect_eq(pb_test_system(cmd), 0, "and says why on stderr");
 	cr_expect(whole_charts(disk), "no chart left half-written");
 
 	snprintf(cmd, sizeof(cmd), "%s plot %s/results/latest --plots %s/plots >/dev/null 2>&1",
-		 binary(), root, disk);
-	cr_expect_eq(run(cmd), 1, "parbench plot of the same run exits 1");
+		 pb_test_binary(), root, disk);
+	cr_expect_eq(pb_test_system(cmd), 1, "parbench plot of the same run exits 1");
 	cr_expect(whole_charts(disk), "no chart left half-written");
 	snprintf(path, sizeof(path), "%s/plots/latest/index.html", disk);
 	cr_expect_neq(access(path, F_OK), 0, "no report of charts that were not drawn");
 
 	cr_assert_eq(umount(disk), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	cr_assert_eq(run(cmd), 0);
+	cr_assert_eq(pb_test_system(cmd), 0);
 }
 
 Test(full_disk, a_results_folder_that_fills_up_fails_the_run, .timeout = 120)
@@ -91,13 +81,13 @@ Test(full_disk, a_results_folder_that_fills_up_fails_the_run, .timeout = 120)
 	snprintf(cmd, sizeof(cmd),
 		 "%s --quick -k fib,sum -r seq,omp,pthread -w 1,2 --reps 40 --max-reps 40 "
 		 "--rounds 1 --no-overhead --no-plot -o %s/results >/dev/null 2>&1",
-		 binary(), disk);
-	int rc = run(cmd);
+		 pb_test_binary(), disk);
+	int rc = pb_test_system(cmd);
 	cr_expect_eq(rc, 1, "a results folder that fills up fails the run (exit %d)", rc);
 	snprintf(cmd, sizeof(cmd), "for f in %s/results/*/raw.csv*; do test -s \"$f\" && exit 0; "
 		 "done; exit 1", disk);
-	cr_expect_eq(run(cmd), 0, "what reached the disk is kept");
+	cr_expect_eq(pb_test_system(cmd), 0, "what reached the disk is kept");
 	cr_assert_eq(umount(disk), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	cr_assert_eq(run(cmd), 0);
+	cr_assert_eq(pb_test_system(cmd), 0);
 }

@@ -13,22 +13,11 @@
 
 #include "../bench/model/identity.h"
 #include "../bench/store/table.h"
+#include "support.h"
 
 #define COMPARE_PY "/usr/share/benchmark/compare.py"
 /* Debian's interpreter: the one its python3-scipy is installed for. */
 #define PYTHON "/usr/bin/python3"
-
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
-
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* The name json.c gives summary row i. */
 static void cell_name(const struct pb_table *t, const int *col, size_t i, char *name, size_t len)
@@ -64,8 +53,8 @@ Test(json, google_benchmark_compare_reads_two_runs, .timeout = 120)
 		snprintf(cmd, sizeof(cmd),
 			 "%s -k fib -n fib=22 -r seq,pthread -w 1,2 --pin compact --pin none "
 			 "--reps 9 --max-reps 9 --rounds 1 --no-plot -o %s/run%d >/dev/null 2>&1",
-			 binary(), root, i);
-		cr_assert_eq(run(cmd), 0, "%s", cmd);
+			 pb_test_binary(), root, i);
+		cr_assert_eq(pb_test_system(cmd), 0, "%s", cmd);
 		snprintf(path, sizeof(path), "%s/run%d/latest/benchmark.json", root, i);
 		/* Valid JSON, and no NaN or Infinity token anywhere. */
 		snprintf(cmd, sizeof(cmd),
@@ -74,14 +63,14 @@ Test(json, google_benchmark_compare_reads_two_runs, .timeout = 120)
 			 "sys.exit(0 if d[\"context\"][\"json_schema_version\"] == 1 and "
 			 "d[\"benchmarks\"] else 4)' %s",
 			 path);
-		cr_expect_eq(run(cmd), 0, "%s is Google Benchmark JSON without NaN", path);
+		cr_expect_eq(pb_test_system(cmd), 0, "%s is Google Benchmark JSON without NaN", path);
 	}
 	snprintf(path, sizeof(path), "%s/compare.txt", root);
 	snprintf(cmd, sizeof(cmd),
 		 PYTHON " " COMPARE_PY " --no-color -a benchmarks %s/run0/latest/benchmark.json "
 		 "%s/run1/latest/benchmark.json > %s 2>&1",
 		 root, root, path);
-	cr_assert_eq(run(cmd), 0, "compare.py reads both runs (%s)", path);
+	cr_assert_eq(pb_test_system(cmd), 0, "compare.py reads both runs (%s)", path);
 
 	char *out = read_all(path), summary[600];
 	struct pb_table t;
@@ -101,5 +90,5 @@ Test(json, google_benchmark_compare_reads_two_runs, .timeout = 120)
 	pb_table_free(&t);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	cr_assert_eq(run(cmd), 0);
+	cr_assert_eq(pb_test_system(cmd), 0);
 }

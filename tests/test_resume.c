@@ -15,49 +15,16 @@
 #include <unistd.h>
 
 #include "../bench/store/table.h"
+#include "support.h"
 
 #define CELLS 9 /* seq + {omp, pthread} x {static, dynamic} x {1, 2} */
-
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
-
-/* Starts parbench with args (NULL-terminated), output into files. */
-static pid_t start(const char *out, const char *err, const char *const *args)
-{
-	const char *argv[32] = {binary()};
-	for (int i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (o < 0 || e < 0)
-			_exit(126);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(126);
-	}
-	return pid;
-}
-
-static int finish(pid_t pid)
-{
-	int st;
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 static int run(const char *root, const char *const *args)
 {
 	char out[256], err[256];
 	snprintf(out, sizeof(out), "%s/out", root);
 	snprintf(err, sizeof(err), "%s/err", root);
-	return finish(start(out, err, args));
+	return pb_test_finish(pb_test_start(out, err, args));
 }
 
 static char *slurp(const char *path)
@@ -137,13 +104,13 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
 			      "--reps", "20", "--max-reps", "20", "--warmup", "1", "--no-shuffle",
 			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
-	pid_t pid = start(out, err, args);
+	pid_t pid = pb_test_start(out, err, args);
 	/* After the first cell is logged: a stop in the middle of the sweep. */
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
 		nanosleep(&tick, NULL);
 	kill(pid, SIGTERM);
-	int status = finish(pid);
+	int status = pb_test_finish(pid);
 	cr_assert_eq(status, 3, "exit status of a stopped sweep");
 	cr_expect(contains(err, "stopped by SIGTERM") && contains(err, "--resume"),
 		  "a clear message");
@@ -246,12 +213,12 @@ Test(resume, a_kill_during_a_resume_leaves_a_resumable_folder, .timeout = 120)
 	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
-	pid_t pid = start(out, err, args);
+	pid_t pid = pb_test_start(out, err, args);
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
 		nanosleep(&tick, NULL);
 	kill(pid, SIGTERM);
-	cr_assert_eq(finish(pid), 3, "stopped");
+	cr_assert_eq(pb_test_finish(pid), 3, "stopped");
 	only_run(results, dir, sizeof(dir));
 	setenv("PARBENCH_TEST_KILL", "raw-committed", 1);
 	const char *again[] = {"--resume", dir, NULL};
@@ -278,12 +245,12 @@ Test(resume, a_kill_in_the_middle_resumes_from_the_partial_rows, .timeout = 120)
 	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
-	pid_t pid = start(out, err, args);
+	pid_t pid = pb_test_start(out, err, args);
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	for (int i = 0; i < 6000 && !contains(out, "[  2/"); i++)
 		nanosleep(&tick, NULL);
 	kill(pid, SIGKILL);
-	cr_assert_eq(finish(pid), 128 + SIGKILL);
+	cr_assert_eq(pb_test_finish(pid), 128 + SIGKILL);
 	only_run(results, dir, sizeof(dir));
 	snprintf(partial, sizeof(partial), "%s/raw.csv.partial", dir);
 	size_t rows;
@@ -382,13 +349,13 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
 			      "--reps", "12", "--max-reps", "12", "--warmup", "1", "--seed", "7",
 			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
-	pid_t pid = start(out, err, args);
+	pid_t pid = pb_test_start(out, err, args);
 	/* A cell is logged after its last round: the sweep is then in round 3. */
 	struct timespec tick = {0, 5 * 1000 * 1000};
 	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
 		nanosleep(&tick, NULL);
 	kill(pid, SIGTERM);
-	cr_assert_eq(finish(pid), 3, "exit status of a stopped sweep");
+	cr_assert_eq(pb_test_finish(pid), 3, "exit status of a stopped sweep");
 
 	struct cell_rows cells[CELLS];
 	size_t rows;
@@ -477,7 +444,7 @@ Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
 	const char *args[] = {"-k", "fib", "-n", "fib=31", "-r", "seq,omp", "-w", "1,2", "-s",
 			      "static", "--reps", "60", "--max-reps", "60", "--rounds", "1",
 			      "--no-overhead", "--no-plot", "-o", results, NULL};
-	pid_t first = start(out, errf, args);
+	pid_t first = pb_test_start(out, errf, args);
 	/* Its folder, once it has written its options. */
 	char dir[300] = "";
 	for (int t = 0; t < 500 && !dir[0]; t++) {
@@ -502,7 +469,7 @@ Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
 	snprintf(err_path, sizeof(err_path), "%s/err", root);
 	cr_expect(contains(err_path, "another parbench is writing it"), "and it says so");
 	cr_expect_eq(kill(first, 0), 0, "the first sweep still runs");
-	cr_expect_eq(finish(first), 0, "and finishes, untouched");
+	cr_expect_eq(pb_test_finish(first), 0, "and finishes, untouched");
 	char summary[400];
 	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
 	size_t rows, distinct = cells_of(summary, &rows);

@@ -14,6 +14,7 @@
 #include "../bench/placement/placement.h"
 #include "../bench/model/scaling.h"
 #include "../bench/store/table.h"
+#include "support.h"
 
 Test(scaling, linear_kernels_grow_n_by_the_workers)
 {
@@ -101,12 +102,6 @@ Test(scaling, weak_efficiency_is_against_the_same_runners_one_worker_cell)
 	cr_expect(isnan(r[4].weak_efficiency), "no baseline: not applicable");
 }
 
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
-
 Test(scaling, weak_sweep_writes_scaled_sizes_efficiency_and_chart)
 {
 	char root[] = "/tmp/pb-weak-XXXXXX", cmd[1024], path[512];
@@ -114,7 +109,7 @@ Test(scaling, weak_sweep_writes_scaled_sizes_efficiency_and_chart)
 	snprintf(cmd, sizeof(cmd),
 		 "%s --scaling weak -k sum -n sum=20000 -r omp -s static -w 1,2 --reps 3 "
 		 "--max-reps 3 --warmup 0 --no-overhead -o %s/results --plots %s/plots "
-		 ">/dev/null 2>%s/err", binary(), root, root, root);
+		 ">/dev/null 2>%s/err", pb_test_binary(), root, root, root);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 
 	struct pb_table t;
@@ -172,7 +167,7 @@ Test(scaling, weak_chart_has_a_series_per_placement)
 	snprintf(cmd, sizeof(cmd),
 		 "%s --scaling weak -k sum -n sum=20000 -r omp -s static -w 1,2 --reps 3 "
 		 "--max-reps 3 --warmup 0 --no-overhead --pin compact --pin none -o %s/results "
-		 "--plots %s/plots >/dev/null 2>&1", binary(), root, root);
+		 "--plots %s/plots >/dev/null 2>&1", pb_test_binary(), root, root);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	snprintf(path, sizeof(path), "%s/plots/latest/data/weak-sum-20000.dat", root);
 	FILE *f = fopen(path, "r");

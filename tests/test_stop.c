@@ -16,11 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *binary(void)
-{
-	const char *b = getenv("PARBENCH_BIN");
-	return b && *b ? b : "build/parbench";
-}
+#include "support.h"
 
 static double now(void)
 {
@@ -34,22 +30,7 @@ static pid_t start(const char *root, const char *const *args)
 	char out[300], err[300];
 	snprintf(out, sizeof(out), "%s/out", root);
 	snprintf(err, sizeof(err), "%s/err", root);
-	const char *argv[40] = {binary()};
-	for (int i = 0; args[i]; i++)
-		argv[i + 1] = args[i];
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (o < 0 || e < 0)
-			_exit(126);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(126);
-	}
-	return pid;
+	return pb_test_start(out, err, args);
 }
 
 /* Waits for pid at most `limit` seconds (then kills it); its status. */
