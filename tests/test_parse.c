@@ -39,3 +39,53 @@ Test(parse, worker_lists)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_expect_lt(pb_parse_count_list(bad[i], 64, w, 16), 0, "'%s'", bad[i]);
 }
+
+/* One kernel's sizes: a count or a range in every form, each bad form. */
+Test(parse, size_ranges)
+{
+	uint64_t v[64];
+	const char *why;
+	cr_expect_eq(pb_parse_sizes("2^20", UINT64_MAX, v, 64, &why), 1);
+	cr_expect_eq(v[0], UINT64_C(1) << 20);
+
+	cr_assert_eq(pb_parse_sizes("2^10..2^16", UINT64_MAX, v, 64, &why), 7, "x2 by default");
+	for (int i = 0; i < 7; i++)
+		cr_expect_eq(v[i], UINT64_C(1) << (10 + i));
+	cr_assert_eq(pb_parse_sizes("2^10..2^16:x4", UINT64_MAX, v, 64, &why), 4);
+	cr_expect(v[0] == 1024 && v[1] == 4096 && v[3] == 65536);
+	cr_assert_eq(pb_parse_sizes("100..1000:x3", UINT64_MAX, v, 64, &why), 3,
+		     "a factor that misses HI stops below it");
+	cr_expect(v[0] == 100 && v[1] == 300 && v[2] == 900);
+	cr_assert_eq(pb_parse_sizes("10..20:x1.5", UINT64_MAX, v, 64, &why), 2);
+	cr_expect(v[0] == 10 && v[1] == 15);
+	cr_assert_eq(pb_parse_sizes("1..4:x1.1", UINT64_MAX, v, 64, &why), 4,
+		     "rounded repeats collapse");
+	cr_expect(v[0] == 1 && v[1] == 2 && v[2] == 3 && v[3] == 4);
+
+	cr_assert_eq(pb_parse_sizes("20..36:+2", UINT64_MAX, v, 64, &why), 9);
+	cr_expect(v[0] == 20 && v[1] == 22 && v[8] == 36);
+	cr_assert_eq(pb_parse_sizes("20..25:+2", UINT64_MAX, v, 64, &why), 3);
+	cr_expect_eq(v[2], 24);
+
+	cr_assert_eq(pb_parse_sizes("1000..10^6:4", UINT64_MAX, v, 64, &why), 4);
+	cr_expect(v[0] == 1000 && v[1] == 10000 && v[2] == 100000 && v[3] == 1000000);
+	cr_assert_eq(pb_parse_sizes("1..3:10", UINT64_MAX, v, 64, &why), 3,
+		     "points that round alike collapse");
+	cr_assert_eq(pb_parse_sizes("7..7", UINT64_MAX, v, 64, &why), 1);
+	cr_expect_eq(v[0], 7);
+
+	cr_expect_eq(pb_parse_sizes("10..2^40", UINT64_C(1) << 36, v, 64, &why), -ERANGE);
+	cr_expect_eq(pb_parse_sizes("2^40", UINT64_C(1) << 36, v, 64, &why), -ERANGE);
+	cr_expect_eq(pb_parse_sizes("1..1000:+1", UINT64_MAX, v, 64, &why), -E2BIG);
+	cr_expect_eq(pb_parse_sizes("1..1000:65", UINT64_MAX, v, 64, &why), -E2BIG);
+	static const char *const bad[] = {
+		"", "0", "-5", "5..3", "..5", "3..", "0..5", "1...5", "1..5:", "1..5:x",
+		"1..5:x1", "1..5:x0.5", "1..5:x-2", "1..5:+0", "1..5:+", "1..5:1", "1..5:0",
+		"1..5:y", "1..5:x2:x2", "20..36:x2", "2^..5", "1..5 "};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		cr_expect_eq(pb_parse_sizes(bad[i], UINT64_MAX, v, 64, &why), -EINVAL, "'%s'",
+			     bad[i]);
+		cr_expect(why && *why, "'%s' says why", bad[i]);
+	}
+}

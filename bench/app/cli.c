@@ -80,8 +80,10 @@ void pb_cli_usage(FILE *out)
 "  -w, --workers LIST     worker counts: 1,2,4 or 1-8 or 1-4,8 (default: powers\n"
 "                         of two up to the CPUs this process may use, and that\n"
 "                         count); more than that is allowed and flagged\n"
-"  -n, --size K=N[,K=N]   size of kernel K, e.g. sum=2^27 (repeat a kernel to\n"
-"                         sweep several sizes)\n"
+"  -n, --size K=N[,K=N]   size of kernel K, e.g. sum=2^27; a kernel repeated or\n"
+"                         a range sweeps several: sum=2^10..2^26 (x2 steps),\n"
+"                         sum=2^10..2^26:x4, fib=20..36:+2, sum=10^3..10^7:9\n"
+"                         (9 points, geometric), at most 64 sizes a kernel\n"
 "  -R, --reps N           at least N timed repetitions per cell (default 10,\n"
 "                         quick 3); then more until the median is known well\n"
 "      --target-ci PCT    enough: its 95% CI within PCT% (default 2)\n"
@@ -232,17 +234,22 @@ static int add_size(const char *item, void *ctx, char *err, size_t len)
 	const struct pb_kernel *k = pb_kernel_find(name);
 	if (!k)
 		return pb_fail(err, len, -EINVAL, "--size: unknown kernel '%s' (see --list)", name);
-	uint64_t n;
-	int e = pb_parse_count(eq + 1, k->max_n, &n);
-	if (e == -ERANGE)
-		return pb_fail(err, len, -EINVAL, "--size: %s=%s is too large (at most %llu)", name,
-			    eq + 1, (unsigned long long)k->max_n);
-	if (e)
-		return pb_fail(err, len, -EINVAL, "--size: %s=%s: '%s' is not a positive integer",
-			    name, eq + 1, eq + 1);
-	if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
-		return pb_fail(err, len, -EINVAL, "--size: too many sizes");
-	sizes->item[sizes->count++] = (struct size_request){k, n};
+	uint64_t n[PB_MAX_SIZES];
+	const char *why;
+	int count = pb_parse_sizes(eq + 1, k->max_n, n, PB_MAX_SIZES, &why);
+	if (count == -ERANGE)
+		return pb_fail(err, len, -EINVAL, "--size: %s=%s %s (at most %llu)", name, eq + 1,
+			       why, (unsigned long long)k->max_n);
+	if (count == -E2BIG)
+		return pb_fail(err, len, -EINVAL, "--size: %s=%s %s (at most %d sizes per kernel)",
+			       name, eq + 1, why, PB_MAX_SIZES);
+	if (count < 0)
+		return pb_fail(err, len, -EINVAL, "--size: %s=%s %s", name, eq + 1, why);
+	for (int i = 0; i < count; i++) {
+		if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
+			return pb_fail(err, len, -EINVAL, "--size: too many sizes");
+		sizes->item[sizes->count++] = (struct size_request){k, n[i]};
+	}
 	return 0;
 }
 

@@ -118,3 +118,107 @@ int pb_parse_count_list(const char *text, uint64_t max, unsigned *values,
 		p += len + 1;
 	}
 }
+
+/* Keeps values ascending and unique: a range's rounding may repeat one. */
+static int add_size(uint64_t *values, size_t cap, size_t *count, uint64_t v)
+{
+	if (*count && values[*count - 1] >= v)
+		return 0;
+	if (*count == cap)
+		return -E2BIG;
+	values[(*count)++] = v;
+	return 0;
+}
+
+static int range_fail(const char **why, const char *text, int err)
+{
+	*why = text;
+	return err;
+}
+
+int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
+		   const char **why)
+{
+	static const char not_count[] = "is not a positive integer (e.g. 1000 or 2^20)";
+	char lo_text[64], hi_text[64];
+	const char *dots = strstr(text, "..");
+	uint64_t lo, hi;
+	size_t count = 0;
+	int err;
+
+	*why = "";
+	if (!dots) {
+		if ((err = pb_parse_count(text, max, &lo)))
+			return range_fail(why, err == -ERANGE ? "is above the kernel's largest size"
+							      : not_count, err);
+		if (!cap)
+			return range_fail(why, "has too many values", -E2BIG);
+		values[0] = lo;
+		return 1;
+	}
+	const char *colon = strchr(dots + 2, ':');
+	size_t lo_len = (size_t)(dots - text);
+	size_t hi_len = colon ? (size_t)(colon - dots - 2) : strlen(dots + 2);
+	if (lo_len >= sizeof(lo_text) || hi_len >= sizeof(hi_text))
+		return range_fail(why, not_count, -EINVAL);
+	memcpy(lo_text, text, lo_len);
+	lo_text[lo_len] = '\0';
+	memcpy(hi_text, dots + 2, hi_len);
+	hi_text[hi_len] = '\0';
+	if ((err = pb_parse_count(lo_text, max, &lo)) || (err = pb_parse_count(hi_text, max, &hi)))
+		return range_fail(why, err == -ERANGE ? "goes above the kernel's largest size"
+						      : "has an end that is not a positive integer",
+				  err);
+	if (hi < lo)
+		return range_fail(why, "has no values (its low end is above its high end)", -EINVAL);
+
+	const char *step = colon ? colon + 1 : "x2"; /* geometric unless told */
+	if (step[0] == 'x') {
+		double factor;
+		if (pb_parse_decimal(step + 1, 0, 1e6, &factor) || !(factor > 1))
+			return range_fail(why, "has a step that does not grow (xF needs F > 1)",
+					  -EINVAL);
+		/* Each value from lo by the exact power, so that rounding does
+		 * not drift; a factor too small to move the integer part
+		 * repeats a value, which collapses. */
+		for (unsigned k = 0;; k++) {
+			double v = (double)lo * pow(factor, k);
+			if (v > (double)hi * (1 + 1e-9))
+				break;
+			uint64_t n = v >= (double)hi ? hi : (uint64_t)llround(v);
+			if ((err = add_size(values, cap, &count, n)))
+				return range_fail(why, "has too many values", err);
+		}
+	} else if (step[0] == '+') {
+		uint64_t d;
+		if (pb_parse_count(step + 1, UINT64_MAX, &d))
+			return range_fail(why, "has a step that does not grow (+D needs D >= 1)",
+					  -EINVAL);
+		for (uint64_t n = lo; n <= hi; n = n > UINT64_MAX - d ? UINT64_MAX : n + d) {
+			if ((err = add_size(values, cap, &count, n)))
+				return range_fail(why, "has too many values", err);
+			if (n == UINT64_MAX)
+				break;
+		}
+	} else {
+		uint64_t points;
+		if ((err = pb_parse_count(step, UINT64_MAX, &points)))
+			return range_fail(why, "has a step that is not xF, +D or a number of points",
+					  -EINVAL);
+		if (points < 2)
+			return range_fail(why, "needs at least 2 points", -EINVAL);
+		if (points > cap)
+			return range_fail(why, "has too many values", -E2BIG);
+		/* Geometrically spaced from lo to hi, both ends included. */
+		for (uint64_t i = 0; i < points; i++) {
+			double v = (double)lo * pow((double)hi / (double)lo,
+						    (double)i / (double)(points - 1));
+			uint64_t n = i + 1 == points ? hi : (uint64_t)llround(v);
+			if ((err = add_size(values, cap, &count, n < lo ? lo : n > hi ? hi : n)))
+				return range_fail(why, "has too many values", err);
+		}
+	}
+	if (lo < hi && count < 2)
+		return range_fail(why, "gives one value only: name a smaller step", -EINVAL);
+	return (int)count;
+}

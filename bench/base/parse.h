@@ -27,4 +27,17 @@ int pb_parse_decimal(const char *text, double min, double max, double *value);
 int pb_parse_count_list(const char *text, uint64_t max, unsigned *values,
 			size_t cap);
 
+/*
+ * The sizes of one kernel: a single count as pb_parse_count, or a range
+ * LO..HI with an optional step after a colon: xF (geometric, the default
+ * x2), +D (arithmetic) or N (N points spaced geometrically, both ends
+ * included), e.g. 2^10..2^28:x4, 20..36:+2, 1000..10^6:7.  Values come
+ * out ascending, duplicates collapsed; a factor or step that does not hit
+ * HI stops below it.  Returns the number of values, or -EINVAL / -ERANGE
+ * (an end above max) / -E2BIG (more than cap values) with *why a phrase
+ * that follows the text in an error message ("... is too large").
+ */
+int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
+		   const char **why);
+
 #endif

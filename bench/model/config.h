@@ -11,7 +11,7 @@
 #include "scaling.h"
 
 #define PB_MAX_KERNELS 16
-#define PB_MAX_SIZES 8   /* sizes per kernel */
+#define PB_MAX_SIZES 64  /* sizes per kernel: a range's worth */
 #define PB_MAX_RUNNERS 16
 #define PB_MAX_WORKER_COUNTS 64
 #define PB_MAX_WORKERS 4096
