@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "crossing.h"
 #include "../store/rundir.h"
 #include "../base/ratio_ci.h"
 #include "../base/stats.h"
@@ -104,39 +105,124 @@ uint64_t pb_break_even_n(const struct pb_kernel *k, uint64_t n_measured, double 
 	return hi;
 }
 
+/* Whether r is its series' cell at the largest worker count with a CPU
+ * each: the one a user would run, and the one break-even is read from. */
+static int largest_fitting(const struct pb_sweep *sw, const struct pb_cell_result *r,
+			   unsigned allowed)
+{
+	const struct pb_cell *c = &r->cell;
+	if (!c->has_schedule || !isfinite(r->speedup) || c->oversubscribed)
+		return 0;
+	for (size_t j = 0; j < sw->done; j++) {
+		const struct pb_cell *d = &sw->results[j].cell;
+		if (pb_cells_same_series(d, c) && d->workers > c->workers &&
+		    d->workers <= allowed && isfinite(sw->results[j].speedup))
+			return 0;
+	}
+	return 1;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	uint64_t x = ((const struct pb_size_point *)a)->n, y = ((const struct pb_size_point *)b)->n;
+	return (x > y) - (x < y);
+}
+
+/* One row per runner, schedule, placement and worker count: the model
+ * read at the largest size measured (where the fixed cost matters least,
+ * as a user who measured one large size would use it), beside the
+ * crossing read from every size measured. */
 static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o_count,
 		      unsigned allowed, struct pb_analysis *a)
 {
+	struct pb_size_point *pts = malloc((sw->done + 1) * sizeof(*pts));
 	a->breakeven = calloc(sw->done + 1, sizeof(*a->breakeven));
-	if (!a->breakeven)
+	if (!a->breakeven || !pts) {
+		free(pts);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell_result *r = &sw->results[i];
-		const struct pb_cell *c = &r->cell;
-		if (!c->has_schedule || !isfinite(r->speedup) || c->oversubscribed)
+		if (!largest_fitting(sw, r, allowed))
 			continue;
-		/* Only the largest worker count of the series with a CPU each. */
-		int largest = 1;
-		for (size_t j = 0; j < sw->done && largest; j++) {
-			const struct pb_cell *d = &sw->results[j].cell;
-			largest = !(pb_cells_same_series(d, c) && d->workers > c->workers &&
-				    d->workers <= allowed && isfinite(sw->results[j].speedup));
+		int known = 0;
+		for (size_t j = 0; j < a->breakeven_count && !known; j++)
+			known = pb_cells_same_but_size(a->breakeven[j].cell, &r->cell);
+		if (known)
+			continue;
+		/* The line's sizes; weak scaling's sizes follow the workers. */
+		const struct pb_cell_result *largest = r;
+		size_t count = 0;
+		for (size_t j = 0; j < sw->done; j++) {
+			const struct pb_cell_result *d = &sw->results[j];
+			if (!pb_cells_same_but_size(&d->cell, &r->cell) ||
+			    !largest_fitting(sw, d, allowed))
+				continue;
+			if (d->cell.n > largest->cell.n)
+				largest = d;
+			pts[count++] = (struct pb_size_point){
+				d->cell.n, d->speedup, d->speedup_ci_low, d->speedup_ci_high};
 		}
+		const struct pb_cell *c = &largest->cell;
 		const struct pb_overhead *ov = NULL;
 		for (size_t j = 0; j < o_count; j++)
 			if (o[j].runner == c->runner && !o[j].failed)
 				ov = &o[j];
 		const struct pb_cell_result *base = pb_sweep_baseline(sw, c);
-		if (!largest || !ov || !base)
+		if (!ov || !base)
 			continue;
 		struct pb_breakeven *b = &a->breakeven[a->breakeven_count++];
 		b->cell = c;
 		b->overhead_us = fmax(ov->overhead_us, 0);
-		b->speedup = r->speedup;
+		b->speedup = largest->speedup;
 		b->n_star = pb_break_even_n(c->kernel, c->n, base->stats.median,
-					    b->overhead_us * 1e-6, r->speedup);
+					    b->overhead_us * 1e-6, largest->speedup);
+		b->sizes = count;
+		qsort(pts, count, sizeof(*pts), by_size);
+		if (c->scaling == PB_SCALING_WEAK)
+			count = 1; /* no line of sizes at one worker count */
+		pb_crossing_find(pts, count, &b->measured);
 	}
+	free(pts);
 	return 0;
+}
+
+double pb_breakeven_model_ratio(const struct pb_breakeven *b)
+{
+	if (b->measured.kind != PB_CROSSING_BETWEEN || !b->n_star || b->n_star == UINT64_MAX)
+		return NAN;
+	return (double)b->n_star / b->measured.cross;
+}
+
+enum pb_model_verdict pb_breakeven_verdict(const struct pb_breakeven *b)
+{
+	int never = !b->n_star || b->n_star == UINT64_MAX;
+	const struct pb_crossing *m = &b->measured;
+
+	switch (m->kind) {
+	case PB_CROSSING_BETWEEN: {
+		double ratio = pb_breakeven_model_ratio(b);
+		if (!isfinite(ratio))
+			return PB_MODEL_OFF; /* the model says never, yet it paid off */
+		return ratio <= PB_MODEL_FACTOR && ratio >= 1 / PB_MODEL_FACTOR ? PB_MODEL_HOLDS
+										 : PB_MODEL_OFF;
+	}
+	case PB_CROSSING_BELOW:
+		return !never && b->n_star <= m->cross * PB_MODEL_FACTOR ? PB_MODEL_HOLDS
+									 : PB_MODEL_OFF;
+	case PB_CROSSING_NOT_FASTER:
+		/* Holds if the model, too, puts break-even past the largest
+		 * size measured. */
+		return never || (double)b->n_star > (double)b->cell->n ? PB_MODEL_HOLDS
+								       : PB_MODEL_OFF;
+	default:
+		return PB_MODEL_UNTESTED;
+	}
+}
+
+const char *pb_model_verdict_name(enum pb_model_verdict v)
+{
+	return v == PB_MODEL_HOLDS ? "holds" : v == PB_MODEL_OFF ? "off" : "untested";
 }
 
 void pb_weak_efficiency(struct pb_cell_result *results, size_t count)
@@ -215,16 +301,24 @@ int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 
 int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 {
-	fputs("run_id,kernel,runner,schedule,workers,overhead_us,speedup,n_measured,n_star\n", f);
+	fputs("run_id,kernel,runner,schedule,workers,pin,overhead_us,speedup,n_measured,n_star,"
+	      "sizes,measured,significant_from,n_cross,model_ratio,model\n", f);
 	for (size_t i = 0; i < a->breakeven_count; i++) {
 		const struct pb_breakeven *b = &a->breakeven[i];
-		fprintf(f, "%s,%s,%s,%s,%u,%.4f,%.6g,%llu,", run_id, b->cell->kernel->name,
+		const struct pb_crossing *m = &b->measured;
+		fprintf(f, "%s,%s,%s,%s,%u,%s,%.4f,%.6g,%llu,", run_id, b->cell->kernel->name,
 			b->cell->runner->name, pb_cell_schedule_name(b->cell), b->cell->workers,
-			b->overhead_us, b->speedup, (unsigned long long)b->cell->n);
+			pb_cell_pin_name(b->cell), b->overhead_us, b->speedup,
+			(unsigned long long)b->cell->n);
 		if (b->n_star && b->n_star != UINT64_MAX)
-			fprintf(f, "%llu\n", (unsigned long long)b->n_star);
-		else
-			fputc('\n', f); /* never, or beyond the largest size */
+			fprintf(f, "%llu", (unsigned long long)b->n_star);
+		/* (empty: never, or beyond the largest size) */
+		fprintf(f, ",%zu,%s,", b->sizes, pb_crossing_name(m->kind));
+		if (m->significant_from)
+			fprintf(f, "%llu", (unsigned long long)m->significant_from);
+		optional(f, m->cross);
+		optional(f, pb_breakeven_model_ratio(b));
+		fprintf(f, ",%s\n", pb_model_verdict_name(pb_breakeven_verdict(b)));
 	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -2,7 +2,8 @@
  * What the sweep's numbers mean together: speedups with their confidence
  * intervals, efficiency and the Karp-Flatt serial fraction per cell, an
  * Amdahl fit per kernel x runner x schedule, bandwidth against the
- * reference, and the break-even size of each runner.
+ * reference, and the break-even size of each runner: modelled, and
+ * measured where several sizes ran.
  */
 #ifndef PB_ANALYSIS_H
 #define PB_ANALYSIS_H
@@ -12,6 +13,7 @@
 #include "../measure/overhead.h"
 #include "../measure/reference.h"
 #include "../measure/sweep.h"
+#include "crossing.h"
 
 #define PB_BOOTSTRAP_ITERATIONS 2000
 /* Worker counts (1 included) a series needs for an Amdahl fit. */
@@ -23,10 +25,24 @@ struct pb_fit {
 	double serial_fraction, serial_fraction_se; /* NaN when unknown */
 };
 
+/* Within this factor of the measured crossing, the model holds: one step
+ * of a size range's default x2. */
+#define PB_MODEL_FACTOR 2.0
+
 struct pb_breakeven {
-	const struct pb_cell *cell; /* the cell at the largest worker count */
+	/* The cell at the largest worker count with a CPU each, at the
+	 * largest size measured: the model is read from it. */
+	const struct pb_cell *cell;
 	double overhead_us, speedup;
-	uint64_t n_star; /* 0: never (speedup <= 1), UINT64_MAX: past max_n */
+	uint64_t n_star; /* modelled; 0: never (speedup <= 1), UINT64_MAX: past max_n */
+	size_t sizes;    /* sizes this runner, schedule and worker count ran */
+	struct pb_crossing measured;
+};
+
+enum pb_model_verdict {
+	PB_MODEL_UNTESTED, /* one size: nothing measured to hold it against */
+	PB_MODEL_HOLDS,    /* within PB_MODEL_FACTOR of what was measured */
+	PB_MODEL_OFF,
 };
 
 struct pb_analysis {
@@ -54,6 +70,12 @@ int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
  * folder, each complete or not at all.  Returns 0 or a negative errno. */
 int pb_analysis_write(const struct pb_sweep *sw, const struct pb_analysis *a);
 int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
+
+/* The modelled N* over the measured crossing (NaN unless both exist), and
+ * what that says of the model. */
+double pb_breakeven_model_ratio(const struct pb_breakeven *b);
+enum pb_model_verdict pb_breakeven_verdict(const struct pb_breakeven *b);
+const char *pb_model_verdict_name(enum pb_model_verdict v);
 
 /* The smallest n at which a runner with fixed cost overhead_s and
  * speedup S beats seq, given seq took seq_s at n_measured; 0 if never. */

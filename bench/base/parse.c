@@ -149,7 +149,7 @@ int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
 	*why = "";
 	if (!dots) {
 		if ((err = pb_parse_count(text, max, &lo)))
-			return range_fail(why, err == -ERANGE ? "is above the kernel's largest size"
+			return range_fail(why, err == -ERANGE ? "is too large"
 							      : not_count, err);
 		if (!cap)
 			return range_fail(why, "has too many values", -E2BIG);
@@ -166,7 +166,7 @@ int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
 	memcpy(hi_text, dots + 2, hi_len);
 	hi_text[hi_len] = '\0';
 	if ((err = pb_parse_count(lo_text, max, &lo)) || (err = pb_parse_count(hi_text, max, &hi)))
-		return range_fail(why, err == -ERANGE ? "goes above the kernel's largest size"
+		return range_fail(why, err == -ERANGE ? "is too large at its high end"
 						      : "has an end that is not a positive integer",
 				  err);
 	if (hi < lo)

@@ -97,3 +97,11 @@ int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)
 	       (!a->has_schedule || a->sched.kind == b->sched.kind) &&
 	       strcmp(pb_cell_pin_name(a), pb_cell_pin_name(b)) == 0;
 }
+
+int pb_cells_same_but_size(const struct pb_cell *a, const struct pb_cell *b)
+{
+	return a->kernel == b->kernel && a->runner == b->runner && a->workers == b->workers &&
+	       a->scaling == b->scaling && a->has_schedule == b->has_schedule &&
+	       (!a->has_schedule || a->sched.kind == b->sched.kind) &&
+	       strcmp(pb_cell_pin_name(a), pb_cell_pin_name(b)) == 0;
+}

@@ -67,4 +67,8 @@ void pb_series_label(const char *schedule, const char *pin, char *buf, size_t le
 /* Cells in memory in the same series (same placement included). */
 int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b);
 
+/* Cells in memory that differ only in their size (and the chunk that
+ * follows from it): the points of one line of cost against size. */
+int pb_cells_same_but_size(const struct pb_cell *a, const struct pb_cell *b);
+
 #endif

@@ -187,20 +187,56 @@ static void print_overhead(FILE *f, const struct pb_table *t)
 	}
 }
 
+/* What the sizes measured say of break-even, after the modelled N*:
+ * columns an older breakeven.csv lacks read as one size. */
+static void print_measured_breakeven(FILE *f, const struct pb_table *t, size_t i)
+{
+	int measured = pb_table_column(t, "measured"), from = pb_table_column(t, "significant_from"),
+	    cross = pb_table_column(t, "n_cross"), ratio = pb_table_column(t, "model_ratio"),
+	    model = pb_table_column(t, "model"), n = pb_table_column(t, "n_measured");
+	const char *kind = pb_field(t, i, measured), *verdict = pb_field(t, i, model);
+	double r = pb_field_num(t, i, ratio);
+
+	fputs("      measured: ", f);
+	if (!strcmp(kind, "crossed"))
+		fprintf(f, "speedup crosses 1 at n = %.0f (interpolated), significantly faster "
+			   "from n = %s on", pb_field_num(t, i, cross), pb_field(t, i, from));
+	else if (!strcmp(kind, "below-smallest"))
+		fprintf(f, "at or below n = %s, the smallest size run (faster at every size, "
+			   "significantly from n = %s on)", pb_field(t, i, cross), pb_field(t, i, from));
+	else if (!strcmp(kind, "not-faster"))
+		fprintf(f, "not significantly faster at any size up to n = %s", pb_field(t, i, n));
+	else
+		fputs("one size run, no crossing to read (a range such as --size K=LO..HI "
+		      "measures one)", f);
+	if (!strcmp(verdict, "holds"))
+		fprintf(f, ": the model holds (within %gx)\n", PB_MODEL_FACTOR);
+	else if (!strcmp(verdict, "off") && isfinite(r))
+		fprintf(f, ": the model is off, its N* %.1fx %s\n", r >= 1 ? r : 1 / r,
+			r >= 1 ? "too large" : "too small");
+	else if (!strcmp(verdict, "off"))
+		fputs(": the model is off\n", f);
+	else
+		fputc('\n', f);
+}
+
 static void print_breakeven(FILE *f, const struct pb_table *t)
 {
 	int kernel = pb_table_column(t, "kernel"), runner = pb_table_column(t, "runner"),
 	    sched = pb_table_column(t, "schedule"), workers = pb_table_column(t, "workers"),
 	    over = pb_table_column(t, "overhead_us"), speedup = pb_table_column(t, "speedup"),
-	    n_star = pb_table_column(t, "n_star");
+	    n_star = pb_table_column(t, "n_star"), n = pb_table_column(t, "n_measured");
 	if (!pb_table_present(t) || !t->row_count)
 		return;
-	fputs("\nBreak-even size N* (beats seq above it; model: fixed cost + scaled work):\n", f);
+	fputs("\nBreak-even size N* (beats seq above it).  Model: fixed cost + work scaled from "
+	      "the largest size;\nmeasured: where the speedup crosses 1 between the sizes run:\n",
+	      f);
 	for (size_t i = 0; i < t->row_count; i++) {
 		double s = pb_field_num(t, i, speedup);
-		fprintf(f, "  %-9s %-11s %-8s w=%-3s fixed cost %8.3f us, speedup %.2f: ",
+		fprintf(f, "  %-9s %-11s %-8s w=%-3s fixed cost %8.3f us, speedup %.2f at n = %s\n"
+			   "      model:    ",
 			pb_field(t, i, kernel), pb_field(t, i, runner), pb_field(t, i, sched),
-			pb_field(t, i, workers), pb_field_num(t, i, over), s);
+			pb_field(t, i, workers), pb_field_num(t, i, over), s, pb_field(t, i, n));
 		/* breakeven.csv leaves n_star empty for "never" and for "beyond
 		 * the largest size": the model finds a size only for a speedup
 		 * above 1 and a kernel with a work model (analysis.c). */
@@ -210,6 +246,7 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 		else
 			fputs(s > 1 && k && k->work ? "beyond the largest size\n"
 						    : "never (no speedup)\n", f);
+		print_measured_breakeven(f, t, i);
 	}
 }
 
