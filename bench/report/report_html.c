@@ -154,6 +154,31 @@ static void image(const struct pb_doc_ops *d, FILE *f, const struct pb_drawn_cha
 	d->image(f, png, alt, svg, wide);
 }
 
+/* Cost and speedup against n, for the kernels run at several sizes. */
+static void size_charts(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
+			const struct pb_drawn *drawn)
+{
+	int ck = pb_table_column(&run->summary, "kernel"), headed = 0;
+	char alt[300];
+
+	for (size_t i = 0; i < drawn->count; i++) {
+		const struct pb_drawn_chart *c = &drawn->chart[i];
+		int cost = !strcmp(c->type, "sizes");
+		if (!cost && strcmp(c->type, "size-speedup"))
+			continue;
+		if (!headed) {
+			d->heading(f, 3, "Against problem size");
+			d->para(f, "Each runner at its best worker count and schedule at each size; "
+				   "dotted: where the kernel's memory fills one core's cache. The "
+				   "break-even table below gives where each runner starts to pay off.");
+			headed = 1;
+		}
+		snprintf(alt, sizeof(alt), "%s of %s against n", cost ? "time per item" : "speedup",
+			 run->summary.rows[c->row][ck]);
+		image(d, f, c, alt, 0);
+	}
+}
+
 static void charts(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
 		   const struct pb_findings *found, const struct pb_drawn *drawn)
 {
@@ -186,6 +211,7 @@ static void charts(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run
 		if (!any)
 			d->para(f, "No chart: this kernel has no parallel runs.");
 	}
+	size_charts(d, f, run, drawn);
 }
 
 /* A CSV file of the run as a table, run_id left out (it is the page's). */
@@ -288,8 +314,13 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 		    "microseconds (EPCC syncbench method: median of the samples, minus the empty "
 		    "body called directly).");
 	csv_section(d, f, &run->breakeven, "Break-even sizes", "breakeven.csv",
-		    "n_star: the size above which the runner beats seq, from its fixed cost and "
-		    "the kernel's work scaled from the measured size (a model).");
+		    "n_star: the size above which the runner beats seq, modelled from its fixed cost "
+		    "and the kernel's work scaled from n_measured, the largest size run. n_cross: "
+		    "where the measured speedup crosses 1 between two sizes run (log-log "
+		    "interpolation), significantly faster (95% CI above 1) at significant_from and "
+		    "every larger size; measured: crossed, below-smallest (faster at every size), "
+		    "not-faster or one-size. model: holds where n_star is within 2x of the "
+		    "measured crossing.");
 	csv_section(d, f, &run->reference, "Bandwidth reference", "reference.csv",
 		    "STREAM-like tests (copy, triad, dot) run by each runner in the same run: "
 		    "what the memory system gives, the yardstick of the memory-bound kernels.");
