@@ -221,6 +221,16 @@ bench-repro: deps
 	sed -n '/^cells:/,$$p' "$$run_b/compare.txt"
 .PHONY: bench-repro
 
+# Problem size as the axis: sum and factorial over size ranges, seq against
+# pthread and fork, drawn as cost and speedup against n (plots/latest/
+# sizes-*.png); the report's break-even section puts each runner's
+# measured crossing beside its modelled N*.  About 3 minutes on 2 cores.
+SIZES ?= --size sum=2^8..2^26:x2 --size factorial=25..6400:x2
+bench-sizes: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/parbench --kernels sum,factorial --runners seq,pthread,fork $(SIZES) $(ARGS)
+.PHONY: bench-sizes
+
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: deps
 	@$(MAKE) --no-print-directory $(BUILD)/parbench
