@@ -171,10 +171,15 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 	int shaded = 0;
 
 	legend.count = 0;
-	for (size_t i = 0; i < found->group_count && panels < MAX_PANELS; i++) {
+	size_t left_out = 0;
+	for (size_t i = 0; i < found->group_count; i++) {
 		if (pb_chart_group_load(run, found->groups[i].first, g) ||
 		    !has_points(g, CHART_SPEEDUP))
 			continue;
+		if (panels == MAX_PANELS) {
+			left_out++; /* said in the title: no panel goes missing unsaid */
+			continue;
+		}
 		panels++;
 		shaded |= g->first_oversubscribed != 0;
 		append(vars, sizeof(vars), &used,
@@ -197,9 +202,13 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 	append(vars, sizeof(vars), &used,
 	       "names=%zu; panels=%zu; cols=%d; outbase='overview'; ", legend.count,
 	       panels, panels == 1 ? 1 : panels <= 4 ? 2 : 3);
+	char more[160] = "";
+	if (left_out)
+		snprintf(more, sizeof(more), "; %zu more kernel sizes left out, "
+			 "see their own charts and the size charts", left_out);
 	append(vars, sizeof(vars), &used,
-	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s)\\n%s\"",
-	       shaded ? "; shaded, hollow points: oversubscribed" : "", machine);
+	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s%s)\\n%s\"",
+	       shaded ? "; shaded, hollow points: oversubscribed" : "", more, machine);
 	if (used >= sizeof(vars))
 		return pb_fail(err, errlen, -EIO, "too many panels for the overview");
 	int e = pb_gnuplot_run(script, dir, vars, err, errlen);
