@@ -12,4 +12,14 @@ static inline uint64_t pb_triangle(uint64_t n)
 	return (n % 2 == 0) ? (n / 2) * (n - 1) : n * ((n - 1) / 2);
 }
 
+#define MERSENNE61 ((UINT64_C(1) << 61) - 1)
+
+/* a * b mod 2^61-1 for a, b < 2^61-1, by folding the high bits. */
+static inline uint64_t mulmod61(uint64_t a, uint64_t b)
+{
+	unsigned __int128 x = (unsigned __int128)a * b;
+	uint64_t r = ((uint64_t)x & MERSENNE61) + (uint64_t)(x >> 61);
+	return r >= MERSENNE61 ? r - MERSENNE61 : r;
+}
+
 #endif

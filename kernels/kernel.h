@@ -37,6 +37,10 @@ struct pb_kernel {
 	/* Work of size n in arbitrary units proportional to its sequential
 	 * time, for scaling a measured time to other sizes (break-even). */
 	double (*work)(uint64_t n);
+	/* Latency-bound: each item first waits the job's wait time (a device,
+	 * a network, a service) and only then runs; n counts tasks.  How the
+	 * waits overlap is the runner's business. */
+	int waits;
 };
 
 /* Optional members are read through these, checked once here: a kernel

@@ -4,13 +4,14 @@
 #include "kernel.h"
 
 extern const struct pb_kernel pb_kernel_sum, pb_kernel_cube,
-	pb_kernel_factorial, pb_kernel_fib;
+	pb_kernel_factorial, pb_kernel_fib, pb_kernel_sleep;
 
 const struct pb_kernel *const pb_kernels[] = {
 	&pb_kernel_factorial,
 	&pb_kernel_cube,
 	&pb_kernel_fib,
 	&pb_kernel_sum,
+	&pb_kernel_sleep,
 #ifdef PB_EXTRA_KERNELS /* a test build's throwaway kernel (tests/throwaway/) */
 	PB_EXTRA_KERNELS
 #endif

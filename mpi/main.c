@@ -37,7 +37,7 @@ const char *__asan_default_options(void)
 static int parse_cmd(char *line, struct pb_cmd *cmd)
 {
 	char phase[8], kernel[PB_MPI_NAME_MAX], sched[16];
-	unsigned long long n, chunk, bytes;
+	unsigned long long n, chunk, bytes, wait_ns = 0;
 	int cpus;
 	enum pb_sched_kind kind;
 
@@ -56,14 +56,17 @@ static int parse_cmd(char *line, struct pb_cmd *cmd)
 		cmd->bytes = bytes;
 		return 0;
 	}
-	if (sscanf(line, "run %7s %31s %llu %15s %llu %d", phase, kernel, &n, sched,
-		   &chunk, &cpus) == 6 && pb_sched_parse(sched, &kind) == 0 &&
+	/* The wait of kernels that wait comes last; a driver without it
+	 * sends none. */
+	if (sscanf(line, "run %7s %31s %llu %15s %llu %d %llu", phase, kernel, &n, sched,
+		   &chunk, &cpus, &wait_ns) >= 6 && pb_sched_parse(sched, &kind) == 0 &&
 	    (strcmp(phase, "init") == 0 || strcmp(phase, "run") == 0)) {
 		cmd->op = PB_CMD_RUN;
 		cmd->phase = strcmp(phase, "init") == 0 ? PB_PHASE_INIT : PB_PHASE_RUN;
 		cmd->sched = kind;
 		cmd->n = n;
 		cmd->chunk = chunk;
+		cmd->wait_ns = wait_ns;
 		cmd->want_cpus = cpus != 0;
 		snprintf(cmd->kernel, sizeof(cmd->kernel), "%s", kernel);
 		return 0;

@@ -10,7 +10,7 @@
  *   (at start)                         -> @pb ready <ranks>
  *   alloc <bytes>                      -> @pb ok | @pb err <why>
  *   free                               -> @pb ok
- *   run <init|run> <kernel> <n> <static|dynamic|guided> <chunk> <cpus 0|1>
+ *   run <init|run> <kernel> <n> <static|dynamic|guided> <chunk> <cpus 0|1> [<wait ns>]
  *                                      -> @pb ok <result> <seconds> <comm_seconds>
  *                                  [<cpu_bound> <cpu_start> <cpu_end> per rank]
  *                                       | @pb err <why>

@@ -18,6 +18,7 @@ struct pb_cmd {
 	int32_t sched;     /* enum pb_sched_kind */
 	int32_t want_cpus;
 	uint64_t n, chunk, bytes;
+	uint64_t wait_ns; /* kernels that wait: each task's wait */
 	char kernel[PB_MPI_NAME_MAX];
 };
 

@@ -229,6 +229,7 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 		.items = k && !why ? k->items(cmd->n) : 0,
 		.phase = (enum pb_phase)cmd->phase,
 		.sched = {(enum pb_sched_kind)cmd->sched, cmd->chunk},
+		.wait_ns = cmd->wait_ns,
 	};
 	size_t bytes = k && !why ? pb_kernel_bytes(k, cmd->n) : 0;
 	int scatter = st->scatter && bytes;

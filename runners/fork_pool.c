@@ -195,6 +195,8 @@ static _Noreturn void child_main(struct control *ctl, int memfd, unsigned w,
 			struct pb_job job = ctl->job;
 			if (job.mem) /* the same offset in our own mapping */
 				job.mem = mem + ((char *)job.mem - ctl->base);
+			if (job.task_ns)
+				job.task_ns = (uint64_t *)(mem + ((char *)job.task_ns - ctl->base));
 			self->partial = pb_share_run(&ctl->next, &job, ctl->workers, w);
 		}
 		if (ctl->where)
@@ -518,6 +520,9 @@ static int pool_run(struct pb_pool *pool, const struct pb_job *job,
 		goto broken;
 	/* The children can reach only the memory alloc() gave. */
 	if (mem && (!base || mem < base || mem >= base + pool->bytes))
+		return -EINVAL;
+	char *tasks = (char *)job->task_ns;
+	if (tasks && (!base || tasks < base || tasks >= base + pool->bytes))
 		return -EINVAL;
 	ctl->job = *job;
 	ctl->where = out->cpu_start || out->cpu_end || out->cpu_bound;

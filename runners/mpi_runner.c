@@ -370,10 +370,11 @@ static int mpi_run(struct pb_pool *pool, const struct pb_job *job, struct pb_out
 
 	if (strlen(job->kernel->name) >= PB_MPI_NAME_MAX || strchr(job->kernel->name, ' '))
 		return -EINVAL;
-	snprintf(cmd, sizeof(cmd), "run %s %s %llu %s %llu %d\n",
+	snprintf(cmd, sizeof(cmd), "run %s %s %llu %s %llu %d %llu\n",
 		 job->phase == PB_PHASE_INIT ? "init" : "run", job->kernel->name,
 		 (unsigned long long)job->n, pb_sched_name(job->sched.kind),
-		 (unsigned long long)job->sched.chunk, want_cpus);
+		 (unsigned long long)job->sched.chunk, want_cpus,
+		 (unsigned long long)job->wait_ns);
 	int err = exchange(pool, cmd, &reply, out);
 	if (err)
 		return err;

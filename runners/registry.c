@@ -8,7 +8,7 @@
 #include "runner.h"
 
 extern const struct pb_runner pb_runner_seq, pb_runner_omp, pb_runner_pthread,
-	pb_runner_fork, pb_runner_mpi, pb_runner_mpi_scatter;
+	pb_runner_fork, pb_runner_mpi, pb_runner_mpi_scatter, pb_runner_async;
 
 const struct pb_runner *const pb_runners[] = {
 	&pb_runner_seq,
@@ -19,6 +19,7 @@ const struct pb_runner *const pb_runners[] = {
 	 * through a launcher, and fail to open where none is installed. */
 	&pb_runner_mpi,
 	&pb_runner_mpi_scatter,
+	&pb_runner_async,
 #ifdef PB_EXTRA_RUNNERS /* a test build's throwaway runner (tests/throwaway/) */
 	PB_EXTRA_RUNNERS
 #endif

@@ -44,6 +44,14 @@ struct pb_job {
 	uint64_t items;   /* kernel->items(n) */
 	enum pb_phase phase;
 	struct pb_schedule sched;
+	/* Kernels that wait (kernel->waits): how long each item waits before
+	 * it runs, and where each item's latency, from the start of its wait
+	 * to the end of its run, is recorded (items entries, memory all
+	 * workers reach; NULL: not recorded). */
+	uint64_t wait_ns;
+	uint64_t *task_ns;
+	unsigned inflight; /* waits a worker may keep in flight (runners that
+			    * overlap them); 0 or 1: one at a time */
 };
 
 /* What one run() produced. */
@@ -91,6 +99,9 @@ struct pb_runner {
 	 * schedule, the kernel's loop as it is (seq).  The plan puts it first
 	 * and runs it once per kernel, size and placement. */
 	int baseline;
+	/* Each worker keeps several waits in flight (an event loop): the plan
+	 * sweeps --inflight for it on kernels that wait. */
+	int overlaps;
 
 	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
 	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */
@@ -133,8 +144,13 @@ uint64_t pb_default_chunk(uint64_t items, unsigned workers);
 void pb_block(uint64_t items, unsigned workers, unsigned w,
 	      uint64_t *begin, uint64_t *end);
 
-/* Runs items [begin, end) of the job's phase and returns its partial. */
+/* Runs items [begin, end) of the job's phase and returns its partial.
+ * Items of a kernel that waits each wait first, blocking the worker: the
+ * way a thread or process that calls a blocking read spends its time. */
 uint64_t pb_job_range(const struct pb_job *job, uint64_t begin, uint64_t end);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock task latencies are taken on. */
+uint64_t pb_task_clock_ns(void);
 
 void pb_outcome_reset(struct pb_outcome *out);
 

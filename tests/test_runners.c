@@ -13,6 +13,7 @@
 #include "../runners/runner.h"
 
 #define RUNS_PER_POOL 3
+#define TEST_WAIT_NS 20000 /* kernels that wait: 20 us a task */
 
 struct case_ {
 	char runner[32];
@@ -26,6 +27,8 @@ static uint64_t test_size(const struct pb_kernel *k)
 		return 21; /* 2^10 leaves */
 	if (k == pb_kernel_find("factorial"))
 		return 301;
+	if (k->waits)
+		return 203; /* tasks of TEST_WAIT_NS each */
 	return 1000003; /* prime: blocks never divide evenly */
 }
 
@@ -47,7 +50,8 @@ static void check_runner_on(const struct pb_runner *r, struct pb_pool *pool,
 {
 	struct pb_job job = {
 		.kernel = k, .n = n, .items = k->items(n), .phase = PB_PHASE_INIT,
-		.sched = sched,
+		.sched = sched, .wait_ns = k->waits ? TEST_WAIT_NS : 0,
+		.inflight = r->overlaps ? 7 : 1,
 	};
 	size_t bytes = pb_kernel_bytes(k, n);
 	job.mem = r->alloc(pool, bytes);
