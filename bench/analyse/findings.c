@@ -35,7 +35,8 @@ enum pb_peer_placement pb_findings_probe(const struct pb_findings *f, double ns)
 static int same_group(const struct pb_findings *f, size_t a, size_t b)
 {
 	return !strcmp(field(f, a, PB_KEY_KERNEL), field(f, b, PB_KEY_KERNEL)) &&
-	       !strcmp(field(f, a, PB_KEY_N), field(f, b, PB_KEY_N));
+	       !strcmp(field(f, a, PB_KEY_N), field(f, b, PB_KEY_N)) &&
+	       !strcmp(field(f, a, PB_KEY_LATENCY), field(f, b, PB_KEY_LATENCY));
 }
 
 /* The usable row of row first's group with the lowest median: of the

@@ -33,7 +33,7 @@
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
-	OPT_SCALING, OPT_RESUME, OPT_ROUNDS,
+	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +62,8 @@ static const struct option long_options[] = {
 	{"pin", required_argument, NULL, OPT_PIN},
 	{"scaling", required_argument, NULL, OPT_SCALING},
 	{"resume", required_argument, NULL, OPT_RESUME},
+	{"latency-us", required_argument, NULL, OPT_LATENCY},
+	{"inflight", required_argument, NULL, OPT_INFLIGHT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -101,6 +103,10 @@ void pb_cli_usage(FILE *out)
 "      --no-shuffle       run cells in plan order instead of interleaved\n"
 "      --progress, --no-progress  progress line on stderr (default: when\n"
 "                         stderr is a terminal)\n"
+"      --latency-us LIST  each task's wait in kernels that wait (sleep), a list\n"
+"                         or range as --workers (default 200)\n"
+"      --inflight LIST    tasks each async worker keeps waiting at once\n"
+"                         (default 1,10,100)\n"
 "      --scaling MODE     strong (default): the same n on every worker count;\n"
 "                         weak: n grows so the work grows with the workers\n"
 "  -s, --schedule LIST    static, dynamic, guided, each optionally :CHUNK\n"
@@ -299,6 +305,41 @@ static int parse_small(const char *opt, const char *text, unsigned max,
 	return 0;
 }
 
+/* A list swept like worker counts: --latency-us, --inflight. */
+static int parse_axis(const char *opt, const char *text, unsigned max, unsigned *values,
+		      size_t *count, char *err, size_t len)
+{
+	int n = pb_parse_count_list(text, max, values, PB_MAX_AXIS);
+	if (n == -ERANGE)
+		return pb_fail(err, len, -EINVAL, "%s: '%s' is too large (at most %u)", opt, text,
+			       max);
+	if (n == -E2BIG)
+		return pb_fail(err, len, -EINVAL, "%s: more than %d values", opt, PB_MAX_AXIS);
+	if (n < 0)
+		return pb_fail(err, len, -EINVAL, "%s: '%s' is not a list of positive integers "
+			       "(e.g. 1,10,100 or 1-4)", opt, text);
+	*count = (size_t)n;
+	return 0;
+}
+
+/* Options that shape no cell of this sweep are said, not refused. */
+static void axis_notes(struct pb_cli *cli, int latency_set, int inflight_set)
+{
+	const struct pb_config *cfg = &cli->cfg;
+	int waits = 0, overlaps = 0;
+	for (size_t i = 0; i < cfg->kernel_count; i++)
+		waits |= cfg->kernels[i].kernel->waits;
+	for (size_t i = 0; i < cfg->runner_count; i++)
+		overlaps |= cfg->runners[i]->overlaps;
+	cli->note[0] = '\0';
+	if (latency_set && !waits)
+		snprintf(cli->note, sizeof(cli->note), "--latency-us applies to kernels that wait "
+			 "(sleep), and none is in this sweep");
+	else if (inflight_set && !(waits && overlaps))
+		snprintf(cli->note, sizeof(cli->note), "--inflight applies to the async runner on "
+			 "kernels that wait (sleep); this sweep has no such cell");
+}
+
 static void default_workers(struct pb_config *cfg)
 {
 	cfg->worker_count = 0;
@@ -327,6 +368,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	const char *workers_text = NULL;
 	int others = 0;
 	int c, reps_set = 0, warmup_set = 0, budget_set = 0, max_set = 0, rounds_set = 0;
+	int latency_set = 0, inflight_set = 0;
 
 	memset(cli, 0, sizeof(*cli));
 	sizes.count = 0;
@@ -414,6 +456,16 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_SEED:
 			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
 				return pb_fail(err, len, -EINVAL, "--seed: '%s' is not a positive integer", optarg);
+			break;
+		case OPT_LATENCY:
+			if (parse_axis("--latency-us", optarg, PB_MAX_LATENCY_US, cfg->latencies_us,
+				       &cfg->latency_count, err, len))
+				return -EINVAL;
+			break;
+		case OPT_INFLIGHT:
+			if (parse_axis("--inflight", optarg, PB_MAX_INFLIGHT, cfg->inflights,
+				       &cfg->inflight_count, err, len))
+				return -EINVAL;
 			break;
 		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
 		case OPT_PROGRESS: cfg->progress = 1; break;
@@ -530,6 +582,21 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	} else {
 		default_workers(cfg);
 	}
+
+	if (cfg->latency_count == 0) {
+		cfg->latencies_us[0] = 200;
+		cfg->latency_count = 1;
+	} else {
+		latency_set = 1;
+	}
+	if (cfg->inflight_count == 0) {
+		static const unsigned inflight[] = {1, 10, 100};
+		memcpy(cfg->inflights, inflight, sizeof(inflight));
+		cfg->inflight_count = 3;
+	} else {
+		inflight_set = 1;
+	}
+	axis_notes(cli, latency_set, inflight_set);
 
 	if (cfg->schedule_count == 0) {
 		cfg->schedules[0] = (struct pb_schedule){PB_SCHED_STATIC, 0};

@@ -26,6 +26,7 @@ struct pb_cli {
 	const char *merge_out; /* for PB_CLI_MERGE */
 	char **merge_runs;
 	size_t merge_count;
+	char note[160]; /* a sweep's options that shape no cell, or "" */
 };
 
 /*

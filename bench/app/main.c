@@ -187,6 +187,8 @@ static int sweep(struct pb_config *cfg)
 		cfg->progress = isatty(STDERR_FILENO);
 	if (check_runners(cfg, err, sizeof(err)))
 		return die(EXIT_USAGE, err);
+	if ((e = pb_timer_slack_least()))
+		fprintf(stderr, "parbench: note: timer slack left as it is: %s\n", strerror(-e));
 	if (prepare_placement(cfg, err, sizeof(err))) {
 		pb_placement_topology_free(cfg->topology);
 		return die(EXIT_USAGE, err);
@@ -291,5 +293,7 @@ int main(int argc, char **argv)
 	case PB_CLI_SWEEP:
 		break;
 	}
+	if (cli.note[0])
+		fprintf(stderr, "parbench: note: %s\n", cli.note);
 	return sweep(&cli.cfg);
 }

@@ -152,3 +152,15 @@ double pb_karp_flatt(double speedup, unsigned p)
 		return NAN;
 	return (1 / speedup - 1.0 / p) / (1 - 1.0 / p);
 }
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void pb_sort_u64(uint64_t *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_u64);
+}

@@ -47,4 +47,7 @@ size_t pb_amdahl_fit(const unsigned *p, const double *s, size_t count, double *f
 /* Karp-Flatt experimentally determined serial fraction; NaN for p = 1. */
 double pb_karp_flatt(double speedup, unsigned p);
 
+/* Sorts v ascending in place. */
+void pb_sort_u64(uint64_t *v, size_t n);
+
 #endif

@@ -15,8 +15,11 @@ void pb_cell_result_free(struct pb_cell_result *r)
 	free(r->reps);
 	free(r->cpus);
 	free(r->seen);
+	free(r->task_ns);
 	r->reps = NULL;
 	r->cpus = r->seen = NULL;
+	r->task_ns = NULL;
+	r->task_count = 0;
 }
 
 /* Scratch arrays the runner fills with where each worker ran. */
@@ -111,6 +114,48 @@ static double ci_width(const struct pb_cell_result *r)
 	return width;
 }
 
+/* What a latency-bound cell adds: the makespan its concurrency allows,
+ * the throughput, and the tasks' latency percentiles (nearest rank). */
+static void waits_summarise(struct pb_cell_result *r, uint64_t items)
+{
+	const struct pb_cell *c = &r->cell;
+	r->ideal_s = r->tasks_per_s = NAN;
+	r->task_s[0] = r->task_s[1] = r->task_s[2] = NAN;
+	if (!c->kernel->waits)
+		return;
+	unsigned concurrency = c->workers * (c->inflight ? c->inflight : 1);
+	/* Whole rounds of concurrent waits: 1,000 tasks 100 at a time wait
+	 * ten times, 1,001 eleven times. */
+	uint64_t waves = (items + concurrency - 1) / concurrency;
+	r->ideal_s = (double)waves * c->latency_us * 1e-6;
+	if (r->stats.count)
+		r->tasks_per_s = (double)items / r->stats.median;
+	if (!r->task_count)
+		return;
+	pb_sort_u64(r->task_ns, r->task_count);
+	static const double q[3] = {0.5, 0.99, 0.999};
+	for (int i = 0; i < 3; i++) {
+		size_t rank = (size_t)ceil(q[i] * (double)r->task_count);
+		r->task_s[i] = (double)r->task_ns[rank ? rank - 1 : 0] * 1e-9;
+	}
+}
+
+/* Keeps a verified repetition's task latencies, up to a bound that a
+ * sweep of large latency-bound cells cannot turn into gigabytes. */
+#define MAX_TASKS_KEPT (1u << 22)
+static int keep_tasks(struct pb_cell_result *r, const struct pb_job *job)
+{
+	if (!job->task_ns || r->task_count + job->items > MAX_TASKS_KEPT)
+		return 0;
+	uint64_t *grown = realloc(r->task_ns, (r->task_count + job->items) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	memcpy(grown + r->task_count, job->task_ns, job->items * sizeof(*grown));
+	r->task_ns = grown;
+	r->task_count += job->items;
+	return 0;
+}
+
 void pb_cell_summarise(struct pb_cell_result *r)
 {
 	size_t count;
@@ -134,6 +179,7 @@ void pb_cell_summarise(struct pb_cell_result *r)
 	uint64_t items = r->cell.kernel->items(r->cell.n);
 	if (r->cell.kernel->bytes_per_item && r->stats.count)
 		r->gbps = (double)items * r->cell.kernel->bytes_per_item / r->stats.median / 1e9;
+	waits_summarise(r, items);
 }
 
 /* Makes room for repetition i; returns 0 or -ENOMEM. */
@@ -209,6 +255,7 @@ static void round_take_back(struct pb_cell_result *r, struct pb_cell_result befo
 	before.reps = r->reps;
 	before.seen = r->seen;
 	before.cpus = r->cpus;
+	before.task_ns = r->task_ns;
 	*r = before;
 }
 
@@ -256,6 +303,8 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		if (reserve(r, cap, i))
 			return -ENOMEM;
 		err = one_rep(runner, pool, job, r, &r->reps[i], where);
+		if (!err && r->reps[i].ok && keep_tasks(r, job))
+			return -ENOMEM;
 		r->reps[i].round = round;
 		r->reps[i].peer_ns = peer_ns;
 		record_where(r, i, where);
@@ -304,14 +353,23 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 		.items = kernel->items(cell->n),
 		.phase = PB_PHASE_INIT,
 		.sched = cell->sched,
+		.wait_ns = (uint64_t)cell->latency_us * 1000,
+		.inflight = cell->inflight,
 	};
+	/* Task latencies go where every worker can write them: after the
+	 * kernel's memory in the one region a runner allocates (a fork pool
+	 * shares one); a distributed runner's ranks keep theirs. */
+	size_t task_bytes = kernel->waits && !runner->distributed ? job.items * sizeof(uint64_t) : 0;
+	size_t at = (bytes + 63) / 64 * 64, region_bytes = task_bytes ? at + task_bytes : bytes;
 	t0 = pb_now();
-	job.mem = runner->alloc(pool, bytes);
-	if (bytes && !job.mem) {
+	char *region = runner->alloc(pool, region_bytes);
+	if (region_bytes && !region) {
 		set_failed(r, "%s", "out-of-memory");
 		runner->close(pool);
 		return 0;
 	}
+	job.mem = bytes ? region : NULL;
+	job.task_ns = task_bytes ? (uint64_t *)(region + at) : NULL;
 	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
 	err = runner->run(pool, &job, &out);
@@ -327,7 +385,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 		err = one_rep(runner, pool, &job, r, &scratch, where);
 	if (!err)
 		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, where);
-	runner->free(pool, job.mem, bytes);
+	runner->free(pool, region, region_bytes);
 	runner->close(pool);
 	return err == -ENOMEM ? -ENOMEM : 0;
 }

@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "../store/rundir.h"
@@ -71,4 +73,9 @@ int pb_context_write(const struct pb_sweep *sw, const struct pb_context *c)
 		err = pb_outfile_commit(&out);
 	}
 	return err;
+}
+
+int pb_timer_slack_least(void)
+{
+	return prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) == 0 ? 0 : -errno;
 }

@@ -27,6 +27,12 @@ struct pb_context {
 void pb_context_measure(const struct pb_config *cfg, struct pb_sweep *sw, struct pb_context *c);
 void pb_context_free(struct pb_context *c);
 
+/* Sets this thread's timer slack, which every worker started later
+ * inherits, to its least (1 ns): Linux lets a wait end up to 50 us late
+ * by default, which would swamp waits of a few hundred microseconds.
+ * The provenance records what it is.  0 or a negative errno. */
+int pb_timer_slack_least(void);
+
 /* Writes overhead.csv and reference.csv (those that have rows) into the
  * run folder, each complete or not at all.  Returns 0 or a negative errno. */
 int pb_context_write(const struct pb_sweep *sw, const struct pb_context *c);

@@ -1,6 +1,7 @@
 #include <gnu/libc-version.h>
 #include <hwloc.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -115,6 +116,12 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 	fprintf(f, "governor=%s\n", buf);
 	first_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf));
 	fprintf(f, "no_turbo=%s\n", buf);
+	/* Threads and processes started after main set it inherit it. */
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	if (slack >= 0)
+		fprintf(f, "timer_slack_ns=%d\n", slack);
+	else
+		fputs("timer_slack_ns=unknown\n", f);
 	fprintf(f, "memory_bytes=%llu\n", (unsigned long long)sysconf(_SC_PHYS_PAGES) *
 						  (unsigned long long)sysconf(_SC_PAGESIZE));
 	fprintf(f, "compiler=%s\ncflags=%s\n", __VERSION__, PB_BUILD_CFLAGS);

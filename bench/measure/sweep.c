@@ -44,7 +44,8 @@ const struct pb_cell_result *pb_sweep_baseline(const struct pb_sweep *sw,
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell *c = &sw->results[i].cell;
 		if (!c->has_schedule && c->runner->baseline &&
-		    c->kernel == cell->kernel && c->n == cell->n && c->pin == cell->pin)
+		    c->kernel == cell->kernel && c->n == cell->n && c->pin == cell->pin &&
+		    c->latency_us == cell->latency_us)
 			return &sw->results[i];
 	}
 	return NULL;

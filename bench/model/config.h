@@ -16,6 +16,9 @@
 #define PB_MAX_WORKER_COUNTS 64
 #define PB_MAX_WORKERS 4096
 #define PB_MAX_PINS 4
+#define PB_MAX_AXIS 16   /* values of --latency-us and --inflight */
+#define PB_MAX_LATENCY_US 10000000 /* 10 s a task */
+#define PB_MAX_INFLIGHT 100000
 
 struct pb_kernel_sizes {
 	const struct pb_kernel *kernel;
@@ -32,6 +35,10 @@ struct pb_config {
 	unsigned workers[PB_MAX_WORKER_COUNTS];
 	size_t worker_count;
 	struct pb_schedule schedules[PB_SCHED_COUNT]; /* chunk 0: default */
+	unsigned latencies_us[PB_MAX_AXIS]; /* each task's wait, kernels that wait */
+	size_t latency_count;
+	unsigned inflights[PB_MAX_AXIS];    /* waits in flight per worker (async) */
+	size_t inflight_count;
 	size_t schedule_count;
 	unsigned reps, warmup;  /* reps: the minimum of timed repetitions */
 	unsigned max_reps;

@@ -9,7 +9,8 @@ const char *const pb_key_names[PB_KEY_COUNT] = {
 	[PB_KEY_RUNNER] = "runner",     [PB_KEY_SCHEDULE] = "schedule",
 	[PB_KEY_CHUNK] = "chunk",       [PB_KEY_WORKERS] = "workers",
 	[PB_KEY_PIN] = "pin",           [PB_KEY_SCALING] = "scaling",
-	[PB_KEY_BASE_N] = "base_n",
+	[PB_KEY_BASE_N] = "base_n",     [PB_KEY_LATENCY] = "latency_us",
+	[PB_KEY_INFLIGHT] = "inflight",
 };
 
 int pb_key_required(enum pb_key k)
@@ -25,11 +26,12 @@ int pb_key_names_series(enum pb_key k)
 
 int pb_cell_key(const struct pb_cell *c, char *key, size_t len)
 {
-	return snprintf(key, len, "%s,%llu,%s,%s,%llu,%u,%s,%s,%llu", c->kernel->name,
+	return snprintf(key, len, "%s,%llu,%s,%s,%llu,%u,%s,%s,%llu,%u,%u", c->kernel->name,
 			(unsigned long long)c->n, c->runner->name, pb_cell_schedule_name(c),
 			(unsigned long long)c->sched.chunk, c->workers, pb_cell_pin_name(c),
 			pb_scaling_name(c->scaling),
-			(unsigned long long)(c->base_n ? c->base_n : c->n));
+			(unsigned long long)(c->base_n ? c->base_n : c->n), c->latency_us,
+			c->inflight);
 }
 
 int pb_row_key(char *const *row, const int *col, char *key, size_t len)
@@ -93,6 +95,7 @@ int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)
 {
 	uint64_t an = a->base_n ? a->base_n : a->n, bn = b->base_n ? b->base_n : b->n;
 	return a->kernel == b->kernel && an == bn && a->runner == b->runner &&
+	       a->latency_us == b->latency_us && a->inflight == b->inflight &&
 	       a->scaling == b->scaling && a->has_schedule == b->has_schedule &&
 	       (!a->has_schedule || a->sched.kind == b->sched.kind) &&
 	       strcmp(pb_cell_pin_name(a), pb_cell_pin_name(b)) == 0;
@@ -101,6 +104,7 @@ int pb_cells_same_series(const struct pb_cell *a, const struct pb_cell *b)
 int pb_cells_same_but_size(const struct pb_cell *a, const struct pb_cell *b)
 {
 	return a->kernel == b->kernel && a->runner == b->runner && a->workers == b->workers &&
+	       a->latency_us == b->latency_us && a->inflight == b->inflight &&
 	       a->scaling == b->scaling && a->has_schedule == b->has_schedule &&
 	       (!a->has_schedule || a->sched.kind == b->sched.kind) &&
 	       strcmp(pb_cell_pin_name(a), pb_cell_pin_name(b)) == 0;

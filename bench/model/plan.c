@@ -30,7 +30,10 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 		const uint64_t *sizes;
 		size_t size_count = pb_config_sizes(cfg, k, &sizes);
 
+		/* Kernels that do not wait have one latency (none). */
+		size_t latencies = kernel->waits ? cfg->latency_count : 1;
 		for (size_t s = 0; s < size_count; s++)
+		for (size_t l = 0; l < latencies; l++)
 		for (size_t pin = 0; pin < cfg->pin_count; pin++)
 		for (size_t r = 0; r < cfg->runner_count; r++) {
 			const struct pb_runner *runner = cfg->runners[r];
@@ -38,6 +41,8 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 				.kernel = kernel, .n = sizes[s], .runner = runner,
 				.pin = &cfg->pins[pin],
 				.scaling = cfg->scaling, .base_n = sizes[s],
+				.latency_us = kernel->waits ? cfg->latencies_us[l] : 0,
+				.inflight = 1,
 			};
 			if (!runner->schedules) {
 				cell.workers = 1;
@@ -45,16 +50,21 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 					goto nomem;
 				continue;
 			}
+			/* In flight is an axis only where there are waits to
+			 * overlap: on a compute-bound kernel one is all. */
+			size_t inflights = runner->overlaps && kernel->waits ? cfg->inflight_count : 1;
 			for (size_t h = 0; h < cfg->schedule_count; h++) {
 				if (!(runner->schedules & PB_SCHED_BIT(cfg->schedules[h].kind)))
 					continue;
 				if (runner->distributed && pb_kernel_bytes(kernel, sizes[s]) &&
 				    cfg->schedules[h].kind != PB_SCHED_STATIC)
 					continue;
+				for (size_t f = 0; f < inflights; f++)
 				for (size_t w = 0; w < cfg->worker_count; w++) {
 					cell.has_schedule = 1;
 					cell.sched = cfg->schedules[h];
 					cell.workers = cfg->workers[w];
+					cell.inflight = runner->overlaps && kernel->waits ? cfg->inflights[f] : 1;
 					if (cfg->scaling == PB_SCALING_WEAK)
 						cell.n = pb_scaling_size(kernel, sizes[s], cell.workers);
 					cell.oversubscribed = cell.workers > cfg->allowed_cpus;

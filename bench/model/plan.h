@@ -19,6 +19,10 @@ struct pb_cell {
 	enum pb_scaling scaling;
 	uint64_t base_n;           /* the size asked for; n is scaled from it
 				    * under weak scaling */
+	unsigned latency_us;       /* kernels that wait: each task's wait; 0 */
+	unsigned inflight;         /* tasks each worker keeps waiting at once:
+				    * --inflight for runners that overlap waits
+				    * on kernels that wait, 1 otherwise */
 	size_t order;              /* position in the unshuffled plan */
 	size_t position;           /* in the sweep's (shuffled) order */
 };

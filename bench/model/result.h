@@ -39,6 +39,13 @@ struct pb_cell_result {
 	double weak_efficiency; /* T(1 worker, base n) / T(this cell) */
 	double gbps, gbps_reference, gbps_ratio;
 	double peer_ns_min, peer_ns_max; /* over the rounds, NaN: not measured */
+	/* Kernels that wait: the makespan if every wait overlapped as the
+	 * cell's concurrency allows (n x latency / (workers x inflight)), tasks
+	 * per second, and the tasks' latencies at p50, p99 and p99.9 over
+	 * the verified repetitions; NaN: not applicable or not recorded. */
+	double ideal_s, tasks_per_s, task_s[3];
+	uint64_t *task_ns;   /* every verified repetition's task latencies */
+	size_t task_count;
 
 	/* Placement: the policy used ("none", "compact", ..., "omp-env" when
 	 * the runtime placed its own workers), the CPU each worker was bound

@@ -138,7 +138,14 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 
 	memset(g, 0, sizeof(*g));
 	snprintf(g->kernel, sizeof(g->kernel), "%s", t->rows[row][ck]);
-	snprintf(g->n, sizeof(g->n), "%s", t->rows[row][cn]);
+	/* A kernel that waits is charted per latency too: the group's size
+	 * label, and with it its charts' names, say which. */
+	int clat = pb_table_column(t, "latency_us"), cinf = pb_table_column(t, "inflight");
+	const char *lat = clat >= 0 ? t->rows[row][clat] : "";
+	if (*lat && strcmp(lat, "0"))
+		snprintf(g->n, sizeof(g->n), "%s-latency%sus", t->rows[row][cn], lat);
+	else
+		snprintf(g->n, sizeof(g->n), "%s", t->rows[row][cn]);
 	token_safe(g->kernel);
 	token_safe(g->n);
 	g->min_median = INFINITY;
@@ -154,10 +161,16 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 		for (size_t i = 0; i < t->row_count; i++) {
 			char **r = t->rows[i];
 			if (strcmp(r[ck], t->rows[row][ck]) || strcmp(r[cn], t->rows[row][cn]) ||
+			    (clat >= 0 && strcmp(r[clat], lat)) ||
 			    pb_runner_is_baseline(r[cr]) != pass)
 				continue;
-			char label[160];
-			pb_series_label(r[cs], several_pins ? r[cpin] : NULL, label, sizeof(label));
+			char label[160], schedule[96];
+			/* Tasks in flight name a series of their own (async). */
+			if (cinf >= 0 && strcmp(r[cinf], "1") && *r[cinf])
+				snprintf(schedule, sizeof(schedule), "%s x%s in flight", r[cs], r[cinf]);
+			else
+				snprintf(schedule, sizeof(schedule), "%s", r[cs]);
+			pb_series_label(schedule, several_pins ? r[cpin] : NULL, label, sizeof(label));
 			struct pb_chart_series *s = series_for(g, r[cr], label);
 			if (!s || s->count == PB_CHART_MAX_POINTS)
 				continue;

@@ -14,6 +14,7 @@
 #include "chartdata.h"
 #include "gnuplot.h"
 #include "plot.h"
+#include "plot_latency.h"
 #include "plot_sizes.h"
 #include "plot_weak.h"
 #include "../store/runfiles.h"
@@ -262,5 +263,7 @@ int pb_charts_draw(const struct pb_run *run, const struct pb_findings *found, co
 		rc = pb_plot_weak(run, dir, machine, drawn, err, errlen);
 	if (rc == 0)
 		rc = pb_plot_sizes(run, dir, machine, drawn, err, errlen);
+	if (rc == 0)
+		rc = pb_plot_latency(run, dir, machine, drawn, err, errlen);
 	return rc;
 }

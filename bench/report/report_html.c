@@ -164,6 +164,12 @@ static void size_charts(const struct pb_doc_ops *d, FILE *f, const struct pb_run
 	for (size_t i = 0; i < drawn->count; i++) {
 		const struct pb_drawn_chart *c = &drawn->chart[i];
 		int cost = !strcmp(c->type, "sizes");
+		if (!strcmp(c->type, "throughput")) {
+			snprintf(alt, sizeof(alt), "throughput of %s against concurrency",
+				 run->summary.rows[c->row][ck]);
+			image(d, f, c, alt, 0);
+			continue;
+		}
 		if (!cost && strcmp(c->type, "size-speedup"))
 			continue;
 		if (!headed) {

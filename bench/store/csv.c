@@ -5,17 +5,19 @@
 
 #include "csv.h"
 
-#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed,scaling,base_n"
+#define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed,scaling," \
+	"base_n,latency_us,inflight"
 
 static int key_fields(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
 	const struct pb_cell *c = &r->cell;
-	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%s,%d,%s,%llu", run_id, c->kernel->name,
-		       (unsigned long long)c->n, c->runner->name,
+	return fprintf(f, "%s,%s,%llu,%s,%s,%llu,%u,%s,%d,%s,%llu,%u,%u", run_id,
+		       c->kernel->name, (unsigned long long)c->n, c->runner->name,
 		       pb_cell_schedule_name(c), (unsigned long long)c->sched.chunk,
 		       c->workers, r->pin[0] ? r->pin : "none", c->oversubscribed,
 		       pb_scaling_name(c->scaling),
-		       (unsigned long long)(c->base_n ? c->base_n : c->n));
+		       (unsigned long long)(c->base_n ? c->base_n : c->n), c->latency_us,
+		       c->inflight);
 }
 
 /* A CPU list field: "0;1", or empty when there is nothing to say. */
@@ -87,7 +89,8 @@ int pb_csv_summary_header(FILE *f)
 		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
-		     "peer_ns_min,peer_ns_max,status\n",
+		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
+		     "task_p999_s,status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -118,6 +121,10 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->weak_efficiency);
 	number(f, r->peer_ns_min);
 	number(f, r->peer_ns_max);
+	number(f, r->ideal_s);
+	number(f, r->tasks_per_s);
+	for (int q = 0; q < 3; q++)
+		number(f, r->task_s[q]);
 	fprintf(f, ",%s\n", r->status);
 	return ferror(f) ? -EIO : 0;
 }
