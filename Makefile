@@ -231,6 +231,30 @@ bench-sizes: deps
 	$(BUILD)/parbench --kernels sum,factorial --runners seq,pthread,fork $(SIZES) $(ARGS)
 .PHONY: bench-sizes
 
+# Waiting, not computing: 1,000 tasks of 200 us under seq, pthread and
+# async, then the three figures async must reach on 2 cores, each against
+# its target: makespan on one worker with 100 in flight within 1.25x of
+# n x latency / inflight, at least 20x faster than pthread on 2 workers,
+# and p99 task latency within 1.5x of the wait.
+bench-latency: $(BUILD)/parbench
+	@$(BUILD)/parbench -k sleep -n sleep=1000 --latency-us 200 --inflight 100 \
+		-r seq,pthread,async -w 1,2 -s dynamic --no-plot --no-overhead \
+		-o $(BUILD)/bench-latency $(ARGS) > $(BUILD)/bench-latency.log || \
+		{ cat $(BUILD)/bench-latency.log; exit 1; }
+	@awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$$i] = i; next } \
+		$$col["runner"] == "async" && $$col["workers"] == 1 && $$col["inflight"] == 100 { \
+			a = $$col["median_s"]; ideal = $$col["ideal_s"]; p99 = $$col["task_p99_s"] } \
+		$$col["runner"] == "pthread" && $$col["workers"] == 2 { p = $$col["median_s"] } \
+		END { ok = a / ideal <= 1.25 && p / a >= 20 && p99 / 200e-6 <= 1.5; \
+			printf "async, 1 worker, 100 in flight: %.3f ms = %.2fx the ideal %.3f ms " \
+				"(target <= 1.25x)\n", a * 1e3, a / ideal, ideal * 1e3; \
+			printf "pthread, 2 workers: %.1f ms, %.0fx slower than async (target >= 20x)\n", \
+				p * 1e3, p / a; \
+			printf "async p99 task latency: %.0f us = %.2fx the 200 us wait " \
+				"(target <= 1.5x)\n", p99 * 1e6, p99 / 200e-6; \
+			exit !ok }' $(BUILD)/bench-latency/latest/summary.csv
+.PHONY: bench-latency
+
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: deps
 	@$(MAKE) --no-print-directory $(BUILD)/parbench

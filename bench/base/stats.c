@@ -164,3 +164,11 @@ void pb_sort_u64(uint64_t *v, size_t n)
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_u64);
 }
+
+uint64_t pb_nearest_rank(const uint64_t *sorted, size_t n, double q)
+{
+	if (!n)
+		return 0;
+	size_t rank = (size_t)ceil(q * (double)n - 1e-9);
+	return sorted[rank ? (rank > n ? n : rank) - 1 : 0];
+}

@@ -50,4 +50,9 @@ double pb_karp_flatt(double speedup, unsigned p);
 /* Sorts v ascending in place. */
 void pb_sort_u64(uint64_t *v, size_t n);
 
+/* The q-quantile (0 < q <= 1) of n sorted values by nearest rank: the
+ * smallest value with at least q of them at or below it (p99 of 1..1000
+ * is 990).  0 for n == 0. */
+uint64_t pb_nearest_rank(const uint64_t *sorted, size_t n, double q);
+
 #endif

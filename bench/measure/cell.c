@@ -134,10 +134,8 @@ static void waits_summarise(struct pb_cell_result *r, uint64_t items)
 		return;
 	pb_sort_u64(r->task_ns, r->task_count);
 	static const double q[3] = {0.5, 0.99, 0.999};
-	for (int i = 0; i < 3; i++) {
-		size_t rank = (size_t)ceil(q[i] * (double)r->task_count);
-		r->task_s[i] = (double)r->task_ns[rank ? rank - 1 : 0] * 1e-9;
-	}
+	for (int i = 0; i < 3; i++)
+		r->task_s[i] = (double)pb_nearest_rank(r->task_ns, r->task_count, q[i]) * 1e-9;
 }
 
 /* Keeps a verified repetition's task latencies, up to a bound that a

@@ -432,6 +432,43 @@ static void print_pinning(FILE *f, const struct pb_results *r, const struct colu
 	}
 }
 
+/* Latency-bound cells: makespan against what their concurrency allows,
+ * throughput, and how late the tasks came back. */
+static void print_latency(FILE *f, const struct pb_table *t)
+{
+	int kernel = pb_table_column(t, "kernel"), n = pb_table_column(t, "n"),
+	    runner = pb_table_column(t, "runner"), sched = pb_table_column(t, "schedule"),
+	    workers = pb_table_column(t, "workers"), inflight = pb_table_column(t, "inflight"),
+	    latency = pb_table_column(t, "latency_us"), median = pb_table_column(t, "median_s"),
+	    ideal = pb_table_column(t, "ideal_s"), rate = pb_table_column(t, "tasks_per_s"),
+	    p50 = pb_table_column(t, "task_p50_s"), p99 = pb_table_column(t, "task_p99_s"),
+	    p999 = pb_table_column(t, "task_p999_s");
+	int headed = 0;
+
+	for (size_t i = 0; ideal >= 0 && i < t->row_count; i++) {
+		double m = pb_field_num(t, i, median), id = pb_field_num(t, i, ideal);
+		if (!isfinite(id) || !isfinite(m))
+			continue;
+		if (!headed)
+			fputs("\nLatency-bound cells: makespan against the ideal for their concurrency "
+			      "(n x latency / (workers x in flight)),\nthroughput, and each task's "
+			      "latency (its wait and its compute) at p50 / p99 / p99.9:\n", f);
+		headed = 1;
+		fprintf(f, "  %-6s n=%-6s L=%4sus %-8s %-8s w=%-3s x%-4s %9.6f s = %5.2fx ideal, "
+			   "%9.0f tasks/s", pb_field(t, i, kernel), pb_field(t, i, n),
+			pb_field(t, i, latency), pb_field(t, i, runner), pb_field(t, i, sched),
+			pb_field(t, i, workers), pb_field(t, i, inflight), m, m / id,
+			pb_field_num(t, i, rate));
+		double q[3] = {pb_field_num(t, i, p50), pb_field_num(t, i, p99),
+			       pb_field_num(t, i, p999)};
+		if (isfinite(q[0]))
+			fprintf(f, ", tasks %.0f / %.0f / %.0f us\n", q[0] * 1e6, q[1] * 1e6,
+				q[2] * 1e6);
+		else
+			fputs(", task latencies not recorded (distributed or resumed)\n", f);
+	}
+}
+
 void pb_report_print(FILE *f, const struct pb_results *r)
 {
 	struct columns c = columns_of(&r->run.summary);
@@ -446,4 +483,5 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_bandwidth(f, r, &c);
 	print_overhead(f, &r->run.overhead);
 	print_breakeven(f, &r->run.breakeven);
+	print_latency(f, &r->run.summary);
 }
