@@ -1,47 +1,13 @@
 /*
- * The kernel interface: a kernel describes work over an index space
- * [0, items(n)); a runner decides how that space is spread over workers.
- *
- * Partial results combine by unsigned wrapping addition, which is exact and
- * associative, so any partition of the index space, in any order, must give
- * exactly expect(n).  Returning the result (and checking it) is also what
- * keeps the compiler from deleting the work.
+ * The harness's side of the kernel interface: struct pb_kernel itself is
+ * the installed <parbench/kernel.h>, which users' kernels include too;
+ * here are the registry of every kernel this run knows (built-in, and
+ * loaded from libraries) and the readers of the optional members.
  */
 #ifndef PB_KERNEL_H
 #define PB_KERNEL_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-struct pb_kernel {
-	const char *name;
-	const char *shape;     /* the workload shape it stands for */
-	uint64_t default_n;
-	uint64_t quick_n;      /* a smaller default for --quick */
-	uint64_t max_n;        /* largest n it accepts */
-	const char *n_means;   /* what n counts, for --list */
-
-	uint64_t (*items)(uint64_t n);
-	/* Shared memory it needs (0: none).  Fails with 0 and no memory only
-	 * when items is 0, so runners may always pass what alloc returned. */
-	size_t (*bytes)(uint64_t n);
-	/* Initialise the part of memory that items [begin, end) touch; run by
-	 * the worker that will later run those items (first touch). */
-	void (*init)(void *mem, uint64_t n, uint64_t begin, uint64_t end);
-	uint64_t (*run)(void *mem, uint64_t n, uint64_t begin, uint64_t end);
-	/* The exact answer, by an independent method (closed form or a
-	 * different algorithm). */
-	uint64_t (*expect)(uint64_t n);
-	/* Bytes moved per item by run, for bandwidth figures (0: compute-bound). */
-	unsigned bytes_per_item;
-	/* Work of size n in arbitrary units proportional to its sequential
-	 * time, for scaling a measured time to other sizes (break-even). */
-	double (*work)(uint64_t n);
-	/* Latency-bound: each item first waits the job's wait time (a device,
-	 * a network, a service) and only then runs; n counts tasks.  How the
-	 * waits overlap is the runner's business. */
-	int waits;
-};
+#include "../include/parbench/kernel.h"
 
 /* Optional members are read through these, checked once here: a kernel
  * without bytes needs no memory. */
@@ -57,8 +23,51 @@ static inline int pb_kernel_compute_bound(const struct pb_kernel *k)
 	return k->bytes_per_item == 0;
 }
 
-/* NULL-terminated table of the benchmark kernels (what users choose). */
-extern const struct pb_kernel *const pb_kernels[];
+/* The work model, or items(n) where the kernel has none. */
+static inline double pb_kernel_work(const struct pb_kernel *k, uint64_t n)
+{
+	return k->work ? k->work(n) : (double)k->items(n);
+}
+
+/* The result of a repetition against the expected one: exactly, or
+ * within the kernel's relative tolerance for results that are doubles. */
+static inline int pb_result_matches(const struct pb_kernel *k, uint64_t got, uint64_t want)
+{
+	if (!(k->tolerance > 0))
+		return got == want;
+	double g = pb_result_to_double(got), w = pb_result_to_double(want);
+	double d = g > w ? g - w : w - g, scale = w < 0 ? -w : w;
+	return d <= k->tolerance * (scale > 1e-300 ? scale : 1e-300);
+}
+
+/* What kind of check a kernel's repetitions get (summary.csv's check):
+ * against expect exactly or within the tolerance, or against one
+ * sequential run at the same n (seq-reference). */
+static inline const char *pb_kernel_check_name(const struct pb_kernel *k)
+{
+	if (k->tolerance > 0)
+		return k->expect ? "tolerance" : "seq-reference-tolerance";
+	return k->expect ? "exact" : "seq-reference";
+}
+
+/* NULL-terminated table of the benchmark kernels (what users choose):
+ * the built-in ones, then those loaded with pb_kernel_register. */
+extern const struct pb_kernel *const *pb_kernels;
+
+/* Adds a kernel (one a library gave, normalised: every optional member
+ * that was left out filled in); the registry keeps the pointer.  0,
+ * -EEXIST (a kernel of that name is known) or -ENOMEM. */
+int pb_kernel_register(const struct pb_kernel *k);
+
+/* The libraries the registered kernels came from, in the order they were
+ * loaded, each by its absolute path: a program that receives jobs by
+ * kernel name (the MPI ranks) loads the same ones. */
+size_t pb_kernel_lib_count(void);
+const char *pb_kernel_lib_path(size_t i);
+
+/* Whether k came from a library (pb_kernel_register) rather than the build:
+ * such code runs sandboxed, a crash or a hang failing its cell only. */
+int pb_kernel_is_user(const struct pb_kernel *k);
 
 /* A benchmark kernel by name, or NULL. */
 const struct pb_kernel *pb_kernel_find(const char *name);

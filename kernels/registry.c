@@ -1,4 +1,7 @@
-/* The one place that lists the kernels: one line per kernel. */
+/* The one place that lists the kernels: one line per built-in kernel, and
+ * the ones libraries add at run time. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
@@ -6,7 +9,7 @@
 extern const struct pb_kernel pb_kernel_sum, pb_kernel_cube,
 	pb_kernel_factorial, pb_kernel_fib, pb_kernel_sleep;
 
-const struct pb_kernel *const pb_kernels[] = {
+static const struct pb_kernel *const built_in[] = {
 	&pb_kernel_factorial,
 	&pb_kernel_cube,
 	&pb_kernel_fib,
@@ -34,6 +37,42 @@ static const struct pb_kernel *find_in(const struct pb_kernel *const *table,
 		if (strcmp((*k)->name, name) == 0)
 			return *k;
 	return NULL;
+}
+
+const struct pb_kernel *const *pb_kernels = built_in;
+
+/* Built-in kernels first, then the registered ones, NULL-terminated. */
+static const struct pb_kernel **registered;
+static size_t registered_count, built_in_count;
+
+int pb_kernel_register(const struct pb_kernel *k)
+{
+	if (pb_kernel_lookup(k->name))
+		return -EEXIST;
+	if (!registered) {
+		while (built_in[built_in_count])
+			built_in_count++;
+		registered_count = built_in_count;
+	}
+	const struct pb_kernel **grown =
+		realloc(registered, (registered_count + 2) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	if (!registered)
+		memcpy(grown, built_in, built_in_count * sizeof(*grown));
+	registered = grown;
+	registered[registered_count++] = k;
+	registered[registered_count] = NULL;
+	pb_kernels = registered;
+	return 0;
+}
+
+int pb_kernel_is_user(const struct pb_kernel *k)
+{
+	for (size_t i = built_in_count; registered && i < registered_count; i++)
+		if (registered[i] == k)
+			return 1;
+	return 0;
 }
 
 const struct pb_kernel *pb_kernel_find(const char *name)

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../kernels/library.h"
 #include "../runners/affinity.h"
 #include "rank.h"
 
@@ -106,6 +107,47 @@ static void next_command(struct pb_cmd *cmd)
 	}
 }
 
+/*
+ * Every rank loads the driver's kernel libraries.  One that cannot (the
+ * path not visible on its node, say) is named to the driver in place of
+ * "ready", with its node: 0, or 1 after that reply.
+ */
+static int load_libs(const struct pb_rank *st, const char *const *libs, int count)
+{
+	char why[200] = "", host[64] = "unknown-node";
+	int first_bad, bad = 0;
+	for (int i = 0; i < count && !bad; i++)
+		bad = pb_kernel_lib_load(libs[i], why, sizeof(why)) != 0;
+	/* The test suite's stand-in for a node that cannot see the path. */
+	if (st->fail == 'l' && st->rank == st->size - 1 && count && !bad) {
+		snprintf(why, sizeof(why), "%s: No such file or directory", libs[0]);
+		bad = 1;
+	}
+	MPI_Allreduce((int[]){bad ? st->rank : st->size}, &first_bad, 1, MPI_INT, MPI_MIN,
+		      MPI_COMM_WORLD);
+	if (first_bad == st->size)
+		return 0;
+	char msg[300];
+	if (st->rank == first_bad) {
+		gethostname(host, sizeof(host) - 1);
+		snprintf(msg, sizeof(msg), "kernel-lib-not-loaded-on-%s(rank-%d):%s", host,
+			 st->rank, why);
+		for (char *p = msg; *p; p++) /* one token, as a cell's status is */
+			if (*p == ' ' || *p == ',' || *p == '\n')
+				*p = '-';
+		if (first_bad != 0)
+			MPI_Send(msg, sizeof(msg), MPI_CHAR, 0, 0, MPI_COMM_WORLD);
+	}
+	if (st->rank == 0) {
+		if (first_bad != 0)
+			MPI_Recv(msg, sizeof(msg), MPI_CHAR, first_bad, 0, MPI_COMM_WORLD,
+				 MPI_STATUS_IGNORE);
+		printf(PB_MPI_TAG " err %s\n", msg);
+		fflush(stdout);
+	}
+	return 1;
+}
+
 static int serve(struct pb_rank *st)
 {
 	struct pb_cmd cmd;
@@ -174,6 +216,8 @@ int main(int argc, char **argv)
 	struct pb_rank st = {0};
 	int latency = 0, reps = 100000;
 	const char *cpus = NULL; /* "0;1;...": the CPU of each local rank */
+	const char *libs[16];    /* --kernel-lib: the driver's kernel libraries */
+	int lib_count = 0;
 
 	/* Ranks die with their launcher (or local daemon): a driver that
 	 * kills a stuck job must not leave ranks behind.  Open MPI puts each
@@ -191,6 +235,8 @@ int main(int argc, char **argv)
 			latency = 1;
 		else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc)
 			cpus = argv[++i];
+		else if (strcmp(argv[i], "--kernel-lib") == 0 && i + 1 < argc && lib_count < 16)
+			libs[lib_count++] = argv[++i];
 		else if (latency && atoi(argv[i]) > 0)
 			reps = atoi(argv[i]);
 		else {
@@ -203,6 +249,8 @@ int main(int argc, char **argv)
 		st.fail = 'a';
 	else if (fail && strcmp(fail, "hang") == 0)
 		st.fail = 'h';
+	else if (fail && strcmp(fail, "no-lib") == 0)
+		st.fail = 'l';
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
@@ -215,7 +263,11 @@ int main(int argc, char **argv)
 			 MPI_INFO_NULL, MPI_COMM_WORLD, &st.counter, &st.win);
 	MPI_Win_lock_all(MPI_MODE_NOCHECK, st.win);
 
-	int status = latency ? pb_latency_main(&st, reps) : serve(&st);
+	/* A library a rank cannot load was reported to the driver, which
+	 * ends the job: a clean exit keeps the launcher quiet about it. */
+	int status = load_libs(&st, libs, lib_count) ? 0
+		     : latency ? pb_latency_main(&st, reps) : serve(&st);
+	pb_kernel_libs_close();
 
 	MPI_Win_unlock_all(st.win);
 	MPI_Win_free(&st.win);

@@ -48,6 +48,7 @@
 #define LAUNCH_EXIT_GRACE 1.0
 #define QUIT_GRACE 10.0   /* seconds a job may take to finalise and exit */
 #define MAX_EXTRA_ARGS 64
+#define MAX_KERNEL_LIBS 16
 #define MAX_ENV_ADDED 4
 
 extern char **environ;
@@ -102,7 +103,7 @@ struct launch {
 	char launcher[PATH_MAX], program[PATH_MAX], ranks[24], ranks_opt[40];
 	char *cpus;                /* "--cpus" list for the ranks, or NULL */
 	char *extra;               /* copy of PARBENCH_MPI_ARGS, split in place */
-	char *argv[MAX_EXTRA_ARGS + 24];
+	char *argv[MAX_EXTRA_ARGS + 24 + 2 * MAX_KERNEL_LIBS];
 	char **envp;
 };
 
@@ -164,6 +165,12 @@ static int build_argv(struct launch *l, const struct pb_pool_opts *opts, int sca
 	if (err)
 		return err;
 	l->argv[c++] = l->program;
+	/* Every rank loads the libraries the driver's kernels came from: on
+	 * a cluster their paths must be visible on every node. */
+	for (size_t i = 0; i < pb_kernel_lib_count() && i < MAX_KERNEL_LIBS; i++) {
+		l->argv[c++] = "--kernel-lib";
+		l->argv[c++] = (char *)pb_kernel_lib_path(i);
+	}
 	if (scatter)
 		l->argv[c++] = "--scatter";
 	if (opts->spin)
@@ -289,14 +296,22 @@ static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
 	}
 	err = pb_mpi_recv(&pool->proc, PB_MPI_TAG, pool->timeout, &line);
 	unsigned ranks = 0;
-	if (!err && (sscanf(line, PB_MPI_TAG " ready %u", &ranks) != 1 ||
-		     ranks != opts->workers))
+	if (!err && strncmp(line, PB_MPI_TAG " err ", strlen(PB_MPI_TAG) + 5) == 0) {
+		/* The ranks started but refused (a library a node cannot load). */
+		if (opts->why)
+			snprintf(opts->why, opts->why_len, "%s", line + strlen(PB_MPI_TAG) + 5);
+		err = -ENOENT;
+	} else if (!err && (sscanf(line, PB_MPI_TAG " ready %u", &ranks) != 1 ||
+			    ranks != opts->workers)) {
 		err = -EPROTO;
+	}
 	if (err) {
 		/* A job that ended its output has likely exited: its status
 		 * says more than "broken pipe". */
-		int status = pb_mpi_end(&pool->proc, err == -EPIPE ? LAUNCH_EXIT_GRACE : 0);
-		launcher_status(opts, status);
+		int status = pb_mpi_end(&pool->proc, err == -EPIPE || err == -ENOENT
+							      ? LAUNCH_EXIT_GRACE : 0);
+		if (err != -ENOENT) /* else the ranks' own reason stands */
+			launcher_status(opts, status);
 		free(pool);
 		return err;
 	}

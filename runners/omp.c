@@ -160,6 +160,7 @@ static void gomp_close(struct pb_pool *pool)
 
 const struct pb_runner pb_runner_omp = {
 	.name = "omp",
+	.fork_unsafe = 1,
 	.summary = "OpenMP (libgomp) parallel for, schedule(runtime)",
 	.schedules = PB_SCHED_BIT(PB_SCHED_STATIC) | PB_SCHED_BIT(PB_SCHED_DYNAMIC) |
 		     PB_SCHED_BIT(PB_SCHED_GUIDED),

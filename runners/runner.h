@@ -102,6 +102,10 @@ struct pb_runner {
 	/* Each worker keeps several waits in flight (an event loop): the plan
 	 * sweeps --inflight for it on kernels that wait. */
 	int overlaps;
+	/* Its runtime cannot start again in a process forked after it ran
+	 * (libgomp's thread pool): where some cells run in a child process,
+	 * all of this runner's must, so the harness itself never starts it. */
+	int fork_unsafe;
 
 	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
 	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */

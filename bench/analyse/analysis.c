@@ -83,13 +83,13 @@ static int fit_series(struct pb_sweep *sw, struct pb_analysis *a)
 uint64_t pb_break_even_n(const struct pb_kernel *k, uint64_t n_measured, double seq_s,
 			 double overhead_s, double speedup)
 {
-	if (!(speedup > 1) || !(seq_s > 0) || !k->work || k->work(n_measured) <= 0)
+	if (!(speedup > 1) || !(seq_s > 0) || pb_kernel_work(k, n_measured) <= 0)
 		return 0;
 	/* Parallel wins once T_seq(n) > overhead + T_seq(n) / S. */
 	double need = overhead_s / (1 - 1 / speedup);
-	double per_work = seq_s / k->work(n_measured);
+	double per_work = seq_s / pb_kernel_work(k, n_measured);
 	uint64_t lo = 1, hi = 1;
-	while (per_work * k->work(hi) < need) {
+	while (per_work * pb_kernel_work(k, hi) < need) {
 		if (hi >= k->max_n)
 			return UINT64_MAX;
 		lo = hi;
@@ -97,7 +97,7 @@ uint64_t pb_break_even_n(const struct pb_kernel *k, uint64_t n_measured, double 
 	}
 	while (lo < hi) { /* smallest n in (lo, hi] that meets the need */
 		uint64_t mid = lo + (hi - lo) / 2;
-		if (per_work * k->work(mid) >= need)
+		if (per_work * pb_kernel_work(k, mid) >= need)
 			hi = mid;
 		else
 			lo = mid + 1;

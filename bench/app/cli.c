@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "../base/fail.h"
 #include "../base/parse.h"
+#include "../../kernels/library.h"
 
 #define DEFAULT_REPS 10
 #define DEFAULT_WARMUP 2
@@ -22,6 +23,9 @@
 #define DEFAULT_MAX_REPS 100
 #define DEFAULT_TARGET_CI 2.0    /* percent */
 #define DEFAULT_CELL_BUDGET 0.5  /* seconds of timed repetitions */
+/* Generous: a cell-round takes its share of the budget and its warm-ups;
+ * five minutes is a kernel that hangs, not one that is slow. */
+#define DEFAULT_CELL_TIMEOUT 300
 #define QUICK_CELL_BUDGET 0.1
 /* Three rounds put each cell at three moments of the sweep: a slow
  * spell of the machine then weighs on every cell alike. */
@@ -33,7 +37,8 @@
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
-	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT,
+	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT, OPT_KERNEL_LIB,
+	OPT_CELL_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +69,8 @@ static const struct option long_options[] = {
 	{"resume", required_argument, NULL, OPT_RESUME},
 	{"latency-us", required_argument, NULL, OPT_LATENCY},
 	{"inflight", required_argument, NULL, OPT_INFLIGHT},
+	{"kernel-lib", required_argument, NULL, OPT_KERNEL_LIB},
+	{"cell-timeout", required_argument, NULL, OPT_CELL_TIMEOUT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -77,6 +84,10 @@ void pb_cli_usage(FILE *out)
 "       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
 "\n"
 "  -k, --kernels LIST     kernels to run, e.g. sum,fib (default: all; see --list)\n"
+"      --kernel-lib PATH  load the kernels of a shared library built against\n"
+"                         <parbench/kernel.h> (repeatable); they join --list\n"
+"      --cell-timeout S   a cell-round of a library's kernel that runs longer\n"
+"                         fails with \"timeout\" (default 300)\n"
 "  -r, --runners LIST     runners to compare (default: all built; seq, the\n"
 "                         baseline of every speedup, is always run)\n"
 "  -w, --workers LIST     worker counts: 1,2,4 or 1-8 or 1-4,8 (default: powers\n"
@@ -128,10 +139,10 @@ void pb_cli_list(FILE *out)
 {
 	fputs("kernels:\n", out);
 	for (const struct pb_kernel *const *k = pb_kernels; *k; k++)
-		fprintf(out, "  %-10s n=%-12llu (quick %llu; n = %s)\n  %-10s %s\n",
+		fprintf(out, "  %-10s n=%-12llu (quick %llu; n = %s)\n  %-10s %s%s\n",
 			(*k)->name, (unsigned long long)(*k)->default_n,
 			(unsigned long long)(*k)->quick_n, (*k)->n_means, "",
-			(*k)->shape);
+			(*k)->shape, pb_kernel_is_user(*k) ? " [from a --kernel-lib]" : "");
 	fputs("runners:\n", out);
 	for (const struct pb_runner *const *r = pb_runners; *r; r++) {
 		fprintf(out, "  %-10s %s; schedules:", (*r)->name, (*r)->summary);
@@ -252,6 +263,9 @@ static int add_size(const char *item, void *ctx, char *err, size_t len)
 	if (count < 0)
 		return pb_fail(err, len, -EINVAL, "--size: %s=%s %s", name, eq + 1, why);
 	for (int i = 0; i < count; i++) {
+		if (k->items(n[i]) == 0)
+			return pb_fail(err, len, -EINVAL, "--size: %s=%llu has no items to run", name,
+				       (unsigned long long)n[i]);
 		if (sizes->count == sizeof(sizes->item) / sizeof(sizes->item[0]))
 			return pb_fail(err, len, -EINVAL, "--size: too many sizes");
 		sizes->item[sizes->count++] = (struct size_request){k, n[i]};
@@ -340,6 +354,27 @@ static void axis_notes(struct pb_cli *cli, int latency_set, int inflight_set)
 			 "kernels that wait (sleep); this sweep has no such cell");
 }
 
+/* --kernel-lib first, wherever it stands: the kernels it brings must be
+ * known when --kernels and --size name them. */
+static int load_kernel_libs(int argc, char **argv, char *err, size_t len)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *path = NULL;
+		if (!strcmp(argv[i], "--kernel-lib") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--kernel-lib=", 13))
+			path = argv[i] + 13;
+		else if (!strcmp(argv[i], "--"))
+			break;
+		if (!path)
+			continue;
+		/* A library named again (or parsed again) is loaded once. */
+		if (pb_kernel_lib_load(path, err, len))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 static void default_workers(struct pb_config *cfg)
 {
 	cfg->worker_count = 0;
@@ -371,6 +406,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	int latency_set = 0, inflight_set = 0;
 
 	memset(cli, 0, sizeof(*cli));
+	if (load_kernel_libs(argc, argv, err, len))
+		return -EINVAL;
 	sizes.count = 0;
 	cli->action = PB_CLI_SWEEP;
 	cfg->results_root = "results";
@@ -466,6 +503,12 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			if (parse_axis("--inflight", optarg, PB_MAX_INFLIGHT, cfg->inflights,
 				       &cfg->inflight_count, err, len))
 				return -EINVAL;
+			break;
+		case OPT_KERNEL_LIB: break; /* loaded before the other options */
+		case OPT_CELL_TIMEOUT:
+			if (pb_parse_decimal(optarg, 0.001, 86400, &cfg->cell_timeout))
+				return pb_fail(err, len, -EINVAL, "--cell-timeout: '%s' is not a number "
+					    "of seconds between 0.001 and 86400", optarg);
 			break;
 		case OPT_NO_SHUFFLE: cfg->shuffle = 0; break;
 		case OPT_PROGRESS: cfg->progress = 1; break;
@@ -611,6 +654,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		pb_placement_parse("compact", &cfg->pins[cfg->pin_count++], NULL);
 	if (!budget_set)
 		cfg->cell_budget = cfg->quick ? QUICK_CELL_BUDGET : DEFAULT_CELL_BUDGET;
+	if (!cfg->cell_timeout)
+		cfg->cell_timeout = DEFAULT_CELL_TIMEOUT;
 	if (!rounds_set)
 		cfg->rounds = cfg->quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
 	if (cfg->rounds > cfg->reps) {

@@ -11,6 +11,7 @@
 #include "../analyse/analysis.h"
 #include "../base/fail.h"
 #include "cli.h"
+#include "../../kernels/library.h"
 #include "../report/compare.h"
 #include "../store/merge.h"
 #include "../measure/context.h"
@@ -252,6 +253,7 @@ int main(int argc, char **argv)
 	char err[512], dir[PB_PATH_MAX];
 	int e;
 
+	atexit(pb_kernel_libs_close); /* what --kernel-lib loaded, at the very end */
 	if (pb_cli_parse(argc, argv, &cli, err, sizeof(err)))
 		return die(EXIT_USAGE, err);
 	switch (cli.action) {

@@ -3,11 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cell.h"
 #include "../base/clock.h"
 #include "../store/csv.h"
 #include "../placement/peer.h"
+#include "expected.h"
+#include "sandbox.h"
 #include "stop.h"
 
 void pb_cell_result_free(struct pb_cell_result *r)
@@ -73,7 +76,7 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 	rep->seconds = out.seconds >= 0 ? out.seconds : t1 - t0;
 	rep->comm_seconds = out.comm_seconds;
 	rep->result = out.result;
-	rep->ok = !err && out.result == r->expected;
+	rep->ok = !err && pb_result_matches(r->cell.kernel, out.result, r->expected);
 	if (err) {
 		set_failed(r, "failed:%s", out.why[0] ? out.why : strerror(-err));
 		return -EIO;
@@ -322,7 +325,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	const struct pb_cell *cell = &r->cell;
 	const struct pb_runner *runner = cell->runner;
 	const struct pb_kernel *kernel = cell->kernel;
-	char why[64] = "";
+	char why[96] = "";
 	struct pb_pool_opts opts = {
 		.workers = cell->workers,
 		.cpus = NULL,
@@ -388,6 +391,135 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	return err == -ENOMEM ? -ENOMEM : 0;
 }
 
+/*
+ * A round of a user's kernel, in a child process (sandbox.h): a crash or
+ * a hang past --cell-timeout fails the cell, named, and the sweep goes
+ * on.  The child measures as measure() does and leaves the cell's new
+ * state in shared memory: the counters, then its repetitions, where the
+ * workers ran, their CPUs and the tasks' latencies.
+ */
+struct shared_cell {
+	int err, failed;
+	char status[96];
+	const char *stop; /* a static string: the same address in the child */
+	double startup_s, init_s;
+	unsigned rep_count, ok_count, binding_checked, binding_ok;
+	size_t task_count;
+};
+
+struct sandboxed {
+	const struct pb_measure *m;
+	unsigned round;
+	double peer_ns;
+	struct pb_cell_result *r;
+	const struct where *where;
+	struct shared_cell *out;
+	struct pb_rep *reps;
+	int *seen, *cpus;
+	uint64_t *task_ns;
+	size_t max_reps, max_tasks;
+};
+
+static int measure_child(void *ctx)
+{
+	struct sandboxed *s = ctx;
+	struct pb_cell_result *r = s->r;
+	struct shared_cell *o = s->out;
+	unsigned w = r->cell.workers;
+
+	o->err = measure(s->m, s->round, s->peer_ns, r, s->where);
+	o->failed = r->failed;
+	memcpy(o->status, r->status, sizeof(o->status));
+	o->stop = r->stop;
+	o->startup_s = r->startup_s;
+	o->init_s = r->init_s;
+	o->rep_count = r->rep_count < s->max_reps ? r->rep_count : (unsigned)s->max_reps;
+	o->ok_count = r->ok_count;
+	o->binding_checked = r->binding_checked;
+	o->binding_ok = r->binding_ok;
+	o->task_count = r->task_count < s->max_tasks ? r->task_count : s->max_tasks;
+	memcpy(s->reps, r->reps, o->rep_count * sizeof(*r->reps));
+	if (r->seen)
+		memcpy(s->seen, r->seen, (size_t)o->rep_count * w * 3 * sizeof(int));
+	memcpy(s->cpus, r->cpus, w * sizeof(int));
+	if (o->task_count)
+		memcpy(s->task_ns, r->task_ns, o->task_count * sizeof(uint64_t));
+	return 0;
+}
+
+/* Takes the child's state into r. */
+static int adopt(struct pb_cell_result *r, const struct sandboxed *s)
+{
+	const struct shared_cell *o = s->out;
+	unsigned w = r->cell.workers, n = o->rep_count;
+	struct pb_rep *reps = realloc(r->reps, (n ? n : 1) * sizeof(*reps));
+	if (reps)
+		r->reps = reps;
+	int *seen = realloc(r->seen, (size_t)(n ? n : 1) * w * 3 * sizeof(int));
+	if (seen)
+		r->seen = seen;
+	uint64_t *tasks = o->task_count ? realloc(r->task_ns, o->task_count * sizeof(*tasks))
+					: r->task_ns;
+	if (!reps || !seen || (o->task_count && !tasks))
+		return -ENOMEM;
+	r->task_ns = tasks;
+	memcpy(r->reps, s->reps, n * sizeof(*reps));
+	memcpy(r->seen, s->seen, (size_t)n * w * 3 * sizeof(int));
+	memcpy(r->cpus, s->cpus, w * sizeof(int));
+	if (o->task_count)
+		memcpy(r->task_ns, s->task_ns, o->task_count * sizeof(uint64_t));
+	r->task_count = o->task_count;
+	r->rep_count = n;
+	r->ok_count = o->ok_count;
+	r->binding_checked = o->binding_checked;
+	r->binding_ok = o->binding_ok;
+	r->failed = o->failed;
+	memcpy(r->status, o->status, sizeof(r->status));
+	r->stop = o->stop;
+	r->startup_s = o->startup_s;
+	r->init_s = o->init_s;
+	return o->err;
+}
+
+static int measure_sandboxed(const struct pb_measure *m, unsigned round, double peer_ns,
+			     struct pb_cell_result *r, const struct where *where)
+{
+	unsigned w = r->cell.workers;
+	size_t max_reps = m->max_reps ? m->max_reps : 1;
+	size_t max_tasks = r->cell.kernel->waits ? MAX_TASKS_KEPT : 0;
+	size_t bytes = sizeof(struct shared_cell) + max_reps * sizeof(struct pb_rep) +
+		       max_reps * w * 3 * sizeof(int) + w * sizeof(int) + max_tasks * 8 + 64;
+	/* Untouched pages of the mapping cost nothing. */
+	char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (map == MAP_FAILED)
+		return -ENOMEM;
+	struct sandboxed s = {.m = m, .round = round, .peer_ns = peer_ns, .r = r,
+			      .where = where, .out = (struct shared_cell *)map};
+	char *at = map + (sizeof(struct shared_cell) + 15) / 16 * 16;
+	s.task_ns = (uint64_t *)at;
+	at += max_tasks * 8;
+	s.reps = (struct pb_rep *)at;
+	at += max_reps * sizeof(struct pb_rep);
+	s.seen = (int *)at;
+	at += max_reps * w * 3 * sizeof(int);
+	s.cpus = (int *)at;
+	s.max_reps = max_reps;
+	s.max_tasks = max_tasks;
+
+	char why[48];
+	int err = pb_sandbox_run(measure_child, &s,
+				 m->cell_timeout > 0 ? m->cell_timeout : 300, why, sizeof(why));
+	if (err == 0)
+		err = adopt(r, &s);
+	else {
+		set_failed(r, "failed:%s", why); /* the round's repetitions are lost */
+		err = 0;
+	}
+	munmap(map, bytes);
+	return err == -ENOMEM ? -ENOMEM : 0;
+}
+
 /* One round of the cell; returns 0, -EINTR (taken back) or -ENOMEM. */
 static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r)
 {
@@ -407,7 +539,10 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 		double peer_ns = NAN;
 		if (pb_peer_latency(m->peer_cpus[0], m->peer_cpus[1], &peer_ns))
 			peer_ns = NAN;
-		err = measure(m, round, peer_ns, r, &where);
+		int sandboxed = pb_kernel_is_user(r->cell.kernel) ||
+				(m->sandbox_fork_unsafe && r->cell.runner->fork_unsafe);
+		err = sandboxed ? measure_sandboxed(m, round, peer_ns, r, &where)
+				: measure(m, round, peer_ns, r, &where);
 	}
 	free(where.bound), free(where.start), free(where.end);
 	if (r->failed)
@@ -434,7 +569,14 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
 	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
-	r->expected = cell->kernel->expect(cell->n);
+	const char *why = "";
+	if (pb_expected_of(m->expected, cell, &r->expected, &why)) {
+		/* Nothing to check the cell against: it does not run. */
+		set_failed(r, "%s", why);
+		r->rounds = 1;
+		pb_cell_summarise(r);
+		return 0;
+	}
 
 	int err = run_round(m, 0, r);
 	pb_cell_summarise(r);

@@ -9,6 +9,7 @@
 #include "../base/fail.h"
 #include "../model/identity.h"
 #include "cell.h"
+#include "expected.h"
 #include "resume.h"
 #include "../store/rundir.h"
 #include "../store/table.h"
@@ -126,7 +127,9 @@ static struct pb_cell_result *begin_cell(struct pb_sweep *sw, int oversubscribed
 	r->cell = sw->plan.cells[sw->done - 1];
 	/* As it was where it ran, not as it would be here. */
 	r->cell.oversubscribed = oversubscribed;
-	r->expected = r->cell.kernel->expect(r->cell.n);
+	const char *why = "";
+	if (pb_expected_of(sw->expected, &r->cell, &r->expected, &why))
+		r->expected = 0; /* its rounds to come fail, as the cell did */
 	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
 	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;

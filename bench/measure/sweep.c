@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "expected.h"
 #include "../base/clock.h"
 #include "../store/csv.h"
 #include "../store/rundir.h"
@@ -316,8 +317,17 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	for (size_t i = 0; i < sw->plan.count; i++)
 		sw->plan.cells[i].position = i;
 	sw->results = calloc(sw->plan.count, sizeof(*sw->results));
-	if (!sw->results)
+	sw->expected = calloc(1, sizeof(*sw->expected));
+	if (!sw->results || !sw->expected)
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
+	/* Before any cell, and before --resume reads cells back: what the
+	 * kernels without expect are checked against. */
+	if (pb_expected_prepare(&sw->plan, cfg->cell_timeout, sw->expected))
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
+	m.expected = sw->expected;
+	m.cell_timeout = cfg->cell_timeout;
+	for (size_t i = 0; i < sw->plan.count; i++)
+		m.sandbox_fork_unsafe |= pb_kernel_is_user(sw->plan.cells[i].kernel);
 
 	if (cfg->resume) {
 		const char *slash = strrchr(cfg->resume, '/');
@@ -400,6 +410,10 @@ void pb_sweep_free(struct pb_sweep *sw)
 	free(sw->results);
 	sw->results = NULL;
 	pb_plan_free(&sw->plan);
+	if (sw->expected)
+		pb_expected_free(sw->expected);
+	free(sw->expected);
+	sw->expected = NULL;
 	pb_rundir_unlock(sw->lock);
 	sw->lock = -1;
 }

@@ -45,6 +45,8 @@ struct pb_config {
 	double target_ci;       /* stop when the median's 95% CI half-width is
 				 * within this fraction of the median ... */
 	double cell_budget;     /* ... or when a cell's timed reps took this long */
+	double cell_timeout;    /* a cell-round of a library's kernel may take this
+				 * long (0: the default) */
 	unsigned rounds;        /* each cell is measured in this many rounds,
 				 * spread over the sweep */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */

@@ -19,6 +19,8 @@ struct pb_rep {
 	double peer_ns;      /* CPU-to-CPU latency before the round, NaN: none */
 };
 
+struct pb_expected_table;
+
 struct pb_cell_result {
 	struct pb_cell cell;
 	uint64_t expected;
@@ -75,6 +77,12 @@ struct pb_measure {
 	struct hwloc_topology *topology; /* this machine's, loaded once per sweep */
 	struct pb_resolved *resolved; /* CPUs per policy and worker count, found
 				       * once per sweep; NULL: each time */
+	/* The reference values of kernels without expect (measure/expected.h),
+	 * NULL: none made; and how long a sandboxed cell-round may take. */
+	const struct pb_expected_table *expected;
+	double cell_timeout;
+	int sandbox_fork_unsafe; /* some cells run in a child: so do those of
+				  * fork-unsafe runners (runner.h) */
 };
 
 /* The verified repetitions' seconds (caller frees); *count set. */
@@ -96,6 +104,9 @@ struct pb_sweep {
 	int lock;                   /* the run folder's (store/rundir.h), -1: none */
 	int stopped;                /* the signal that stopped the sweep before
 				     * its end, or 0 */
+	/* Reference values of kernels without expect, made before the cells
+	 * (measure/expected.h); NULL until then. */
+	struct pb_expected_table *expected;
 };
 
 #endif

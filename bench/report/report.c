@@ -244,7 +244,7 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 		if (*pb_field(t, i, n_star))
 			fprintf(f, "N* = %s\n", pb_field(t, i, n_star));
 		else
-			fputs(s > 1 && k && k->work ? "beyond the largest size\n"
+			fputs(s > 1 && k ? "beyond the largest size\n"
 						    : "never (no speedup)\n", f);
 		print_measured_breakeven(f, t, i);
 	}

@@ -90,7 +90,7 @@ int pb_csv_summary_header(FILE *f)
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
-		     "task_p999_s,status\n",
+		     "task_p999_s,check,status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -125,7 +125,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->tasks_per_s);
 	for (int q = 0; q < 3; q++)
 		number(f, r->task_s[q]);
-	fprintf(f, ",%s\n", r->status);
+	fprintf(f, ",%s,%s\n", pb_kernel_check_name(r->cell.kernel), r->status);
 	return ferror(f) ? -EIO : 0;
 }
 
