@@ -21,6 +21,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/parbench
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
 BUILD ?= build
 CC ?= cc
 # The MPI program only; the driver links no MPI.
@@ -183,10 +185,17 @@ install: all
 	if [ -x $(BUILD)/parbench-mpi ]; then \
 		install -m 755 $(BUILD)/parbench-mpi $(DESTDIR)$(BINDIR)/parbench-mpi; fi
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(INCLUDEDIR)/parbench $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/parbench/kernel.h $(DESTDIR)$(INCLUDEDIR)/parbench/kernel.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|'"$$(sed -n 's/.*PB_KERNEL_ABI_VERSION \([0-9]*\).*/\1/p' \
+			include/parbench/kernel.h)"'.0|' \
+		parbench.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/parbench.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/parbench $(DESTDIR)$(BINDIR)/parbench-mpi \
-		$(DESTDIR)$(DATADIR)/*.gp
+		$(DESTDIR)$(DATADIR)/*.gp $(DESTDIR)$(INCLUDEDIR)/parbench/kernel.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/parbench.pc
 
 clean:
 	rm -rf $(BUILD)

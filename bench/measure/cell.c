@@ -401,6 +401,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 struct shared_cell {
 	int err, failed;
 	char status[96];
+	char pin[PB_PLACEMENT_NAME_MAX];
 	const char *stop; /* a static string: the same address in the child */
 	double startup_s, init_s;
 	unsigned rep_count, ok_count, binding_checked, binding_ok;
@@ -430,6 +431,7 @@ static int measure_child(void *ctx)
 	o->err = measure(s->m, s->round, s->peer_ns, r, s->where);
 	o->failed = r->failed;
 	memcpy(o->status, r->status, sizeof(o->status));
+	memcpy(o->pin, r->pin, sizeof(o->pin));
 	o->stop = r->stop;
 	o->startup_s = r->startup_s;
 	o->init_s = r->init_s;
@@ -475,6 +477,7 @@ static int adopt(struct pb_cell_result *r, const struct sandboxed *s)
 	r->binding_ok = o->binding_ok;
 	r->failed = o->failed;
 	memcpy(r->status, o->status, sizeof(r->status));
+	memcpy(r->pin, o->pin, sizeof(r->pin));
 	r->stop = o->stop;
 	r->startup_s = o->startup_s;
 	r->init_s = o->init_s;
@@ -514,6 +517,8 @@ static int measure_sandboxed(const struct pb_measure *m, unsigned round, double 
 		err = adopt(r, &s);
 	else {
 		set_failed(r, "failed:%s", why); /* the round's repetitions are lost */
+		if (!r->pin[0])
+			snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		err = 0;
 	}
 	munmap(map, bytes);

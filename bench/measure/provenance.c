@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../kernels/kernel.h"
+#include "../base/sha256.h"
 #include "../placement/peer.h"
 #include "provenance.h"
 
@@ -116,6 +118,21 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 	fprintf(f, "governor=%s\n", buf);
 	first_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof(buf));
 	fprintf(f, "no_turbo=%s\n", buf);
+	/* The user's code this run loaded, as exactly as a file can be named. */
+	fprintf(f, "kernel_abi_version=%d\nkernel_libs=%zu\n", PB_KERNEL_ABI_VERSION,
+		pb_kernel_lib_count());
+	for (size_t i = 0; i < pb_kernel_lib_count(); i++) {
+		char hex[65] = "unknown";
+		uint64_t size = 0;
+		int unread = pb_sha256_file(pb_kernel_lib_path(i), hex, &size);
+		fprintf(f, "kernel_lib_%zu=%s\n", i + 1, pb_kernel_lib_path(i));
+		if (unread)
+			fprintf(f, "kernel_lib_%zu_bytes=unknown\nkernel_lib_%zu_sha256=unknown\n",
+				i + 1, i + 1);
+		else
+			fprintf(f, "kernel_lib_%zu_bytes=%llu\nkernel_lib_%zu_sha256=%s\n", i + 1,
+				(unsigned long long)size, i + 1, hex);
+	}
 	/* Threads and processes started after main set it inherit it. */
 	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
 	if (slack >= 0)

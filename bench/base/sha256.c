@@ -1,0 +1,123 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+
+struct sha256 {
+	uint32_t h[8];
+	uint8_t block[64];
+	size_t used;
+	uint64_t bytes;
+};
+
+static const uint32_t k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static uint32_t rotr(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void compress(struct sha256 *s, const uint8_t *p)
+{
+	uint32_t w[64], v[8];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, s->h, sizeof(v));
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = v[7] + (rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25)) +
+			      ((v[4] & v[5]) ^ (~v[4] & v[6])) + k[i] + w[i];
+		uint32_t t2 = (rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22)) +
+			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(v[0]));
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		s->h[i] += v[i];
+}
+
+static void start(struct sha256 *s)
+{
+	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(s->h, h0, sizeof(h0));
+	s->used = 0;
+	s->bytes = 0;
+}
+
+static void feed(struct sha256 *s, const uint8_t *p, size_t len)
+{
+	s->bytes += len;
+	while (len) {
+		size_t take = 64 - s->used < len ? 64 - s->used : len;
+		memcpy(s->block + s->used, p, take);
+		s->used += take;
+		p += take;
+		len -= take;
+		if (s->used == 64) {
+			compress(s, s->block);
+			s->used = 0;
+		}
+	}
+}
+
+static void finish(struct sha256 *s, char hex[65])
+{
+	uint64_t bits = s->bytes * 8;
+	uint8_t pad = 0x80, zero = 0, length[8];
+	feed(s, &pad, 1);
+	while (s->used != 56)
+		feed(s, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		length[i] = (uint8_t)(bits >> (56 - 8 * i));
+	feed(s, length, 8);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
+}
+
+void pb_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	struct sha256 s;
+	start(&s);
+	feed(&s, data, len);
+	finish(&s, hex);
+}
+
+int pb_sha256_file(const char *path, char hex[65], uint64_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	struct sha256 s;
+	uint8_t buf[65536];
+	size_t n;
+	start(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		feed(&s, buf, n);
+	int err = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (err)
+		return err;
+	*size = s.bytes;
+	finish(&s, hex);
+	return 0;
+}
