@@ -264,6 +264,36 @@ bench-latency: $(BUILD)/parbench
 			exit !ok }' $(BUILD)/bench-latency/latest/summary.csv
 .PHONY: bench-latency
 
+# A user's kernel against the same code built in: the built-in factorial
+# and tests/userlib/factorial_lib.c (its very source, as a library built
+# with the same flags), one worker under seq and pthread, medians side by
+# side (target: within 2%); then the dispatch cost of an empty job with
+# and without a library loaded.
+bench-userkernel: $(BUILD)/parbench
+	$(CC) $(CFLAGS) -fPIC -shared -Iinclude tests/userlib/factorial_lib.c \
+		-o $(BUILD)/factorial-lib.so
+	@$(BUILD)/parbench --kernel-lib $(BUILD)/factorial-lib.so -k factorial,factorial-lib \
+		-n factorial=6000,factorial-lib=6000 -r seq,pthread -w 1 -s static --reps 60 --rounds 6 --max-reps 60 \
+		--no-plot -o $(BUILD)/bench-userkernel $(ARGS) > $(BUILD)/bench-userkernel.log || \
+		{ cat $(BUILD)/bench-userkernel.log; exit 1; }
+	@cp $(BUILD)/bench-userkernel/latest/overhead.csv $(BUILD)/bench-userkernel-lib-overhead.csv
+	@$(BUILD)/parbench -k factorial -n factorial=100 -r pthread -w 1 -s static --reps 3 \
+		--no-plot -o $(BUILD)/bench-userkernel-none > /dev/null
+	@awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$$i] = i; next } \
+		{ m[$$col["kernel"] " " $$col["runner"]] = $$col["median_s"] } \
+		END { bad = 0; for (r = 1; r <= 2; r++) { run = r == 1 ? "seq" : "pthread"; \
+			a = m["factorial " run]; b = m["factorial-lib " run]; d = (b / a - 1) * 100; \
+			printf "%-7s 1 worker: built-in %.4f s, from the library %.4f s: %+.2f%% " \
+				"(target within 2%%)\n", run, a, b, d; bad += d > 2 || d < -2 } \
+			exit bad }' $(BUILD)/bench-userkernel/latest/summary.csv
+	@for f in $(BUILD)/bench-userkernel-lib-overhead.csv \
+		$(BUILD)/bench-userkernel-none/latest/overhead.csv; do \
+		awk -F, -v what="$$f" 'NR == 1 { for (i = 1; i <= NF; i++) col[$$i] = i; next } \
+			$$col["runner"] == "pthread" { printf "pthread dispatch + join, 1 worker: " \
+				"%.3f us (%s)\n", $$col["overhead_us"], what ~ /lib/ ? \
+				"library loaded" : "no library" }' "$$f"; done
+.PHONY: bench-userkernel
+
 # Pinned against unpinned, medians side by side (the placement check).
 bench-pinning: deps
 	@$(MAKE) --no-print-directory $(BUILD)/parbench
