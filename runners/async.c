@@ -10,9 +10,10 @@
  * be needed only for waits of different lengths).
  *
  * Items are claimed from the job's schedule: a static block per worker, or
- * dynamic chunks from a shared counter.  A kernel that does not wait runs
- * as tasks too, one item each, with nothing to overlap: the comparison
- * shows the loop gains nothing there.
+ * dynamic chunks from a shared counter, each item a task of its own.  A
+ * kernel that does not wait runs as tasks too, each block or chunk one
+ * task, with nothing to overlap: the comparison shows the loop gains
+ * nothing there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -96,12 +97,8 @@ static uint64_t run_loop(void *ctx, _Atomic uint64_t *next, const struct pb_job 
 	}
 	if (job->phase == PB_PHASE_INIT)
 		return pb_job_range(job, src.begin, src.end);
-	if (!job->kernel->waits) {
-		uint64_t item;
-		while (next_item(&src, next, job, workers, &item))
-			partial += job->kernel->run(job->mem, job->n, item, item + 1);
-		return partial;
-	}
+	if (!job->kernel->waits) /* each block or chunk one task: nothing waits */
+		return pb_share_run(next, job, workers, w);
 	unsigned cap = job->inflight ? job->inflight : 1, head = 0, count = 0;
 	if (cap > l->cap)
 		cap = l->cap; /* async_run grew every ring to job->inflight */

@@ -39,6 +39,12 @@ int pb_sandbox_run(int (*fn)(void *ctx), void *ctx, double timeout_s, char *why,
 		/* Dies with the harness, whatever ends it. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 			_exit(127);
+		/* A fault ends the child by its signal, for the harness to
+		 * name, even in a build whose sanitizer would catch it and
+		 * exit instead. */
+		static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+		for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+			signal(faults[i], SIG_DFL);
 		_exit(fn(ctx) == 0 ? 0 : 1);
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
