@@ -150,6 +150,28 @@ Test(compare, flags_a_20_percent_slowdown_not_half_a_percent)
 	cr_assert_eq(system(cmd), 0);
 }
 
+/* Significant but under the practical threshold: "small", not a change;
+ * the effect size is the rank measure of how far apart the two are. */
+Test(compare, a_significant_change_below_the_threshold_is_small)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.20, 1.015, 2);
+	struct pb_compare_result res;
+	char *text = compare_text(a, b, &res);
+	cr_expect_eq(res.slower, 1, "%s", text);
+	cr_expect_eq(res.small, 1, "pthread, 1.5%% slower:\n%s", text);
+	cr_expect(strstr(line_of(text, "pthread"), " small "), "%s", text);
+	cr_expect(strstr(line_of(text, "omp"), " slower    1.00 "), "every B rep slower: %s", text);
+	cr_expect(strstr(text, "by 2% or more): 1 (1 slower, 0 faster); 1 more below"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* A cell the host ran on CPUs placed otherwise (latency 50 -> 210 ns) is
  * still the worst cell, but a second verdict leaves it out. */
 Test(compare, worst_cell_among_cells_with_the_same_host_placement)

@@ -206,14 +206,17 @@ static void header(FILE *out, const struct side *a, const struct side *b)
 		b->run.id, b->run.dir);
 	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, "
 		"95%% CI by percentile bootstrap\n(%d resamples, seed %llu); "
-		"'slower'/'faster' only where the CI excludes 1.\n"
+		"'slower'/'faster' only where the CI excludes 1 and the change is at least "
+		"%.0f%%\n(the practical threshold; 'small' below it).  effect: Cliff's delta of "
+		"B's repetitions against A's\n(-1: every B faster, +1: every B slower).\n"
 		"speedup B/A: ratio of the median speedups over seq (summary.csv).\n",
-		PB_COMPARE_RESAMPLES, (unsigned long long)PB_COMPARE_SEED);
+		PB_COMPARE_RESAMPLES, (unsigned long long)PB_COMPARE_SEED,
+		PB_COMPARE_THRESHOLD * 100);
 	fprintf(out, "peer_ns: the CPU-to-CPU latency the cell ran with (a range: it changed "
 		"between rounds).\n\n");
-	fprintf(out, "%-10s %-10s %-8s %-9s %7s %11s %11s  %-24s %-7s %9s %9s %11s %9s %9s\n",
+	fprintf(out, "%-10s %-10s %-8s %-9s %7s %11s %11s  %-24s %-7s %6s %9s %9s %11s %9s %9s\n",
 		"kernel", "n", "runner", "schedule", "workers", "A_median_s", "B_median_s",
-		"time_B/A [95% CI]", "change", "A_speedup", "B_speedup", "speedup_B/A",
+		"time_B/A [95% CI]", "change", "effect", "A_speedup", "B_speedup", "speedup_B/A",
 		"A_peer_ns", "B_peer_ns");
 }
 
@@ -225,6 +228,19 @@ static void number(FILE *out, const char *fmt, int width, double x)
 		fprintf(out, "%*s", width, "-");
 }
 
+/* Cliff's delta of b against a: P(b > a) - P(b < a) over all pairs, a
+ * rank effect size that needs no distribution (times are skewed). */
+static double cliffs_delta(const double *a, size_t na, const double *b, size_t nb)
+{
+	double more = 0, less = 0;
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = 0; j < na; j++) {
+			more += b[i] > a[j];
+			less += b[i] < a[j];
+		}
+	return na && nb ? (more - less) / ((double)na * (double)nb) : NAN;
+}
+
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
 			size_t ib, double *xa, double *xb, size_t cap,
 			double lowest, struct pb_compare_result *res, struct worst *worst)
@@ -234,6 +250,7 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	struct pb_ratio_ci ci = {NAN, NAN, NAN};
 	char interval[64] = "-";
 	const char *change = "";
+	double effect = NAN;
 
 	if (na && nb) {
 		int e = pb_ratio_ci_bootstrap(xa, na, xb, nb, PB_COMPARE_RESAMPLES, 0.95,
@@ -242,7 +259,12 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 			return e;
 		snprintf(interval, sizeof(interval), "%.3f [%.3f, %.3f]", ci.ratio, ci.low,
 			 ci.high);
-		if (ci.low > 1) {
+		effect = cliffs_delta(xa, na, xb, nb);
+		int big = fabs(ci.ratio - 1) >= PB_COMPARE_THRESHOLD;
+		if ((ci.low > 1 || ci.high < 1) && !big) {
+			change = "small";
+			res->small++;
+		} else if (ci.low > 1) {
 			change = "slower";
 			res->slower++;
 		} else if (ci.high < 1) {
@@ -272,6 +294,8 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	fputc(' ', out);
 	number(out, "%*.6g", 11, pb_field_num(&b->run.summary, ib, b->median));
 	fprintf(out, "  %-24s %-7s ", interval, change);
+	number(out, "%*.2f", 6, effect);
+	fputc(' ', out);
 	number(out, "%*.3f", 9, sa);
 	fputc(' ', out);
 	number(out, "%*.3f", 9, sb);
@@ -339,8 +363,9 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 
 	fprintf(out, "\ncells: %zu in both, %zu only in A, %zu only in B\n", res->common,
 		res->only_a, res->only_b);
-	fprintf(out, "changed (time CI excludes 1): %zu (%zu slower, %zu faster)\n",
-		res->slower + res->faster, res->slower, res->faster);
+	fprintf(out, "changed (time CI excludes 1, by %.0f%% or more): %zu (%zu slower, %zu "
+		"faster); %zu more below the threshold\n", PB_COMPARE_THRESHOLD * 100,
+		res->slower + res->faster, res->slower, res->faster, res->small);
 	fputs("time_B/A per kernel (geometric mean over its cells):", out);
 	for (size_t k = 0; k < worst.kernels; k++)
 		if (worst.timed[k])

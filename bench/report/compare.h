@@ -17,11 +17,16 @@
 
 #define PB_COMPARE_RESAMPLES 2000
 #define PB_COMPARE_SEED UINT64_C(20261122) /* printed with the table */
+/* A change smaller than this (2%) is not called one, significant or not:
+ * below what a rerun on a shared machine moves by itself. */
+#define PB_COMPARE_THRESHOLD 0.02
 
 /* What a comparison found, for callers and tests. */
 struct pb_compare_result {
 	size_t common, only_a, only_b;
-	size_t slower, faster;  /* cells whose time ratio CI excludes 1 */
+	size_t slower, faster;  /* cells whose time ratio CI excludes 1 and whose
+				 * change is at least PB_COMPARE_THRESHOLD */
+	size_t small;           /* CI excludes 1, but the change is below it */
 	double worst_change;    /* B/A - 1 of the median speedup, largest |.|; NaN: none */
 	size_t same_host;       /* cells with the same CPU-to-CPU latency in both */
 	double worst_same_host; /* worst_change among those; NaN: none */
