@@ -79,18 +79,6 @@ Test(async, nearest_rank_percentiles)
 	cr_expect_eq(pb_nearest_rank(v, 0, 0.5), 0);
 }
 
-static char *slurp(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* From the command line: every sleep cell verified, in-flight counts as
  * cells of their own, percentiles no shorter than the wait, the chart. */
 Test(async, a_latency_sweep_writes_percentiles_and_the_throughput_chart)
@@ -106,9 +94,9 @@ Test(async, a_latency_sweep_writes_percentiles_and_the_throughput_chart)
 			      "--inflight", "1,30", "--reps", "3", "--rounds", "1",
 			      "--no-progress", "--no-overhead", "-o", out, "--plots", plots, NULL};
 	int rc = pb_test_finish(pb_test_start(so, se, args));
-	cr_assert_eq(rc, 0, "exit %d: %s", rc, slurp(se));
+	cr_assert_eq(rc, 0, "exit %d: %s", rc, pb_test_slurp(se));
 	snprintf(p, sizeof(p), "%s/latest/summary.csv", out);
-	char *s = slurp(p);
+	char *s = pb_test_slurp(p);
 	cr_assert(s);
 	/* async on sleep: 2 workers x 2 in-flight counts; on sum one each. */
 	int async_sleep = 0, async_sum = 0;
@@ -123,7 +111,7 @@ Test(async, a_latency_sweep_writes_percentiles_and_the_throughput_chart)
 	cr_expect_eq(async_sum, 2, "%s", s);
 	cr_expect(strstr(s, ",500,30,"), "latency and in flight in the key: %s", s);
 	cr_expect(!strstr(s, "wrong-result"), "%s", s);
-	char *report = slurp(so);
+	char *report = pb_test_slurp(so);
 	cr_expect(report && strstr(report, "Latency-bound cells"), "%s", report);
 	cr_expect(report && strstr(report, "x30"), "%s", report);
 	snprintf(p, sizeof(p), "%s/latest/throughput-sleep-60-latency500us.png", plots);
@@ -145,7 +133,7 @@ Test(async, bad_latencies_and_inflight_are_refused)
 				      "--no-plot", "-o", "/nonexistent-never-written", NULL};
 		int rc = pb_test_finish(pb_test_start("/dev/null", "/tmp/pb-async-err", args));
 		cr_expect_eq(rc, 2, "%s %s: exit %d", bad[i][0], bad[i][1], rc);
-		char *msg = slurp("/tmp/pb-async-err");
+		char *msg = pb_test_slurp("/tmp/pb-async-err");
 		cr_expect(msg && strchr(msg, '\n') == msg + strlen(msg) - 1, "one line: %s", msg);
 	}
 }

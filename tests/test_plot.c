@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../bench/report/render.h"
+#include "support.h"
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -89,18 +90,6 @@ Test(plot, missing_run_is_an_error)
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", WEXITSTATUS(st));
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	static char buf[1 << 20];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* A kernel run at several sizes gets its cost and speedup against n, each
  * runner at its best cell per size, caches marked; one size gets none. */
 Test(plot, size_charts_from_fixture)
@@ -143,7 +132,7 @@ Test(plot, size_charts_from_fixture)
 		snprintf(path, sizeof(path), "%s/sizes-run/%s.png", plots, charts[i]);
 		cr_expect_gt(file_size(path, head, 8), 5000, "%s: a real chart", path);
 		snprintf(path, sizeof(path), "%s/sizes-run/%s.svg", plots, charts[i]);
-		char *svg = read_all(path);
+		char *svg = pb_test_slurp(path);
 		cr_assert(svg, "%s", path);
 		cr_expect(strstr(svg, "L1d 32 KiB") && strstr(svg, "L2 1 MiB"),
 			  "%s: caches marked", charts[i]);
@@ -155,7 +144,7 @@ Test(plot, size_charts_from_fixture)
 	/* The best cell at each size, oversubscribed ones left out: at 8192
 	 * dynamic (7 us), at 65536 the 2-worker static (40 us, not 10). */
 	snprintf(path, sizeof(path), "%s/sizes-run/data/sizes-sum.dat", plots);
-	char *data = read_all(path);
+	char *data = pb_test_slurp(path);
 	cr_assert(data, "%s", path);
 	cr_expect(strstr(data, "n \"pthread\"\n1024 3.90625 "), "%s", data);
 	cr_expect(strstr(data, "\n8192 0.854492 "), "%s", data);
@@ -163,7 +152,7 @@ Test(plot, size_charts_from_fixture)
 	char *seq = strstr(data, "n \"seq\"");
 	cr_expect(seq && seq > strstr(data, "n \"pthread\""), "the baseline last");
 
-	char *html = read_all(strcat(strcpy(path, plots), "/sizes-run/index.html"));
+	char *html = pb_test_slurp(strcat(strcpy(path, plots), "/sizes-run/index.html"));
 	cr_expect(html && strstr(html, "size-speedup-sum.png"), "the page shows them");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	cr_assert_eq(system(cmd), 0);

@@ -5,18 +5,6 @@
 
 #include "support.h"
 
-static char *slurp(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 Test(sizes, a_range_sweeps_every_size_and_reads_the_crossing)
 {
 	char root[] = "/tmp/pb-sizes-XXXXXX", out[128], plots[128], so[160], se[160];
@@ -31,11 +19,11 @@ Test(sizes, a_range_sweeps_every_size_and_reads_the_crossing)
 			      "--reps", "3", "--rounds", "1", "--cell-budget", "0.01",
 			      "--no-progress", "-o", out, "--plots", plots, NULL};
 	int rc = pb_test_finish(pb_test_start(so, se, args));
-	cr_assert_eq(rc, 0, "exit %d: %s", rc, slurp(se));
+	cr_assert_eq(rc, 0, "exit %d: %s", rc, pb_test_slurp(se));
 
 	/* 2^10, 2^13 (named twice: one cell), 2^16, for seq and pthread. */
 	snprintf(path, sizeof(path), "%s/latest/summary.csv", out);
-	char *summary = slurp(path);
+	char *summary = pb_test_slurp(path);
 	cr_assert(summary);
 	size_t rows = 0;
 	for (char *p = summary; (p = strchr(p, '\n')); p++)
@@ -43,7 +31,7 @@ Test(sizes, a_range_sweeps_every_size_and_reads_the_crossing)
 	cr_expect_eq(rows, 1 + 3 * 2, "%s", summary);
 
 	snprintf(path, sizeof(path), "%s/latest/breakeven.csv", out);
-	char *be = slurp(path);
+	char *be = pb_test_slurp(path);
 	cr_assert(be, "breakeven.csv");
 	cr_expect(strstr(be, "n_measured,n_star,sizes,measured,significant_from,n_cross,"
 			     "model_ratio,model\n"), "%s", be);
@@ -52,7 +40,7 @@ Test(sizes, a_range_sweeps_every_size_and_reads_the_crossing)
 	cr_expect(strstr(be, ",3,crossed,") || strstr(be, ",3,below-smallest,") ||
 		  strstr(be, ",3,not-faster,"), "three sizes read: %s", be);
 
-	char *report = slurp(so);
+	char *report = pb_test_slurp(so);
 	cr_expect(report && strstr(report, "measured: "), "%s", report);
 	snprintf(path, sizeof(path), "%s/latest/sizes-sum.png", plots);
 	cr_expect_eq(access(path, F_OK), 0, "%s", path);
@@ -86,7 +74,7 @@ Test(sizes, bad_ranges_are_refused_before_anything_runs)
 				      "--no-plot", "-o", out, NULL};
 		int rc = pb_test_finish(pb_test_start(so, se, args));
 		cr_expect_eq(rc, 2, "%s: exit %d", bad[i], rc);
-		char *msg = slurp(se);
+		char *msg = pb_test_slurp(se);
 		cr_assert(msg);
 		char *nl = strchr(msg, '\n');
 		cr_expect(nl && nl[1] == '\0' && !strncmp(msg, "parbench: ", 10),

@@ -13,18 +13,6 @@
 
 static char root[64], prefix[128];
 
-static char *slurp(const char *path)
-{
-	static char buf[1 << 17];
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static int sh(const char *fmt, const char *a, const char *b, const char *c)
 {
 	char cmd[2048];
@@ -70,9 +58,9 @@ static int run(const char *const *args, char **out, char **err)
 	snprintf(se, sizeof(se), "%s/stderr", root);
 	int rc = pb_test_finish(pb_test_start(so, se, args));
 	static char o[1 << 17], e[1 << 14];
-	char *t = slurp(so);
+	char *t = pb_test_slurp(so);
 	snprintf(o, sizeof(o), "%s", t ? t : "");
-	t = slurp(se);
+	t = pb_test_slurp(se);
 	snprintf(e, sizeof(e), "%s", t ? t : "");
 	*out = o;
 	*err = e;
@@ -85,7 +73,7 @@ static int all_verified(const char *results, const char *kernel, const char *che
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/latest/summary.csv", results);
-	char *s = slurp(path);
+	char *s = pb_test_slurp(path);
 	cr_assert(s, "%s", path);
 	char *line = strtok(s, "\n"), *head = line;
 	int cells = 0;
@@ -118,7 +106,7 @@ Test(userlib, examples_run_verified_under_every_runner, .timeout = 240)
 	cr_expect_eq(all_verified(out, ",dot,", ",tolerance,"), 28);
 	char path[256];
 	snprintf(path, sizeof(path), "%s/latest/provenance.txt", out);
-	char *p = slurp(path);
+	char *p = pb_test_slurp(path);
 	cr_expect(p && strstr(p, "kernel_libs=2") && strstr(p, "kernel_lib_1_sha256=") &&
 		  strstr(p, "kernel_abi_version=1"), "%s", p);
 }
@@ -140,7 +128,7 @@ Test(userlib, broken_kernels_fail_their_cells_only, .timeout = 240)
 	cr_assert_eq(rc, 1, "some cells failed, the sweep finished: exit %d: %s", rc, e);
 	char path[256];
 	snprintf(path, sizeof(path), "%s/latest/summary.csv", out);
-	char *s = slurp(path);
+	char *s = pb_test_slurp(path);
 	cr_assert(s);
 	int crashed = 0, timed_out = 0, fine = 0;
 	for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
@@ -166,7 +154,7 @@ Test(userlib, broken_kernels_fail_their_cells_only, .timeout = 240)
 	for (const char *const *r = (const char *const[]){"seq", "omp", "pthread", NULL}; *r; r++) {
 		char want[64];
 		snprintf(want, sizeof(want), ",crashes,1000,%s,", *r);
-		char *at = strstr(slurp(path), want);
+		char *at = strstr(pb_test_slurp(path), want);
 		cr_expect(at && strstr(at, "failed:SIGSEGV"), "%s in process: SIGSEGV named", *r);
 	}
 }
