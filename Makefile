@@ -9,12 +9,15 @@
 #                     deps-slurm: Slurm and munge, which the Slurm test
 #                     installs itself)
 #   make bench        install what is missing, build, run the default sweep
-#   make bench QUICK=1  a 30-second smoke sweep
+#   make bench QUICK=1  a smoke sweep (under a minute)
+#   make bench-sizes, bench-latency, bench-userkernel, bench-reps ...
+#                     benchmarks that print a figure beside its target
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
 #   make test         install what is missing, the whole suite, then again
 #                     under ASan + UBSan, then the Slurm test (a one-node
 #                     cluster on this machine)
-#   make install      PREFIX=/usr/local, DESTDIR honoured
+#   make install      PREFIX=/usr/local, DESTDIR honoured: the programs, the
+#                     gnuplot scripts, <parbench/kernel.h> and parbench.pc
 .SUFFIXES:
 .DELETE_ON_ERROR:
 

@@ -70,8 +70,11 @@ static unsigned full_workers(const struct pb_results *r)
 /* "runner schedule w=N", as the report names a cell. */
 static void print_who(FILE *f, const struct pb_results *r, size_t row)
 {
+	const char *inflight = key(r, row, PB_KEY_INFLIGHT);
 	fprintf(f, "%s %s w=%s", key(r, row, PB_KEY_RUNNER), key(r, row, PB_KEY_SCHEDULE),
 		key(r, row, PB_KEY_WORKERS));
+	if (*inflight && strcmp(inflight, "1")) /* async on a kernel that waits */
+		fprintf(f, " x%s in flight", inflight);
 }
 
 /* Whether the fastest cell beat the other runners by more than chance
@@ -136,7 +139,11 @@ static void print_efficiency(FILE *f, const struct pb_results *r, const struct c
 		"(target >= %.2f with dynamic scheduling):\n", w, EFFICIENCY_TARGET);
 	for (size_t i = 0; i < r->run.summary.row_count; i++) {
 		double e = num(r, i, c->efficiency);
-		if (workers_of(r, i) != w || !isfinite(e) || !compute_bound(r, c, i))
+		const struct pb_kernel *k = pb_kernel_lookup(key(r, i, PB_KEY_KERNEL));
+		/* Kernels that wait have their own section: their figure is
+		 * the makespan against what their concurrency allows. */
+		if (workers_of(r, i) != w || !isfinite(e) || !compute_bound(r, c, i) ||
+		    (k && k->waits))
 			continue;
 		int dynamic = strcmp(key(r, i, PB_KEY_SCHEDULE), "dynamic") == 0;
 		print_cell(f, r, i);

@@ -17,6 +17,7 @@
 
 struct columns {
 	int kernel, n, runner, schedule, workers, over, median, speedup, sp_lo, sp_hi, status;
+	int inflight; /* -1 in a run from before latency-bound cells */
 };
 
 static struct columns columns_of(const struct pb_table *t)
@@ -27,7 +28,7 @@ static struct columns columns_of(const struct pb_table *t)
 		pb_table_column(t, "workers"), pb_table_column(t, "oversubscribed"),
 		pb_table_column(t, "median_s"), pb_table_column(t, "speedup"),
 		pb_table_column(t, "speedup_ci_low"), pb_table_column(t, "speedup_ci_high"),
-		pb_table_column(t, "status"),
+		pb_table_column(t, "status"), pb_table_column(t, "inflight"),
 	};
 }
 
@@ -36,9 +37,12 @@ static void cell_name(char *buf, size_t len, const struct pb_table *t,
 {
 	const char *sched = pb_field(t, i, c->schedule);
 	const char *w = pb_field(t, i, c->workers);
+	const char *inflight = pb_field(t, i, c->inflight);
 	int show = *sched && strcmp(sched, "none");
-	snprintf(buf, len, "%s%s%s, %s worker%s%s", pb_field(t, i, c->runner), show ? " " : "",
-		 show ? sched : "", w, strcmp(w, "1") ? "s" : "",
+	int several = *inflight && strcmp(inflight, "1"); /* async on a kernel that waits */
+	snprintf(buf, len, "%s%s%s, %s worker%s%s%s%s%s", pb_field(t, i, c->runner),
+		 show ? " " : "", show ? sched : "", w, strcmp(w, "1") ? "s" : "",
+		 several ? " x " : "", several ? inflight : "", several ? " in flight" : "",
 		 strcmp(pb_field(t, i, c->over), "1") ? "" : " (oversubscribed)");
 }
 
