@@ -166,7 +166,7 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 				continue;
 			char label[160], schedule[96];
 			/* Tasks in flight name a series of their own (async). */
-			if (cinf >= 0 && strcmp(r[cinf], "1") && *r[cinf])
+			if (cinf >= 0 && strtoul(r[cinf], NULL, 10) > 1)
 				snprintf(schedule, sizeof(schedule), "%s x%s in flight", r[cs], r[cinf]);
 			else
 				snprintf(schedule, sizeof(schedule), "%s", r[cs]);

@@ -73,7 +73,7 @@ static void print_who(FILE *f, const struct pb_results *r, size_t row)
 	const char *inflight = key(r, row, PB_KEY_INFLIGHT);
 	fprintf(f, "%s %s w=%s", key(r, row, PB_KEY_RUNNER), key(r, row, PB_KEY_SCHEDULE),
 		key(r, row, PB_KEY_WORKERS));
-	if (*inflight && strcmp(inflight, "1")) /* async on a kernel that waits */
+	if (strtoul(inflight, NULL, 10) > 1) /* async on a kernel that waits */
 		fprintf(f, " x%s in flight", inflight);
 }
 

@@ -39,7 +39,7 @@ static void cell_name(char *buf, size_t len, const struct pb_table *t,
 	const char *w = pb_field(t, i, c->workers);
 	const char *inflight = pb_field(t, i, c->inflight);
 	int show = *sched && strcmp(sched, "none");
-	int several = *inflight && strcmp(inflight, "1"); /* async on a kernel that waits */
+	int several = strtoul(inflight, NULL, 10) > 1; /* async on a kernel that waits */
 	snprintf(buf, len, "%s%s%s, %s worker%s%s%s%s%s", pb_field(t, i, c->runner),
 		 show ? " " : "", show ? sched : "", w, strcmp(w, "1") ? "s" : "",
 		 several ? " x " : "", several ? inflight : "", several ? " in flight" : "",
