@@ -122,16 +122,24 @@ static void context(FILE *f, const struct pb_run *run)
 	fputs("  },\n", f);
 }
 
-/* "kernel/n:N/runner[/schedule]/pin:P/threads:W" of summary row i. */
+/* "kernel/n:N[/latency_us:L]/runner[/schedule]/pin:P/threads:W[/inflight:K]" of
+ * summary row i. */
 static void cell_name(const struct pb_run *run, const struct columns *c, size_t i, char *name,
 		      size_t len)
 {
 	char *const *row = run->summary.rows[i];
 	const char *sched = row[c->skey[PB_KEY_SCHEDULE]];
 	int none = strcmp(sched, "none") == 0;
-	snprintf(name, len, "%s/n:%s/%s%s%s/pin:%s/threads:%s", row[c->skey[PB_KEY_KERNEL]],
-		 row[c->skey[PB_KEY_N]], row[c->skey[PB_KEY_RUNNER]], none ? "" : "/",
-		 none ? "" : sched, row[c->skey[PB_KEY_PIN]], row[c->skey[PB_KEY_WORKERS]]);
+	int cl = c->skey[PB_KEY_LATENCY], ci = c->skey[PB_KEY_INFLIGHT];
+	const char *latency = cl >= 0 ? row[cl] : "", *inflight = ci >= 0 ? row[ci] : "";
+	/* Kernels that wait add their latency, async its tasks in flight:
+	 * otherwise two cells would share a name. */
+	int waits = strtoul(latency, NULL, 10) > 0, several = strtoul(inflight, NULL, 10) > 1;
+	snprintf(name, len, "%s/n:%s%s%s/%s%s%s/pin:%s/threads:%s%s%s", row[c->skey[PB_KEY_KERNEL]],
+		 row[c->skey[PB_KEY_N]], waits ? "/latency_us:" : "", waits ? latency : "",
+		 row[c->skey[PB_KEY_RUNNER]], none ? "" : "/", none ? "" : sched,
+		 row[c->skey[PB_KEY_PIN]], row[c->skey[PB_KEY_WORKERS]],
+		 several ? "/inflight:" : "", several ? inflight : "");
 }
 
 struct entry {
