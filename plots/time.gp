@@ -1,6 +1,7 @@
 # Median time per repetition against workers: one line per runner and
 # schedule (the seq baseline included, as a level line), error bars from the
-# median's 95% CI where the run has one.  Variables as in speedup.gp, and
+# median's 95% CI where the run has one, and the ideal scaling of seq's
+# time, seq / workers.  Variables as in speedup.gp, and
 #   nall      number of blocks (the seq block, when present, is the last)
 #   seqtime   median time of seq, 0 for none
 #   logy      1: logarithmic time axis (the times span more than 10x)
@@ -56,6 +57,8 @@ do for [fmt in "png svg"] {
 	set output outbase.".".fmt
 	plot (seqtime > 0 ? seqtime * tscale : NaN) with lines dashtype 2 linecolor "gray40" \
 	         title (seqtime > 0 ? "seq (baseline)" : ""), \
+	     (seqtime > 0 ? seqtime * tscale / x : NaN) with lines dashtype 3 linewidth 1.5 \
+	         linecolor "gray20" title (seqtime > 0 ? "ideal: seq / workers" : ""), \
 	     for [i=0:nseries-1] datafile index i using 1:($5*tscale):($6*tscale):($7*tscale) with yerrorlines \
 	         linecolor i+1 linewidth 2 pointtype 7 title columnheader(2), \
 	     for [i=nseries:nall-1] datafile index i using 1:($5*tscale):($6*tscale):($7*tscale) with yerrorbars \
