@@ -136,28 +136,30 @@ static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o
 		      unsigned allowed, struct pb_analysis *a)
 {
 	struct pb_size_point *pts = malloc((sw->done + 1) * sizeof(*pts));
+	/* Per cell, once: whether it is a line's point (largest_fitting looks
+	 * at every cell), and whether its line has been read. */
+	char *point = malloc(sw->done + 1), *read = calloc(sw->done + 1, 1);
 	a->breakeven = calloc(sw->done + 1, sizeof(*a->breakeven));
-	if (!a->breakeven || !pts) {
+	if (!a->breakeven || !pts || !point || !read) {
 		free(pts);
+		free(point);
+		free(read);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < sw->done; i++)
+		point[i] = (char)largest_fitting(sw, &sw->results[i], allowed);
 	for (size_t i = 0; i < sw->done; i++) {
 		const struct pb_cell_result *r = &sw->results[i];
-		if (!largest_fitting(sw, r, allowed))
-			continue;
-		int known = 0;
-		for (size_t j = 0; j < a->breakeven_count && !known; j++)
-			known = pb_cells_same_but_size(a->breakeven[j].cell, &r->cell);
-		if (known)
+		if (!point[i] || read[i])
 			continue;
 		/* The line's sizes; weak scaling's sizes follow the workers. */
 		const struct pb_cell_result *largest = r;
 		size_t count = 0;
-		for (size_t j = 0; j < sw->done; j++) {
+		for (size_t j = i; j < sw->done; j++) {
 			const struct pb_cell_result *d = &sw->results[j];
-			if (!pb_cells_same_but_size(&d->cell, &r->cell) ||
-			    !largest_fitting(sw, d, allowed))
+			if (!point[j] || !pb_cells_same_but_size(&d->cell, &r->cell))
 				continue;
+			read[j] = 1;
 			if (d->cell.n > largest->cell.n)
 				largest = d;
 			pts[count++] = (struct pb_size_point){
@@ -184,6 +186,8 @@ static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o
 		pb_crossing_find(pts, count, &b->measured);
 	}
 	free(pts);
+	free(point);
+	free(read);
 	return 0;
 }
 
