@@ -111,7 +111,7 @@ $(BUILD)/tests/registry/%.o: %.c | libs
 		-include tests/throwaway/throwaway.h -c -o $@ $<
 
 $(BUILD)/parbench-mpi: $(MPI_OBJS)
-	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -pthread -lm $(LDLIBS)
 
 $(BUILD)/libparbench.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

@@ -157,12 +157,20 @@ static int serve(struct pb_rank *st)
 		r.cpus = malloc(3 * sizeof(int) * (size_t)st->size);
 		if (!r.cpus)
 			MPI_Abort(MPI_COMM_WORLD, 1);
-		printf(PB_MPI_TAG " ready %d\n", st->size);
+		/* Whole lines: the watcher (watch.c) writes on stdout too. */
+		flockfile(stdout);
+		printf(PB_MPI_TAG " ready %d", st->size);
+		for (int i = 0; i < st->size; i++)
+			printf(" %s", st->nodes[i]);
+		putchar('\n');
 		fflush(stdout);
+		funlockfile(stdout);
 	}
 	for (;;) {
 		if (st->rank == 0)
 			next_command(&cmd);
+		if (st->rank == 0 && cmd.op == PB_CMD_QUIT)
+			pb_watch_quiet(); /* the others leave now, on purpose */
 		pb_coll_bcast_idle(st, &cmd, sizeof(cmd));
 		if (cmd.op == PB_CMD_QUIT)
 			break;
@@ -178,8 +186,13 @@ static int serve(struct pb_rank *st)
 				printf(PB_MPI_TAG " %s\n", bad ? "err out-of-memory" : "ok");
 		} else {
 			pb_rank_run(st, &cmd, &r);
-			if (st->rank == 0)
+			if (st->rank == 0) {
+				/* A whole line, not interleaved with the watcher's;
+				 * held only while writing, never during the work. */
+				flockfile(stdout);
 				reply_run(st, &cmd, &r);
+				funlockfile(stdout);
+			}
 		}
 		if (st->rank == 0)
 			fflush(stdout);
@@ -189,24 +202,21 @@ static int serve(struct pb_rank *st)
 }
 
 /*
- * Binds this rank to the CPU its local rank (its index among the ranks on
- * this node) has in the list: the placement policy applies per node, as
- * the launcher's own binding would, so ranks spread over several nodes
- * each get the policy's CPUs of their node.
+ * Binds this rank to the CPU of its index among the ranks on its machine
+ * (nodes.c) in the list: the placement policy applies per machine, as the
+ * launcher's own binding would per node, so ranks spread over several
+ * nodes each get the policy's CPUs of their node, and nodes that share a
+ * machine do not stack their first ranks on one core.
  */
-static int bind_local_rank(const char *list)
+static int bind_machine_rank(const struct pb_rank *st, const char *list)
 {
-	MPI_Comm node;
-	int local, count = 0;
+	int count = 0;
 
-	MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-	MPI_Comm_rank(node, &local);
-	MPI_Comm_free(&node);
 	for (const char *p = list; *p; p++)
 		count += *p == ';';
 	count++;
 	const char *p = list;
-	for (int i = 0; i < local % count; i++)
+	for (int i = 0; i < st->machine_rank % count; i++)
 		p = strchr(p, ';') + 1;
 	return pb_bind_self(atoi(p));
 }
@@ -215,7 +225,7 @@ int main(int argc, char **argv)
 {
 	struct pb_rank st = {0};
 	int latency = 0, reps = 100000;
-	const char *cpus = NULL; /* "0;1;...": the CPU of each local rank */
+	const char *cpus = NULL; /* "0;1;...": the CPU of each rank on a machine */
 	const char *libs[16];    /* --kernel-lib: the driver's kernel libraries */
 	int lib_count = 0;
 
@@ -255,7 +265,9 @@ int main(int argc, char **argv)
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &st.size);
-	if (cpus && bind_local_rank(cpus) != 0) {
+	if (pb_rank_locate(&st) != 0)
+		MPI_Abort(MPI_COMM_WORLD, 4);
+	if (cpus && bind_machine_rank(&st, cpus) != 0) {
 		fprintf(stderr, "parbench-mpi: rank %d cannot bind as asked (%s)\n", st.rank, cpus);
 		MPI_Abort(MPI_COMM_WORLD, 3);
 	}
@@ -265,13 +277,23 @@ int main(int argc, char **argv)
 
 	/* A library a rank cannot load was reported to the driver, which
 	 * ends the job: a clean exit keeps the launcher quiet about it. */
-	int status = load_libs(&st, libs, lib_count) ? 0
-		     : latency ? pb_latency_main(&st, reps) : serve(&st);
+	int status = 0;
+	if (!load_libs(&st, libs, lib_count)) {
+		if (latency) {
+			status = pb_latency_main(&st, reps);
+		} else {
+			if (pb_watch_start(&st) != 0)
+				MPI_Abort(MPI_COMM_WORLD, 4);
+			status = serve(&st);
+			pb_watch_stop();
+		}
+	}
 	pb_kernel_libs_close();
 
 	MPI_Win_unlock_all(st.win);
 	MPI_Win_free(&st.win);
 	pb_rank_free(&st);
+	free(st.nodes);
 	MPI_Finalize();
 	return status;
 }

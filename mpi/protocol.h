@@ -7,7 +7,7 @@
  * rank 0, flushed at once.  Replies start with PB_MPI_TAG; any other line
  * on the channel (a library's notice) is ignored by the driver.
  *
- *   (at start)                         -> @pb ready <ranks>
+ *   (at start)                         -> @pb ready <ranks> [<node> per rank]
  *   alloc <bytes>                      -> @pb ok | @pb err <why>
  *   free                               -> @pb ok
  *   run <init|run> <kernel> <n> <static|dynamic|guided> <chunk> <cpus 0|1> [<wait ns>]
@@ -27,5 +27,7 @@
 #define PB_MPI_PROGRAM "parbench-mpi"
 /* Longest kernel name a command may carry, terminator included. */
 #define PB_MPI_NAME_MAX 32
+/* Longest node name (hostname) a ready line carries, terminator included. */
+#define PB_MPI_NODE_MAX 64
 
 #endif

@@ -31,6 +31,8 @@ struct pb_rank {
 	MPI_Win win;     /* one uint64 counter on rank 0: dynamic schedules */
 	uint64_t *counter;
 	int fail;        /* test hook: 0, 'a' (abort) or 'h' (hang) */
+	char (*nodes)[PB_MPI_NODE_MAX]; /* each rank's node (hostname) */
+	int machine_rank; /* index among the ranks on this rank's machine */
 	int ran;         /* RUN phases seen, for the test hook */
 };
 
@@ -49,6 +51,16 @@ void pb_coll_bcast_idle(const struct pb_rank *st, void *buf, int bytes); /* from
 /* To rank 0; in == out reduces in place. */
 void pb_coll_reduce(const struct pb_rank *st, const void *in, void *out, int count,
 		    MPI_Datatype type, MPI_Op op);
+
+/* Fills nodes and machine_rank (nodes.c), collectively; -1: no memory. */
+int pb_rank_locate(struct pb_rank *st);
+
+/* Rank 0 watches the others outside MPI and tells the driver of a lost one
+ * (watch.c); collective.  pb_watch_quiet: peers leaving now do so on
+ * purpose.  pb_watch_stop: on every rank, before MPI_Finalize. */
+int pb_watch_start(const struct pb_rank *st);
+void pb_watch_quiet(void);
+void pb_watch_stop(void);
 
 int pb_rank_alloc(struct pb_rank *st, size_t bytes);
 void pb_rank_free(struct pb_rank *st);

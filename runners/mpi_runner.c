@@ -29,7 +29,9 @@
  *                          the running executable, or one folder up).
  * The launcher gets OMPI_MCA_pml=ob1 unless the user set OMPI_MCA_pml
  * (mpirun starts in about 0.13 s instead of 0.35 s; set it to ucx on a
- * cluster with a fast network), and, as root, Open MPI's run-as-root pair.
+ * cluster with a fast network), with ob1 OMPI_MCA_osc=sm,pt2pt unless set
+ * (the one-sided components that work between nodes over TCP), and, as
+ * root, Open MPI's run-as-root pair.
  */
 #include <errno.h>
 #include <limits.h>
@@ -49,7 +51,7 @@
 #define QUIT_GRACE 10.0   /* seconds a job may take to finalise and exit */
 #define MAX_EXTRA_ARGS 64
 #define MAX_KERNEL_LIBS 16
-#define MAX_ENV_ADDED 4
+#define MAX_ENV_ADDED 5
 
 extern char **environ;
 
@@ -58,6 +60,7 @@ struct pb_pool {
 	unsigned workers;
 	double timeout;
 	int broken;  /* the job is gone: every later call fails */
+	char **nodes; /* each rank's node, from the ready line; NULL: unknown */
 	char token;  /* what alloc() hands out: the memory lives in the ranks */
 };
 
@@ -198,6 +201,7 @@ static int build_envp(struct launch *l)
 	static char root1[] = "OMPI_ALLOW_RUN_AS_ROOT=1";
 	static char root2[] = "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1";
 	static char pml[] = "OMPI_MCA_pml=ob1";
+	static char osc[] = "OMPI_MCA_osc=sm,pt2pt";
 	size_t count = 0, c = 0;
 
 	while (environ[count])
@@ -215,6 +219,12 @@ static int build_envp(struct launch *l)
 	}
 	if (!getenv("OMPI_MCA_pml"))
 		l->envp[c++] = pml;
+	/* With ob1 over TCP no other one-sided component makes a window
+	 * between nodes (MPI_Win_allocate fails "invalid window"): sm within
+	 * a node, pt2pt across them. */
+	const char *given = getenv("OMPI_MCA_pml");
+	if (!getenv("OMPI_MCA_osc") && (!given || strcmp(given, "ob1") == 0))
+		l->envp[c++] = osc;
 	l->envp[c] = NULL;
 	return 0;
 }
@@ -231,15 +241,39 @@ static void launcher_status(const struct pb_pool_opts *opts, int status)
 		snprintf(opts->why, opts->why_len, "launcher-SIG%s", sig);
 }
 
+/* Adds the node the launcher blamed, if it named one: "rank-died-on-n2". */
+static void blame_node(const struct pb_mpi_proc *proc, char *why, size_t len)
+{
+	char node[64];
+	size_t used = strlen(why);
+	if (used && pb_mpi_blamed_node(proc, node, sizeof(node)) && used < len)
+		snprintf(why + used, len - used, "-on-%s", node);
+}
+
 static void fail(struct pb_pool *pool, struct pb_outcome *out, int err)
 {
-	if (out)
+	/* A job that missed a deadline may be stuck anywhere: no grace.  One
+	 * that died gets a moment to say where. */
+	pb_mpi_end(&pool->proc, err == -EPIPE ? LAUNCH_EXIT_GRACE : 0);
+	pool->broken = 1;
+	if (out) {
 		snprintf(out->why, sizeof(out->why), "%s",
 			 err == -ETIMEDOUT ? "timeout" : err == -EPIPE ? "rank-died"
 			 : "channel-error");
-	/* A job that missed a deadline may be stuck anywhere: no grace. */
-	pb_mpi_end(&pool->proc, 0);
-	pool->broken = 1;
+		blame_node(&pool->proc, out->why, sizeof(out->why));
+	}
+}
+
+/* Rank 0's watcher (mpi/watch.c) said a rank is gone: "@pb lost <rank>
+ * <node>" becomes "rank-lost-on-<node>". */
+static int lost_rank(const char *line, char *why, size_t len)
+{
+	int rank;
+	char node[PB_MPI_NODE_MAX];
+	if (sscanf(line, PB_MPI_TAG " lost %d %63s", &rank, node) != 2)
+		return 0;
+	snprintf(why, len, "rank-%d-lost-on-%s", rank, node);
+	return 1;
 }
 
 /* One command and its reply line; on a channel failure the job is ended. */
@@ -258,8 +292,56 @@ static int exchange(struct pb_pool *pool, const char *cmd, char **reply,
 		fail(pool, out, err);
 		return err;
 	}
+	char why[sizeof(out->why)];
+	if (lost_rank(*reply, why, sizeof(why))) {
+		/* The others may wait for it for ever. */
+		pb_mpi_end(&pool->proc, 0);
+		pool->broken = 1;
+		if (out)
+			snprintf(out->why, sizeof(out->why), "%s", why);
+		return -ECONNRESET;
+	}
 	*reply += strlen(PB_MPI_TAG " ");
 	return 0;
+}
+
+/* The node of each rank from "@pb ready <ranks> [<node> per rank]"; an
+ * older parbench-mpi names none. */
+static int keep_nodes(struct pb_pool *pool, const char *ready)
+{
+	const char *p = ready + strlen(PB_MPI_TAG " ready");
+	p += strspn(p, " ");
+	p += strcspn(p, " "); /* the rank count */
+	char **nodes = calloc(pool->workers, sizeof(*nodes));
+	if (!nodes)
+		return -ENOMEM;
+	for (unsigned w = 0; w < pool->workers; w++) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " \n");
+		if (!len || !(nodes[w] = strndup(p, len)))
+			break;
+		p += len;
+	}
+	if (!nodes[pool->workers - 1]) { /* none, or not one per rank */
+		for (unsigned w = 0; w < pool->workers; w++)
+			free(nodes[w]);
+		free(nodes);
+		return 0;
+	}
+	pool->nodes = nodes;
+	return 0;
+}
+
+static void free_nodes(struct pb_pool *pool)
+{
+	for (unsigned w = 0; pool->nodes && w < pool->workers; w++)
+		free(pool->nodes[w]);
+	free(pool->nodes);
+}
+
+static const char *mpi_node(struct pb_pool *pool, unsigned w)
+{
+	return pool->nodes && w < pool->workers ? pool->nodes[w] : NULL;
 }
 
 static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
@@ -296,7 +378,9 @@ static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
 	}
 	err = pb_mpi_recv(&pool->proc, PB_MPI_TAG, pool->timeout, &line);
 	unsigned ranks = 0;
-	if (!err && strncmp(line, PB_MPI_TAG " err ", strlen(PB_MPI_TAG) + 5) == 0) {
+	if (!err && opts->why && lost_rank(line, opts->why, opts->why_len)) {
+		err = -ENOENT; /* a rank died as the job started: its node named */
+	} else if (!err && strncmp(line, PB_MPI_TAG " err ", strlen(PB_MPI_TAG) + 5) == 0) {
 		/* The ranks started but refused (a library a node cannot load). */
 		if (opts->why)
 			snprintf(opts->why, opts->why_len, "%s", line + strlen(PB_MPI_TAG) + 5);
@@ -304,14 +388,22 @@ static int mpi_open_mode(struct pb_pool **out, const struct pb_pool_opts *opts,
 	} else if (!err && (sscanf(line, PB_MPI_TAG " ready %u", &ranks) != 1 ||
 			    ranks != opts->workers)) {
 		err = -EPROTO;
+	} else if (!err) {
+		err = keep_nodes(pool, line);
 	}
 	if (err) {
 		/* A job that ended its output has likely exited: its status
 		 * says more than "broken pipe". */
 		int status = pb_mpi_end(&pool->proc, err == -EPIPE || err == -ENOENT
 							      ? LAUNCH_EXIT_GRACE : 0);
-		if (err != -ENOENT) /* else the ranks' own reason stands */
+		if (err != -ENOENT) { /* else the ranks' own reason stands */
+			if (err == -ETIMEDOUT && opts->why && opts->why_len)
+				snprintf(opts->why, opts->why_len, "timeout");
 			launcher_status(opts, status);
+			if (opts->why && opts->why_len)
+				blame_node(&pool->proc, opts->why, opts->why_len);
+		}
+		free_nodes(pool);
 		free(pool);
 		return err;
 	}
@@ -411,6 +503,7 @@ static void mpi_close(struct pb_pool *pool)
 	if (!pool->broken)
 		pb_mpi_send(&pool->proc, "quit\n", pool->timeout);
 	pb_mpi_end(&pool->proc, QUIT_GRACE);
+	free_nodes(pool);
 	free(pool);
 }
 
@@ -454,6 +547,7 @@ const struct pb_runner pb_runner_mpi = {
 	.run = mpi_run,
 	.close = mpi_close,
 	.available = mpi_available,
+	.node = mpi_node,
 };
 
 const struct pb_runner pb_runner_mpi_scatter = {
@@ -467,4 +561,5 @@ const struct pb_runner pb_runner_mpi_scatter = {
 	.run = mpi_run,
 	.close = mpi_close,
 	.available = mpi_available,
+	.node = mpi_node,
 };

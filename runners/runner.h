@@ -122,6 +122,10 @@ struct pb_runner {
 	 * because the user asked it to (OMP_PLACES, OMP_PROC_BIND); then it
 	 * ignores pb_pool_opts.cpus. */
 	int (*own_placement)(void);
+	/* Optional: the node (hostname) worker w of an open pool runs on, for
+	 * runners whose workers may live on other machines; NULL, or a
+	 * runner without it: this machine. */
+	const char *(*node)(struct pb_pool *pool, unsigned w);
 };
 
 /* NULL-terminated table of the runners this build has. */

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "../runners/runner.h"
@@ -105,7 +106,16 @@ static void check_failing_rank(const char *mode, const char *why)
 	int err = run_job("mpi", pool, "fib", 20, PB_PHASE_RUN, static_, NULL, &out);
 	double took = now() - t0;
 	cr_expect_lt(err, 0, "a %s rank went unnoticed", mode);
-	cr_expect_str_eq(out.why, why);
+	/* A rank that exits is named by rank 0's watcher with its node
+	 * (mpi/watch.c), unless the launcher takes the job down first. */
+	char host[64] = "", lost[96];
+	gethostname(host, sizeof(host) - 1);
+	snprintf(lost, sizeof(lost), "rank-1-lost-on-%s", host);
+	if (strcmp(mode, "abort") == 0)
+		cr_expect(strcmp(out.why, lost) == 0 || strncmp(out.why, why, strlen(why)) == 0,
+			  "why: %s (expected %s or %s)", out.why, lost, why);
+	else
+		cr_expect_str_eq(out.why, why);
 	cr_expect_lt(took, atof(TEST_TIMEOUT) + 3, "failing took %.1f s", took);
 	/* The pool stays safe to use: calls fail, none hangs. */
 	cr_expect_lt(run_job("mpi", pool, "fib", 20, PB_PHASE_RUN, static_, NULL, &out), 0);

@@ -536,3 +536,67 @@ Test(merge, concatenates_runs_keeps_provenance_and_checks_headers, .timeout = 60
 	cr_expect_neq(access(out, F_OK), 0, "nothing created");
 	remove_tree(root);
 }
+
+/* Rows of raw.csv with this runner and workers, and how many are ok. */
+static size_t rows_of(const char *path, const char *runner, const char *workers, size_t *ok)
+{
+	struct pb_table t;
+	size_t rows = 0;
+	*ok = 0;
+	cr_assert_eq(pb_table_load(path, &t), 0, "%s", path);
+	int r = pb_table_column(&t, "runner"), w = pb_table_column(&t, "workers"),
+	    o = pb_table_column(&t, "ok");
+	for (size_t i = 0; i < t.row_count; i++) {
+		if (strcmp(t.rows[i][r], runner) || strcmp(t.rows[i][w], workers))
+			continue;
+		rows++;
+		*ok += strcmp(t.rows[i][o], "1") == 0;
+	}
+	pb_table_free(&t);
+	return rows;
+}
+
+/* A cell the machine failed (here an MPI rank that dies, as on a lost
+ * node) runs again on --resume, its failed rows replaced; cells that
+ * passed are kept as they were. */
+Test(resume, a_cell_the_machine_failed_runs_again, .timeout = 120)
+{
+	char root[] = "/tmp/pb-resume-XXXXXX", results[128], dir[160], path[256];
+	cr_assert(mkdtemp(root));
+	snprintf(results, sizeof(results), "%s/results", root);
+	const char *args[] = {"--out", results, "--no-plot", "--runners", "mpi", "--kernels", "fib",
+			      "--size", "fib=20", "--workers", "2", "--reps", "3", "--max-reps", "3",
+			      "--rounds", "1", "--warmup", "0", "--no-overhead", NULL};
+	setenv("PARBENCH_MPI_TEST_FAIL", "abort", 1);
+	setenv("PARBENCH_MPI_TIMEOUT", "20", 1);
+	int status = run(root, args);
+	unsetenv("PARBENCH_MPI_TEST_FAIL");
+	cr_assert_eq(status, 1, "a failed cell: exit 1");
+	snprintf(dir, sizeof(dir), "%s/latest", results);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	cr_assert(contains(path, ",failed:"), "the mpi cell failed");
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	size_t ok, seq_rows = rows_of(path, "seq", "1", &ok);
+	char *seq_before = slurp(path);
+
+	const char *again[] = {"--resume", dir, NULL};
+	cr_assert_eq(run(root, again), 0, "the resumed sweep passes");
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	cr_expect(!contains(path, "failed"), "no failed cell is left");
+	size_t rows;
+	cr_expect_eq(cells_of(path, &rows), 3, "seq and mpi static and dynamic, once each");
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	cr_expect_eq(rows_of(path, "mpi", "2", &ok), 6, "the failed rows are gone");
+	cr_expect_eq(ok, 6, "the new ones verified");
+	cr_expect_eq(rows_of(path, "seq", "1", &ok), seq_rows, "seq was not run again");
+	char *after = slurp(path);
+	cr_assert(seq_before && after);
+	/* Each of seq's lines, as it was. */
+	size_t kept = 0;
+	for (char *line = strtok(seq_before, "\n"); line; line = strtok(NULL, "\n"))
+		kept += strstr(line, ",seq,") && strstr(after, line);
+	cr_expect_eq(kept, seq_rows, "seq's rows kept as they were");
+	free(seq_before);
+	free(after);
+	remove_tree(root);
+}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "cell.h"
 #include "../base/clock.h"
@@ -19,10 +20,52 @@ void pb_cell_result_free(struct pb_cell_result *r)
 	free(r->cpus);
 	free(r->seen);
 	free(r->task_ns);
+	free(r->nodes);
+	r->nodes = NULL;
 	r->reps = NULL;
 	r->cpus = r->seen = NULL;
 	r->task_ns = NULL;
 	r->task_count = 0;
+}
+
+unsigned pb_nodes_count(const char *nodes)
+{
+	unsigned count = 0;
+	for (const char *p = nodes; p && *p; p += strcspn(p, ";"), p += *p == ';') {
+		size_t len = strcspn(p, ";");
+		int seen = 0;
+		for (const char *q = nodes; q < p && !seen; q += strcspn(q, ";") + 1)
+			seen = strcspn(q, ";") == len && strncmp(q, p, len) == 0;
+		count += !seen;
+	}
+	return count;
+}
+
+/* Where the pool's workers run: the runner's nodes, else this machine's
+ * name for each. */
+static void note_nodes(struct pb_cell_result *r, const struct pb_runner *runner,
+		       struct pb_pool *pool)
+{
+	char here[256] = "", *list = malloc(PB_NODES_MAX);
+	size_t used = 0;
+
+	if (!list)
+		return; /* the nodes stay unknown */
+	if (gethostname(here, sizeof(here) - 1) != 0 || !here[0])
+		snprintf(here, sizeof(here), "unknown");
+	list[0] = '\0';
+	for (unsigned w = 0; w < r->cell.workers; w++) {
+		const char *node = runner->node ? runner->node(pool, w) : NULL;
+		int n = snprintf(list + used, PB_NODES_MAX - used, "%s%s", w ? ";" : "",
+				 node ? node : here);
+		if (n < 0 || (size_t)n >= PB_NODES_MAX - used) {
+			list[used] = '\0'; /* whole names only */
+			break;
+		}
+		used += (size_t)n;
+	}
+	free(r->nodes);
+	r->nodes = list;
 }
 
 /* Scratch arrays the runner fills with where each worker ran. */
@@ -257,6 +300,7 @@ static void round_take_back(struct pb_cell_result *r, struct pb_cell_result befo
 	before.seen = r->seen;
 	before.cpus = r->cpus;
 	before.task_ns = r->task_ns;
+	before.nodes = r->nodes;
 	*r = before;
 }
 
@@ -346,6 +390,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 		set_failed(r, "open-failed:%s", why[0] ? why : strerror(-err));
 		return 0;
 	}
+	note_nodes(r, runner, pool);
 
 	size_t bytes = pb_kernel_bytes(kernel, cell->n);
 	struct pb_job job = {
@@ -406,6 +451,7 @@ struct shared_cell {
 	double startup_s, init_s;
 	unsigned rep_count, ok_count, binding_checked, binding_ok;
 	size_t task_count;
+	char nodes[PB_NODES_MAX];
 };
 
 struct sandboxed {
@@ -440,6 +486,7 @@ static int measure_child(void *ctx)
 	o->binding_checked = r->binding_checked;
 	o->binding_ok = r->binding_ok;
 	o->task_count = r->task_count < s->max_tasks ? r->task_count : s->max_tasks;
+	snprintf(o->nodes, sizeof(o->nodes), "%s", r->nodes ? r->nodes : "");
 	memcpy(s->reps, r->reps, o->rep_count * sizeof(*r->reps));
 	if (r->seen)
 		memcpy(s->seen, r->seen, (size_t)o->rep_count * w * 3 * sizeof(int));
@@ -481,6 +528,13 @@ static int adopt(struct pb_cell_result *r, const struct sandboxed *s)
 	r->stop = o->stop;
 	r->startup_s = o->startup_s;
 	r->init_s = o->init_s;
+	if (o->nodes[0]) {
+		char *nodes = strdup(o->nodes);
+		if (!nodes)
+			return -ENOMEM;
+		free(r->nodes);
+		r->nodes = nodes;
+	}
 	return o->err;
 }
 

@@ -11,6 +11,7 @@
 #include "cell.h"
 #include "expected.h"
 #include "resume.h"
+#include "../store/csv.h"
 #include "../store/rundir.h"
 #include "../store/table.h"
 
@@ -140,6 +141,61 @@ static struct pb_cell_result *begin_cell(struct pb_sweep *sw, int oversubscribed
 	return r;
 }
 
+/*
+ * Whether a cell that failed with this status runs again on --resume: one
+ * the machine failed (a runner's error, a launcher that did not start, a
+ * lost node, a timeout, memory) may pass in the next job; a wrong result
+ * is the code's and stays, as do cells failed before a kill, whose reason
+ * is unknown.
+ */
+static int retried_status(const char *status)
+{
+	static const char *const machine[] = {"failed:", "open-failed:", "init-failed:",
+					      "out-of-memory"};
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+		if (strncmp(status, machine[i], strlen(machine[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps the start of the raw rows of a cell run again: its key fields as
+ * summary.csv has them, which raw.csv's rows start with (store/csv.c). */
+static int keep_retried(struct pb_sweep *sw, char **row)
+{
+	char prefix[512];
+	size_t used = 0;
+	for (int k = 0; k < PB_CSV_KEY_FIELDS; k++)
+		used += (size_t)snprintf(prefix + used, sizeof(prefix) - used, "%s,", row[k]);
+	if (used >= sizeof(prefix))
+		return -ENAMETOOLONG;
+	char **grown = realloc(sw->retried, (sw->retried_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	sw->retried = grown;
+	if (!(sw->retried[sw->retried_count] = strdup(prefix)))
+		return -ENOMEM;
+	sw->retried_count++;
+	return 0;
+}
+
+/* Whether a raw row belongs to a cell run again. */
+static int is_retried(const struct pb_sweep *sw, char **row)
+{
+	for (size_t i = 0; i < sw->retried_count; i++) {
+		const char *p = sw->retried[i];
+		int k = 0;
+		for (; k < PB_CSV_KEY_FIELDS; k++) {
+			size_t len = strlen(row[k]);
+			if (strncmp(p, row[k], len) != 0 || p[len] != ',')
+				break;
+			p += len + 1;
+		}
+		if (k == PB_CSV_KEY_FIELDS)
+			return 1;
+	}
+	return 0;
+}
+
 static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err,
 			size_t len)
 {
@@ -164,6 +220,12 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		if (take_cell(sw, key))
 			return pb_fail(err, len, -EINVAL, "cell %s of %s/summary.csv is not in the recorded "
 				    "sweep", key, sw->dir);
+		if (retried_status(row[c_status])) {
+			/* Left in the plan, to run from its first round. */
+			if (keep_retried(sw, row))
+				return pb_fail(err, len, -ENOMEM, "out of memory");
+			continue;
+		}
 		struct pb_cell_result *r = begin_cell(sw, strcmp(row[c_over], "1") == 0);
 		r->startup_s = field_number(row[c_startup]);
 		r->init_s = field_number(row[c_init]);
@@ -186,6 +248,7 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int c_sec = pb_table_column(t, "seconds"), c_comm = pb_table_column(t, "comm_seconds");
 	int c_res = pb_table_column(t, "result"), c_ok = pb_table_column(t, "ok");
 	int c_round = pb_table_column(t, "round"), c_peer = pb_table_column(t, "peer_ns");
+	int c_nodes = pb_table_column(t, "nodes"); /* not in older runs */
 	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
 	char key[512];
 	int rc = 0;
@@ -197,6 +260,8 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rc = pb_fail(err, len, -EINVAL, "%s/raw.csv lacks columns this version writes", sw->dir);
 	for (size_t i = 0; !rc && i < t->row_count; i++) {
 		char **row = t->rows[i];
+		if (is_retried(sw, row))
+			continue;
 		pb_row_key(row, col, key, sizeof(key));
 		long at = find_done(sw, key);
 		if (at < 0) {
@@ -223,6 +288,10 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->round = (unsigned)strtoul(row[c_round], NULL, 10);
 		rep->peer_ns = field_number(row[c_peer]);
 		r->ok_count += rep->ok;
+		if (c_nodes >= 0 && *row[c_nodes] && !r->nodes && !(r->nodes = strdup(row[c_nodes]))) {
+			rc = pb_fail(err, len, -ENOMEM, "out of memory");
+			break;
+		}
 	}
 	free(cap);
 	return rc;

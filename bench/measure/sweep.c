@@ -358,7 +358,9 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	}
 	pb_csv_raw_header(raw.f);
 	/* The rows already measured, exactly as they were written. */
-	if (sw->resumed && (e = pb_file_append(raw.f, sw->dir, "raw.csv", 1))) {
+	if ((sw->resumed || sw->retried_count) &&
+	    (e = pb_file_append_except(raw.f, sw->dir, "raw.csv", 1,
+				       (const char *const *)sw->retried, sw->retried_count))) {
 		pb_outfile_abandon(&raw);
 		return pb_fail(err, errlen, -EIO, "cannot copy %s/raw.csv: %s", sw->dir, strerror(-e));
 	}
@@ -414,6 +416,11 @@ void pb_sweep_free(struct pb_sweep *sw)
 		pb_expected_free(sw->expected);
 	free(sw->expected);
 	sw->expected = NULL;
+	for (size_t i = 0; i < sw->retried_count; i++)
+		free(sw->retried[i]);
+	free(sw->retried);
+	sw->retried = NULL;
+	sw->retried_count = 0;
 	pb_rundir_unlock(sw->lock);
 	sw->lock = -1;
 }

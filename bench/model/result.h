@@ -56,7 +56,16 @@ struct pb_cell_result {
 	int *cpus;           /* workers entries; -1: not bound */
 	int *seen;           /* rep_count x workers x {bound, start, end} */
 	unsigned binding_checked, binding_ok; /* worker-repetitions */
+	/* The node (hostname) of each worker, ';' between them, as the last
+	 * round's pool said (runner.h: node); NULL: not known. */
+	char *nodes;
 };
+
+/* Longest nodes list kept (a sandboxed round hands it back in a buffer). */
+#define PB_NODES_MAX 8192
+
+/* How many different nodes a nodes list names: 0 for NULL or "". */
+unsigned pb_nodes_count(const char *nodes);
 
 /* Where worker w was seen in repetition rep: [0] bound, [1] start, [2] end. */
 static inline int *pb_cell_seen(const struct pb_cell_result *r, unsigned rep, unsigned w)
@@ -107,6 +116,11 @@ struct pb_sweep {
 	/* Reference values of kernels without expect, made before the cells
 	 * (measure/expected.h); NULL until then. */
 	struct pb_expected_table *expected;
+	/* Cells --resume runs again, having failed for the machine's reason
+	 * (a lost node, a launcher, a timeout): the start of each one's rows
+	 * in raw.csv, which the copy of the old rows leaves out. */
+	char **retried;
+	size_t retried_count;
 };
 
 #endif

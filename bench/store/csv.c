@@ -51,7 +51,7 @@ static void number(FILE *f, double x)
 int pb_csv_raw_header(FILE *f)
 {
 	return fputs(KEY_COLUMNS ",rep,round,peer_ns,seconds,comm_seconds,result,expected,ok,cpus,"
-		     "cpus_bound,cpus_start,cpus_end,on_binding\n", f) < 0 ? -EIO : 0;
+		     "cpus_bound,cpus_start,cpus_end,on_binding,nodes\n", f) < 0 ? -EIO : 0;
 }
 
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
@@ -76,9 +76,10 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 			on &= s[0] == r->cpus[k] && s[1] == r->cpus[k] && s[2] == r->cpus[k];
 		}
 		if (bound && r->seen)
-			fprintf(f, ",%d\n", on);
+			fprintf(f, ",%d", on);
 		else
-			fputs(",\n", f); /* not bound: nothing to check */
+			fputc(',', f); /* not bound: nothing to check */
+		fprintf(f, ",%s\n", r->nodes ? r->nodes : "");
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -90,7 +91,7 @@ int pb_csv_summary_header(FILE *f)
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
-		     "task_p999_s,check,status\n",
+		     "task_p999_s,nodes,check,status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -125,7 +126,8 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->tasks_per_s);
 	for (int q = 0; q < 3; q++)
 		number(f, r->task_s[q]);
-	fprintf(f, ",%s,%s\n", pb_kernel_check_name(r->cell.kernel), r->status);
+	fprintf(f, ",%u,%s,%s\n", pb_nodes_count(r->nodes), pb_kernel_check_name(r->cell.kernel),
+		r->status);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -12,6 +12,11 @@
 
 #include "../model/result.h"
 
+/* Both files start every row with the same key fields, in this order:
+ * run_id, kernel, n, runner, schedule, chunk, workers, pin,
+ * oversubscribed, scaling, base_n, latency_us, inflight. */
+#define PB_CSV_KEY_FIELDS 13
+
 int pb_csv_raw_header(FILE *f);
 /* Rows of r's repetitions from index `from` on. */
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,

@@ -264,7 +264,17 @@ int pb_outfile_salvage(const char *dir, const char *name)
 	return e;
 }
 
-int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header)
+/* Whether the line starts with one of the prefixes. */
+static int starts_with_any(const char *line, const char *const *prefixes, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strncmp(line, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int pb_file_append_except(FILE *out, const char *dir, const char *name, int skip_header,
+			  const char *const *skip, size_t skip_count)
 {
 	char path[PB_PATH_MAX], *line = NULL;
 	size_t cap = 0;
@@ -276,7 +286,7 @@ int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header
 	if (!(f = fopen(path, "r")))
 		return -errno;
 	for (int first = 1; (n = getline(&line, &cap, f)) > 0; first = 0) {
-		if (first && skip_header)
+		if ((first && skip_header) || starts_with_any(line, skip, skip_count))
 			continue;
 		if (fwrite(line, 1, (size_t)n, out) != (size_t)n) {
 			e = -EIO;
@@ -290,6 +300,11 @@ int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header
 	free(line);
 	fclose(f);
 	return e;
+}
+
+int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header)
+{
+	return pb_file_append_except(out, dir, name, skip_header, NULL, 0);
 }
 
 char *pb_file_read(const char *path, int *err)

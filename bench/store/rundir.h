@@ -49,6 +49,9 @@ char *pb_file_read(const char *path, int *err);
 /* Appends the lines of dir/name to out (without its first line when
  * skip_header), each ending in a newline.  Returns 0 or a negative errno. */
 int pb_file_append(FILE *out, const char *dir, const char *name, int skip_header);
+/* The same, leaving out the lines that start with one of skip[]. */
+int pb_file_append_except(FILE *out, const char *dir, const char *name, int skip_header,
+			  const char *const *skip, size_t skip_count);
 /* Closes and renames; returns 0 or a negative errno (then the partial is
  * removed). */
 int pb_outfile_commit(struct pb_outfile *o);
