@@ -200,6 +200,21 @@ static int keep_tasks(struct pb_cell_result *r, const struct pb_job *job)
 	return 0;
 }
 
+/* The median communication time of the verified repetitions, where the
+ * runner measures one (mpi-scatter); NaN otherwise. */
+static void comm_summarise(struct pb_cell_result *r)
+{
+	double *comm = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*comm));
+	size_t count = 0;
+	r->comm_median_s = NAN;
+	for (unsigned i = 0; comm && i < r->rep_count; i++)
+		if (r->reps[i].ok && r->reps[i].comm_seconds >= 0)
+			comm[count++] = r->reps[i].comm_seconds;
+	if (count)
+		r->comm_median_s = pb_median_inplace(comm, count);
+	free(comm);
+}
+
 void pb_cell_summarise(struct pb_cell_result *r)
 {
 	size_t count;
@@ -212,6 +227,7 @@ void pb_cell_summarise(struct pb_cell_result *r)
 		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
 	}
 	free(ok);
+	comm_summarise(r);
 	r->peer_ns_min = r->peer_ns_max = NAN;
 	for (unsigned i = 0; i < r->rep_count; i++) {
 		double p = r->reps[i].peer_ns;
@@ -625,7 +641,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->speedup = r->speedup_ci_low = r->speedup_ci_high = NAN;
 	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
-	r->startup_s = r->init_s = r->ci_low = r->ci_high = NAN;
+	r->startup_s = r->init_s = r->ci_low = r->ci_high = r->comm_median_s = NAN;
 	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
 	const char *why = "";

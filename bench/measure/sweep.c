@@ -13,6 +13,7 @@
 #include "../base/fail.h"
 #include "../base/testhook.h"
 #include "../placement/peer.h"
+#include "nodes.h"
 #include "provenance.h"
 #include "resume.h"
 #include "../base/stats.h"
@@ -113,7 +114,13 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 		if (isfinite(r->gbps))
 			fprintf(log, "  %6.2f GB/s", r->gbps);
 	}
-	fprintf(log, "  %s%s\n", r->status, c->oversubscribed ? " (oversubscribed)" : "");
+	unsigned nodes = pb_nodes_count(r->nodes);
+	if (isfinite(r->comm_median_s) && nodes > 1)
+		fprintf(log, "  comm %.6f s", r->comm_median_s);
+	fprintf(log, "  %s%s", r->status, c->oversubscribed ? " (oversubscribed)" : "");
+	if (nodes > 1)
+		fprintf(log, " (%u nodes)", nodes);
+	fputc('\n', log);
 	fflush(log);
 }
 
@@ -162,15 +169,16 @@ static int full_disk(int e)
 	return e == -ENOSPC || e == -EDQUOT || e == -EIO;
 }
 
-static int write_provenance(const struct pb_sweep *sw, const struct pb_config *cfg)
+static int write_provenance(const struct pb_sweep *sw, const struct pb_config *cfg,
+			    char *name, size_t len)
 {
 	struct pb_outfile out;
-	char name[64] = "provenance.txt";
 	int err = 0;
 
 	/* A resumed run keeps the first provenance and adds its own. */
+	snprintf(name, len, "provenance.txt");
 	if (cfg->resume)
-		err = pb_resume_provenance_name(sw->dir, name, sizeof(name));
+		err = pb_resume_provenance_name(sw->dir, name, len);
 	if (err || (err = pb_outfile_open(&out, sw->dir, name)))
 		return err;
 	pb_provenance_write(out.f, sw->run_id, cfg);
@@ -303,6 +311,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		 char *err, size_t errlen)
 {
 	struct pb_outfile raw;
+	char provenance[64];
 	struct pb_measure m = pb_sweep_measure(cfg);
 	int e;
 
@@ -350,7 +359,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, -EINVAL, "cannot write results to '%s': %s", sw->dir,
 			       strerror(-e));
 	}
-	if ((e = write_provenance(sw, cfg)) ||
+	if ((e = write_provenance(sw, cfg, provenance, sizeof(provenance))) ||
 	    (!cfg->resume && (e = pb_resume_save_args(sw->dir, cfg))) ||
 	    (e = pb_outfile_open(&raw, sw->dir, "raw.csv"))) {
 		return pb_fail(err, errlen, full_disk(e) ? -EIO : -EINVAL,
@@ -399,6 +408,10 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 
 	e = pb_outfile_commit(&raw);
 	pb_test_kill_point("raw-committed"); /* before summary.csv exists */
+	/* Where the workers ran, known only now (cells of an earlier job
+	 * with their nodes as raw.csv recorded them). */
+	if (!e)
+		e = pb_nodes_add_to_provenance(sw->dir, provenance, sw->results, sw->done);
 	if (e)
 		return pb_fail(err, errlen, -EIO, "cannot write results to '%s': %s", sw->dir,
 			    strerror(-e));

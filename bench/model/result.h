@@ -35,6 +35,7 @@ struct pb_cell_result {
 	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
 	struct pb_stats stats; /* of the seconds of the verified repetitions */
 	double ci_low, ci_high; /* 95% CI of the median */
+	double comm_median_s; /* median of comm_seconds, NaN: not measured */
 	unsigned outliers;
 	/* NaN where not applicable: */
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;

@@ -134,7 +134,7 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 	    cm = pb_table_column(t, "median_s"), cmlo = pb_table_column(t, "median_ci_low_s"),
 	    cmhi = pb_table_column(t, "median_ci_high_s"),
 	    ce = pb_table_column(t, "efficiency"), cg = pb_table_column(t, "gbps"),
-	    cgr = pb_table_column(t, "gbps_reference");
+	    cgr = pb_table_column(t, "gbps_reference"), cnodes = pb_table_column(t, "nodes");
 
 	memset(g, 0, sizeof(*g));
 	snprintf(g->kernel, sizeof(g->kernel), "%s", t->rows[row][ck]);
@@ -186,6 +186,11 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 			p->efficiency = pb_field_num(t, i, ce);
 			if (!isfinite(p->efficiency) && isfinite(p->speedup) && p->workers)
 				p->efficiency = p->speedup / p->workers;
+			unsigned nodes = cnodes >= 0 ? (unsigned)strtoul(r[cnodes], NULL, 10) : 0;
+			if (nodes && (!s->min_nodes || nodes < s->min_nodes))
+				s->min_nodes = nodes;
+			if (nodes > s->max_nodes)
+				s->max_nodes = nodes;
 			p->gbps = pb_field_num(t, i, cg);
 			p->gbps_ref = cgr >= 0 ? pb_field_num(t, i, cgr)
 					       : reference_gbps(run, r[cr], p->workers);
@@ -237,14 +242,20 @@ static void bound(FILE *f, double b, double x)
 void pb_chart_series_name(const struct pb_chart_series *s, char *buf, size_t len)
 {
 	int plain = strcmp(s->schedule, "none") == 0;
-	snprintf(buf, len, "%s%s%s", s->runner, plain ? "" : " ", plain ? "" : s->schedule);
+	char nodes[32] = "";
+	if (s->max_nodes > 1 && s->min_nodes < s->max_nodes)
+		snprintf(nodes, sizeof(nodes), ", %u-%u nodes", s->min_nodes, s->max_nodes);
+	else if (s->max_nodes > 1)
+		snprintf(nodes, sizeof(nodes), ", %u nodes", s->max_nodes);
+	snprintf(buf, len, "%s%s%s%s", s->runner, plain ? "" : " ", plain ? "" : s->schedule,
+		 nodes);
 }
 
 int pb_chart_group_write(FILE *f, const struct pb_chart_group *g)
 {
 	for (size_t s = 0; s < g->count; s++) {
 		const struct pb_chart_series *ser = &g->series[s];
-		char name[sizeof(ser->runner) + sizeof(ser->schedule) + 1];
+		char name[sizeof(ser->runner) + sizeof(ser->schedule) + 32];
 		pb_chart_series_name(ser, name, sizeof(name));
 		fprintf(f, "%s# %s %s\nworkers \"%s\" lo hi median lo hi eff gbps ref over\n",
 			s ? "\n\n" : "", ser->runner, ser->schedule, name);

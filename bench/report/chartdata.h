@@ -26,6 +26,7 @@ struct pb_chart_point {
 struct pb_chart_series {
 	char runner[32], schedule[160]; /* schedule, and placement when several */
 	double serial_fraction; /* of the Amdahl fit in fits.csv */
+	unsigned min_nodes, max_nodes; /* its cells spanned; 0: not recorded */
 	struct pb_chart_point pt[PB_CHART_MAX_POINTS];
 	size_t count;
 };
@@ -46,7 +47,8 @@ struct pb_chart_group {
  * -EINVAL when the summary lacks a key column. */
 int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_group *g);
 
-/* A series' name in charts and keys: "omp dynamic", "seq". */
+/* A series' name in charts and keys: "omp dynamic", "seq", and where its
+ * cells spanned several nodes "mpi static, 1-3 nodes". */
 void pb_chart_series_name(const struct pb_chart_series *s, char *buf, size_t len);
 
 /*

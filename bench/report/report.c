@@ -476,6 +476,35 @@ static void print_latency(FILE *f, const struct pb_table *t)
 	}
 }
 
+/* Cells whose workers spanned several nodes: how many, and what the
+ * network cost where the runner times its communication. */
+static void print_nodes(FILE *f, const struct pb_table *t)
+{
+	int kernel = pb_table_column(t, "kernel"), n = pb_table_column(t, "n"),
+	    runner = pb_table_column(t, "runner"), sched = pb_table_column(t, "schedule"),
+	    workers = pb_table_column(t, "workers"), nodes = pb_table_column(t, "nodes"),
+	    median = pb_table_column(t, "median_s"), comm = pb_table_column(t, "comm_median_s");
+	int headed = 0;
+
+	for (size_t i = 0; nodes >= 0 && i < t->row_count; i++) {
+		unsigned count = (unsigned)strtoul(pb_field(t, i, nodes), NULL, 10);
+		if (count < 2)
+			continue;
+		if (!headed)
+			fputs("\nCells across nodes (their ranks talk over the network; raw.csv names "
+			      "each worker's node):\n", f);
+		headed = 1;
+		fprintf(f, "  %-9s n=%-10s %-11s %-8s w=%-3s %u nodes, median %.6f s",
+			pb_field(t, i, kernel), pb_field(t, i, n), pb_field(t, i, runner),
+			pb_field(t, i, sched), pb_field(t, i, workers), count,
+			pb_field_num(t, i, median));
+		double c = comm >= 0 ? pb_field_num(t, i, comm) : NAN;
+		if (isfinite(c))
+			fprintf(f, ", communication %.6f s", c);
+		fputc('\n', f);
+	}
+}
+
 void pb_report_print(FILE *f, const struct pb_results *r)
 {
 	struct columns c = columns_of(&r->run.summary);
@@ -491,4 +520,5 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_overhead(f, &r->run.overhead);
 	print_breakeven(f, &r->run.breakeven);
 	print_latency(f, &r->run.summary);
+	print_nodes(f, &r->run.summary);
 }

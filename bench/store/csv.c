@@ -91,7 +91,7 @@ int pb_csv_summary_header(FILE *f)
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
-		     "task_p999_s,nodes,check,status\n",
+		     "task_p999_s,comm_median_s,nodes,check,status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -126,6 +126,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->tasks_per_s);
 	for (int q = 0; q < 3; q++)
 		number(f, r->task_s[q]);
+	number(f, r->comm_median_s);
 	fprintf(f, ",%u,%s,%s\n", pb_nodes_count(r->nodes), pb_kernel_check_name(r->cell.kernel),
 		r->status);
 	return ferror(f) ? -EIO : 0;
