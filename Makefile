@@ -15,7 +15,8 @@
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
 #   make test         install what is missing, the whole suite, then again
 #                     under ASan + UBSan, then the Slurm test (a one-node
-#                     cluster on this machine)
+#                     cluster on this machine) and the cluster test (three
+#                     emulated nodes: make test-cluster)
 #   make install      PREFIX=/usr/local, DESTDIR honoured: the programs, the
 #                     gnuplot scripts, <parbench/kernel.h> and parbench.pc
 .SUFFIXES:
@@ -70,6 +71,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 TEST_REGISTRY_OBJS := $(TEST_REGISTRY_SRCS:%.c=$(BUILD)/tests/registry/%.o)
 MPI_OBJS := $(MPI_SRCS:%.c=$(BUILD)/mpi/%.o)
 .PHONY: all deps deps-test deps-slurm libs bench test slurm-check test-unit test-sanitize test-slurm plots compare \
+	test-cluster cluster-check \
 	install uninstall clean mpi-latency
 # parbench-mpi only where an MPI compiler is found: without it the mpi
 # runners say they are unavailable and the rest runs.
@@ -156,7 +158,7 @@ compare: $(BUILD)/parbench
 # One apt-get, then one make for the three (they share build/, even under
 # make -j).
 test: deps-test
-	@$(MAKE) --no-print-directory test-unit test-sanitize slurm-check
+	@$(MAKE) --no-print-directory test-unit test-sanitize slurm-check cluster-check
 
 test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots $(TEST_ENV) \
@@ -170,6 +172,15 @@ test-slurm: deps
 slurm-check: $(BUILD)/parbench $(BUILD)/parbench-mpi
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
 		bash tests/slurm/run.sh
+
+# Three emulated nodes on this machine (namespaces, a bridge, a slurmd
+# each): MPI across nodes over TCP, sbatch -N 2 and -N 3, mpirun with a
+# hostfile, a lost node.  As root; about 90 s.
+test-cluster: deps
+	@$(MAKE) --no-print-directory cluster-check
+cluster-check: $(BUILD)/parbench $(BUILD)/parbench-mpi
+	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots \
+		bash tests/cluster/run.sh
 
 SANITIZE_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all

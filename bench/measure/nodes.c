@@ -91,7 +91,10 @@ int pb_nodes_add_to_provenance(const char *dir, const char *name,
 		per_node(widest->nodes, ranks, PB_NODES_MAX);
 		const struct pb_cell *c = &widest->cell;
 		fputs(text, out.f);
-		fprintf(out.f, "nodes=%s\nnodes.count=%u\n", list, pb_nodes_count(list));
+		unsigned listed_count = list[0] != '\0';
+		for (const char *p = list; *p; p++)
+			listed_count += *p == ',';
+		fprintf(out.f, "nodes=%s\nnodes.count=%u\n", list, listed_count);
 		fprintf(out.f, "nodes.widest_cell=%s %s w=%u (%s n=%llu)\n", c->runner->name,
 			pb_cell_schedule_name(c), c->workers, c->kernel->name,
 			(unsigned long long)c->n);
