@@ -11,6 +11,7 @@
 #   make bench        install what is missing, build, run the default sweep
 #   make bench QUICK=1  a smoke sweep (under a minute)
 #   make bench-sizes, bench-latency, bench-userkernel, bench-reps ...
+#   make bench-coverage  the sweep three times: do its CIs hold on a rerun?
 #                     benchmarks that print a figure beside its target
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
 #   make test         install what is missing, the whole suite, then again
@@ -243,6 +244,28 @@ bench-repro: deps
 	echo "compared in $$run_b/compare.txt:"; \
 	sed -n '/^cells:/,$$p' "$$run_b/compare.txt"
 .PHONY: bench-repro
+
+# Calibration of the intervals: the same sweep (QUICK= and ARGS= as for
+# make bench) three times back to back, then, per kernel class, how often
+# the runs' 95% CIs of the median overlap and hold each other's medians,
+# against the targets the README states.  RUNS= sets how many.
+RUNS ?= 3
+bench-coverage: deps
+	@$(MAKE) --no-print-directory all
+	@runs=""; for i in $$(seq $(RUNS)); do \
+		echo "sweep $$i of $(RUNS): $(BUILD)/parbench --no-plot $(BENCH_ARGS)"; \
+		$(BUILD)/parbench --no-plot $(BENCH_ARGS) > $(BUILD)/bench-coverage-$$i.log; \
+		status=$$?; \
+		if [ $$status -ne 0 ] && [ $$status -ne 1 ]; then \
+			echo "sweep $$i ended with status $$status (see $(BUILD)/bench-coverage-$$i.log)" >&2; \
+			exit $$status; \
+		fi; \
+		run=$$(sed -n 's|^Results: \(.*\)/$$|\1|p' $(BUILD)/bench-coverage-$$i.log); \
+		[ -n "$$run" ] || { echo "sweep $$i wrote no results" >&2; exit 1; }; \
+		runs="$$runs $$run"; \
+	done; \
+	$(BUILD)/parbench coverage $$runs
+.PHONY: bench-coverage
 
 # Problem size as the axis: sum and factorial over size ranges, seq against
 # pthread and fork, drawn as cost and speedup against n (plots/latest/

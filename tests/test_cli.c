@@ -101,6 +101,10 @@ ParameterizedTestParameters(cli, bad_input_is_refused)
 		{{"--size", "sum=2^35", "--kernels", "sum"}, "more than"},
 		{{"--kernels", "fi\nb"}, "unknown kernel"}, /* a newline stays one line */
 		{{"--pin", "0\n1"}, "--pin"},
+		{{"--repeat-disturbed", "-1"}, "--repeat-disturbed"},
+		{{"--repeat-disturbed", "many"}, "--repeat-disturbed"},
+		{{"--repeat-disturbed", "1000"}, "too large"},
+		{{"coverage", "results/x"}, "usage"},
 	};
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
 }

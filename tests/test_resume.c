@@ -102,7 +102,7 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	snprintf(out, sizeof(out), "%s/sweep.out", root);
 	snprintf(err, sizeof(err), "%s/sweep.err", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
-			      "--reps", "20", "--max-reps", "20", "--warmup", "1", "--no-shuffle",
+			      "--reps", "20", "--max-reps", "20", "--repeat-disturbed", "0", "--warmup", "1", "--no-shuffle",
 			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = pb_test_start(out, err, args);
 	/* After the first cell is logged: a stop in the middle of the sweep. */
@@ -152,7 +152,7 @@ static void only_run(const char *results, char *dir, size_t len)
 
 static const char *const kill_args[] = {
 	"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2", "--reps", "20",
-	"--max-reps", "20", "--warmup", "1", "--no-shuffle", "--rounds", "1", "--no-overhead",
+	"--max-reps", "20", "--repeat-disturbed", "0", "--warmup", "1", "--no-shuffle", "--rounds", "1", "--no-overhead",
 	"--no-plot", "-o", NULL /* results */, NULL};
 
 /* Resumes dir and checks it ends with every cell once, its rows kept. */
@@ -347,7 +347,7 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	snprintf(out, sizeof(out), "%s/sweep.out", root);
 	snprintf(err, sizeof(err), "%s/sweep.err", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
-			      "--reps", "12", "--max-reps", "12", "--warmup", "1", "--seed", "7",
+			      "--reps", "12", "--max-reps", "12", "--repeat-disturbed", "0", "--warmup", "1", "--seed", "7",
 			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = pb_test_start(out, err, args);
 	/* A cell is logged after its last round: the sweep is then in round 3. */
@@ -418,7 +418,7 @@ Test(resume, repeated_sizes_and_placements_are_one_cell_each, .timeout = 60)
 	snprintf(results, sizeof(results), "%s/results", root);
 	const char *args[] = {"--quick", "-k", "fib", "-r", "seq,omp", "-w", "1,2", "--size",
 			      "fib=20", "--size", "fib=20", "--pin", "compact", "--pin", "compact",
-			      "--reps", "3", "--max-reps", "3", "--no-overhead", "--no-plot",
+			      "--reps", "3", "--max-reps", "3", "--repeat-disturbed", "0", "--no-overhead", "--no-plot",
 			      "-o", results, NULL};
 	cr_assert_eq(run(root, args), 0);
 	snprintf(summary, sizeof(summary), "%s/latest/summary.csv", results);
@@ -442,7 +442,7 @@ Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
 	snprintf(out, sizeof(out), "%s/first.out", root);
 	snprintf(errf, sizeof(errf), "%s/first.err", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=31", "-r", "seq,omp", "-w", "1,2", "-s",
-			      "static", "--reps", "60", "--max-reps", "60", "--rounds", "1",
+			      "static", "--reps", "60", "--max-reps", "60", "--repeat-disturbed", "0", "--rounds", "1",
 			      "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t first = pb_test_start(out, errf, args);
 	/* Its folder, once it has written its options. */
@@ -481,7 +481,7 @@ Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
 static void tiny_sweep(const char *root, const char *results, const char *kernel)
 {
 	const char *args[] = {"-k", kernel, "--quick", "-r", "omp", "-w", "1,2", "--reps", "3",
-			      "--max-reps", "3", "--warmup", "0", "--no-overhead", "--no-plot",
+			      "--max-reps", "3", "--repeat-disturbed", "0", "--warmup", "0", "--no-overhead", "--no-plot",
 			      "-o", results, NULL};
 	cr_assert_eq(run(root, args), 0);
 }
@@ -565,7 +565,7 @@ Test(resume, a_cell_the_machine_failed_runs_again, .timeout = 120)
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
 	const char *args[] = {"--out", results, "--no-plot", "--runners", "mpi", "--kernels", "fib",
-			      "--size", "fib=20", "--workers", "2", "--reps", "3", "--max-reps", "3",
+			      "--size", "fib=20", "--workers", "2", "--reps", "3", "--max-reps", "3", "--repeat-disturbed", "0",
 			      "--rounds", "1", "--warmup", "0", "--no-overhead", NULL};
 	setenv("PARBENCH_MPI_TEST_FAIL", "abort", 1);
 	setenv("PARBENCH_MPI_TIMEOUT", "20", 1);

@@ -100,7 +100,7 @@ static void stop_a_long_repetition(int sig, int twice)
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=44", "-r", "seq", "--reps", "3",
-			      "--max-reps", "3", "--warmup", "0", "--rounds", "1", "--no-overhead",
+			      "--max-reps", "3", "--repeat-disturbed", "0", "--warmup", "0", "--rounds", "1", "--no-overhead",
 			      "--no-plot", "-o", results, NULL};
 	pid_t pid = start(root, args);
 	wait_for_folder(results, dir, sizeof(dir));
@@ -230,7 +230,7 @@ static pid_t start_fork_sweep(char *root, char *dir, size_t len, pid_t *worker)
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
 	const char *args[] = {"-k", "fib", "-n", "fib=32", "-r", "fork", "-s", "static", "-w", "2",
-			      "--reps", "100", "--max-reps", "100", "--rounds", "1", "--no-overhead",
+			      "--reps", "100", "--max-reps", "100", "--repeat-disturbed", "0", "--rounds", "1", "--no-overhead",
 			      "--no-plot", "-o", results, NULL};
 	pid_t pid = start(root, args);
 	wait_for_folder(results, dir, len);

@@ -7,17 +7,21 @@
 #include "crossing.h"
 #include "../store/rundir.h"
 #include "../base/ratio_ci.h"
+#include "../base/rounds_ci.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
 
 static int speedup_of(struct pb_cell_result *r, const struct pb_cell_result *base,
 		      uint64_t seed)
 {
-	size_t nb, nr;
-	double *b = pb_cell_ok_seconds(base, &nb), *x = pb_cell_ok_seconds(r, &nr);
-	int err = (!b || !x) ? -ENOMEM : 0;
+	struct pb_rounds b, x;
+	int err = pb_cell_ok_rounds(base, &b);
+	if (!err && (err = pb_cell_ok_rounds(r, &x)))
+		pb_rounds_free(&b);
+	if (err)
+		return err;
 
-	if (!err && nb && nr) {
+	if (b.n && x.n) {
 		r->speedup = base->stats.median / r->stats.median;
 		r->efficiency = r->speedup / r->cell.workers;
 		r->karp_flatt = pb_karp_flatt(r->speedup, r->cell.workers);
@@ -27,17 +31,17 @@ static int speedup_of(struct pb_cell_result *r, const struct pb_cell_result *bas
 		if (r == base) {
 			r->speedup_ci_low = r->speedup_ci_high = 1;
 		} else {
-			/* speedup = median(seq) / median(cell): "b over a" below. */
+			/* speedup = median(seq) / median(cell): "b over a" below;
+			 * rounds and repetitions drawn on both sides. */
 			struct pb_ratio_ci ci;
-			err = pb_ratio_ci_bootstrap(x, nr, b, nb, PB_BOOTSTRAP_ITERATIONS, 0.95, s,
-						    &ci);
+			err = pb_rounds_ratio_ci(&x, &b, PB_BOOTSTRAP_ITERATIONS, 0.95, s, &ci);
 			r->speedup_ci_low = err ? NAN : ci.low;
 			r->speedup_ci_high = err ? NAN : ci.high;
 			err = err == -ENOMEM ? -ENOMEM : 0;
 		}
 	}
-	free(b);
-	free(x);
+	pb_rounds_free(&b);
+	pb_rounds_free(&x);
 	return err;
 }
 

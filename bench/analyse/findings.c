@@ -5,6 +5,7 @@
 
 #include "../../runners/runner.h"
 #include "../base/ratio_ci.h"
+#include "../base/rounds_ci.h"
 #include "../base/stats.h"
 #include "analysis.h"
 #include "../store/table.h"
@@ -222,16 +223,22 @@ static int is_rival(const struct pb_findings *f, const struct pb_group *grp, siz
 	return 1;
 }
 
-/* The verified seconds of summary row `row` into x; how many. */
-static size_t samples_of(const struct pb_findings *f, const struct raw_columns *c,
-			 const long *cell, long row, double *x)
+/* The verified seconds of summary row `row` by round (rounds_ci.h), the
+ * round 0 for all where raw.csv has no round column; x and round are
+ * scratch of raw's size.  0 or a negative errno; s->n == 0: none. */
+static int samples_of(const struct pb_findings *f, const struct raw_columns *c,
+		      const long *cell, long row, double *x, unsigned *round, struct pb_rounds *s)
 {
 	const struct pb_table *raw = &f->run->raw;
 	size_t n = 0;
+	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < raw->row_count; i++)
-		if (cell[i] == row && (c->ok < 0 || strcmp(pb_field(raw, i, c->ok), "1") == 0))
+		if (cell[i] == row && (c->ok < 0 || strcmp(pb_field(raw, i, c->ok), "1") == 0)) {
+			round[n] = c->round >= 0 ? (unsigned)strtoul(pb_field(raw, i, c->round), NULL, 10)
+						 : 0;
 			x[n++] = pb_field_num(raw, i, c->seconds);
-	return n;
+		}
+	return n ? pb_rounds_make(x, round, n, s) : 0;
 }
 
 /* Each group's verdict: every other runner's fastest cell against the
@@ -240,21 +247,27 @@ static int judge(struct pb_findings *f, const struct raw_columns *c, const long 
 {
 	size_t n = f->run->raw.row_count + 1;
 	double *best = malloc(n * sizeof(*best)), *other = malloc(n * sizeof(*other));
-	int err = best && other ? 0 : -ENOMEM;
+	unsigned *round = malloc(n * sizeof(*round));
+	int err = best && other && round ? 0 : -ENOMEM;
 
 	for (size_t g = 0; !err && g < f->group_count; g++) {
 		struct pb_group *grp = &f->groups[g];
+		struct pb_rounds sb = {0}, so;
 		grp->up_ratio = grp->up_low = grp->up_high = NAN;
-		size_t nb = grp->best >= 0 ? samples_of(f, c, cell, grp->best, best) : 0;
+		if (grp->best >= 0 && (err = samples_of(f, c, cell, grp->best, best, round, &sb)))
+			break;
 		int tested = 0, tie = 0;
-		for (size_t i = 0; nb && i < f->run->summary.row_count; i++) {
+		for (size_t i = 0; sb.n && i < f->run->summary.row_count; i++) {
 			long rival = (long)i;
 			if (!is_rival(f, grp, i))
 				continue;
-			size_t no = samples_of(f, c, cell, rival, other);
+			if ((err = samples_of(f, c, cell, rival, other, round, &so)))
+				break;
 			struct pb_ratio_ci ci;
-			if (no && pb_ratio_ci_bootstrap(best, nb, other, no, PB_BOOTSTRAP_ITERATIONS,
-							0.95, UINT64_C(0x5eed) ^ g, &ci) == 0) {
+			/* Rounds and repetitions drawn: a tie is a tie a rerun
+			 * could show, not only this run's repetitions. */
+			if (so.n && pb_rounds_ratio_ci(&sb, &so, PB_BOOTSTRAP_ITERATIONS, 0.95,
+						       UINT64_C(0x5eed) ^ g, &ci) == 0) {
 				tested = 1;
 				if (rival == grp->runner_up) {
 					grp->up_ratio = ci.ratio;
@@ -266,9 +279,12 @@ static int judge(struct pb_findings *f, const struct raw_columns *c, const long 
 					tie = 1;
 				}
 			}
+			pb_rounds_free(&so);
 		}
+		pb_rounds_free(&sb);
 		grp->verdict = !tested ? PB_WIN_UNTESTED : tie ? PB_WIN_TIE : PB_WIN_CLEAR;
 	}
+	free(round);
 	free(best);
 	free(other);
 	return err;

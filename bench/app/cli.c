@@ -38,7 +38,7 @@ enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
 	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT, OPT_KERNEL_LIB,
-	OPT_CELL_TIMEOUT,
+	OPT_CELL_TIMEOUT, OPT_REPEAT_DISTURBED,
 };
 
 static const struct option long_options[] = {
@@ -71,6 +71,7 @@ static const struct option long_options[] = {
 	{"inflight", required_argument, NULL, OPT_INFLIGHT},
 	{"kernel-lib", required_argument, NULL, OPT_KERNEL_LIB},
 	{"cell-timeout", required_argument, NULL, OPT_CELL_TIMEOUT},
+	{"repeat-disturbed", required_argument, NULL, OPT_REPEAT_DISTURBED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -80,6 +81,7 @@ void pb_cli_usage(FILE *out)
 "usage: parbench [options]            run a sweep, write results/ and plots/\n"
 "       parbench plot RUN_DIR         render the plots and report of a run\n"
 "       parbench compare A B          compare two runs cell by cell (B against A)\n"
+"       parbench coverage A B [C...]  how often runs of one sweep fall in each other's CIs\n"
 "       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
 "       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
 "\n"
@@ -106,6 +108,9 @@ void pb_cli_usage(FILE *out)
 "      --rounds N         measure each cell in N rounds spread over the sweep,\n"
 "                         each with its share of the above (default 3, quick 1;\n"
 "                         at most --reps)\n"
+"      --repeat-disturbed N  run a round again when steal or a slow speed probe\n"
+"                         disturbed it, up to N extra rounds a cell (default:\n"
+"                         its --rounds; 0: never); both rounds are kept\n"
 "  -W, --warmup N         untimed warm-up repetitions per round (default 2,\n"
 "                         quick 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
@@ -415,6 +420,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	cfg->plot = 1;
 	cfg->overhead = 1;
 	cfg->shuffle = 1;
+	cfg->repeat_disturbed = -1;
 	cfg->progress = -1;
 	cfg->target_ci = DEFAULT_TARGET_CI / 100;
 	cfg->max_reps = DEFAULT_MAX_REPS;
@@ -505,6 +511,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 				return -EINVAL;
 			break;
 		case OPT_KERNEL_LIB: break; /* loaded before the other options */
+		case OPT_REPEAT_DISTURBED: {
+			unsigned n = 0;
+			if (parse_small("--repeat-disturbed", optarg, MAX_ROUNDS, 1, &n, err, len))
+				return -EINVAL;
+			cfg->repeat_disturbed = (int)n;
+			break;
+		}
 		case OPT_CELL_TIMEOUT:
 			if (pb_parse_decimal(optarg, 0.001, 86400, &cfg->cell_timeout))
 				return pb_fail(err, len, -EINVAL, "--cell-timeout: '%s' is not a number "
@@ -551,6 +564,14 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cli->merge_out = argv[optind + 1];
 		cli->merge_runs = argv + optind + 2;
 		cli->merge_count = (size_t)(argc - optind - 2);
+		return 0;
+	}
+	if (optind < argc && strcmp(argv[optind], "coverage") == 0) {
+		if (optind + 3 > argc)
+			return pb_fail(err, len, -EINVAL, "usage: parbench coverage RUN_DIR RUN_DIR...");
+		cli->action = PB_CLI_COVERAGE;
+		cli->merge_runs = argv + optind + 1;
+		cli->merge_count = (size_t)(argc - optind - 1);
 		return 0;
 	}
 	if (optind < argc) {

@@ -15,6 +15,7 @@ enum pb_cli_action {
 	PB_CLI_COMPARE, /* parbench compare A B: two runs side by side */
 	PB_CLI_RESUME, /* parbench --resume RUN_DIR: finish a stopped sweep */
 	PB_CLI_MERGE, /* parbench merge OUT RUN_DIR...: one run of several */
+	PB_CLI_COVERAGE, /* parbench coverage RUN_DIR...: CIs against reruns */
 };
 
 struct pb_cli {
@@ -24,7 +25,7 @@ struct pb_cli {
 	const char *compare_a, *compare_b; /* for PB_CLI_COMPARE */
 	const char *resume_run; /* for PB_CLI_RESUME */
 	const char *merge_out; /* for PB_CLI_MERGE */
-	char **merge_runs;
+	char **merge_runs;     /* also the runs of PB_CLI_COVERAGE */
 	size_t merge_count;
 	char note[160]; /* a sweep's options that shape no cell, or "" */
 };

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "../../kernels/library.h"
 #include "../report/compare.h"
+#include "../report/coverage.h"
 #include "../store/merge.h"
 #include "../measure/context.h"
 #include "../report/render.h"
@@ -272,6 +273,10 @@ int main(int argc, char **argv)
 	case PB_CLI_COMPARE:
 		if ((e = pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err,
 					 sizeof(err))))
+			return die(exit_status(e), err);
+		return 0;
+	case PB_CLI_COVERAGE:
+		if ((e = pb_coverage_runs(cli.merge_runs, cli.merge_count, stdout, err, sizeof(err))))
 			return die(exit_status(e), err);
 		return 0;
 	case PB_CLI_RESUME:

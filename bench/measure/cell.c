@@ -8,9 +8,11 @@
 
 #include "cell.h"
 #include "../base/clock.h"
+#include "../base/rounds_ci.h"
 #include "../store/csv.h"
 #include "../placement/peer.h"
 #include "expected.h"
+#include "interference.h"
 #include "sandbox.h"
 #include "stop.h"
 
@@ -143,6 +145,51 @@ double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count)
 /* Below this many values no pair of order statistics covers the median
  * with 95% probability: [min, max] of 5 covers it with 93.75%. */
 #define CI_MIN_REPS 6
+/* Resamples of the two-level bootstrap: its interval's ends move by
+ * well under a percent between seeds at this many. */
+#define ROUNDS_RESAMPLES 1000
+
+int pb_cell_ok_rounds(const struct pb_cell_result *r, struct pb_rounds *s)
+{
+	double *x = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*x));
+	unsigned *round = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*round));
+	size_t n = 0;
+	int err = x && round ? 0 : -ENOMEM;
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; !err && i < r->rep_count; i++)
+		if (r->reps[i].ok) {
+			x[n] = r->reps[i].seconds;
+			round[n++] = r->reps[i].round;
+		}
+	if (!err && n)
+		err = pb_rounds_make(x, round, n, s);
+	free(x);
+	free(round);
+	return err;
+}
+
+/*
+ * The 95% CI of the cell's median: over one round, the order statistics
+ * of its repetitions (distribution-free); over several, the two-level
+ * bootstrap of rounds and repetitions, which takes in how much rounds
+ * differ, as a rerun's would.  NaN where it cannot be had.
+ */
+static void median_ci(const struct pb_cell_result *r, double *lo, double *hi)
+{
+	struct pb_rounds s;
+	*lo = *hi = NAN;
+	if (pb_cell_ok_rounds(r, &s) || !s.n)
+		return;
+	if (s.count >= 2) {
+		uint64_t seed = UINT64_C(0x9e3779b97f4a7c15) ^ r->cell.n ^ r->cell.workers;
+		if (pb_rounds_median_ci(&s, ROUNDS_RESAMPLES, 0.95, seed, lo, hi))
+			*lo = *hi = NAN;
+	} else {
+		pb_sort_doubles(s.x, s.n);
+		pb_median_ci(s.x, s.n, lo, hi);
+	}
+	pb_rounds_free(&s);
+}
 
 /* Relative half-width of the median's 95% CI (the wider side), or +inf. */
 static double ci_width(const struct pb_cell_result *r)
@@ -152,8 +199,8 @@ static double ci_width(const struct pb_cell_result *r)
 
 	if (ok && count >= CI_MIN_REPS) {
 		double median = pb_median_inplace(ok, count);
-		pb_median_ci(ok, count, &lo, &hi);
-		if (median > 0)
+		median_ci(r, &lo, &hi);
+		if (median > 0 && isfinite(lo) && isfinite(hi))
 			width = fmax(median - lo, hi - median) / median;
 	}
 	free(ok);
@@ -200,6 +247,59 @@ static int keep_tasks(struct pb_cell_result *r, const struct pb_job *job)
 	return 0;
 }
 
+/* The fastest speed probe of this process's sweep: the machine undisturbed,
+ * as near as this run can tell. */
+static double best_probe_ns = INFINITY;
+
+/* What the machine did to the round just measured, on each of its
+ * repetitions; a round is disturbed by steal or a slow probe. */
+static void note_interference(struct pb_cell_result *r, unsigned first, double probe,
+			      double steal, long invol)
+{
+	int disturbed = (isfinite(steal) && steal > PB_STEAL_DISTURBED_PCT) ||
+			(isfinite(probe) && isfinite(best_probe_ns) &&
+			 probe > PB_PROBE_DISTURBED * best_probe_ns);
+	if (isfinite(probe) && probe < best_probe_ns)
+		best_probe_ns = probe;
+	for (unsigned i = first; i < r->rep_count; i++) {
+		r->reps[i].steal_pct = steal;
+		r->reps[i].probe_ns = probe;
+		r->reps[i].invol = invol;
+		r->reps[i].disturbed = disturbed;
+	}
+}
+
+int pb_cell_last_round_disturbed(const struct pb_cell_result *r)
+{
+	return r->rep_count && r->reps[r->rep_count - 1].disturbed;
+}
+
+/* Disturbed rounds, the median without them and the worst readings. */
+static void interference_summarise(struct pb_cell_result *r)
+{
+	double *x = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*x));
+	size_t n = 0;
+	unsigned last_round = UINT32_MAX;
+	r->disturbed_rounds = 0;
+	r->median_undisturbed_s = r->steal_pct_max = r->probe_slowdown_max = NAN;
+	for (unsigned i = 0; i < r->rep_count; i++) {
+		const struct pb_rep *p = &r->reps[i];
+		if (p->disturbed && p->round != last_round)
+			r->disturbed_rounds++;
+		last_round = p->round;
+		if (isfinite(p->steal_pct) && !(p->steal_pct <= r->steal_pct_max))
+			r->steal_pct_max = p->steal_pct;
+		double slow = p->probe_ns / best_probe_ns;
+		if (isfinite(slow) && !(slow <= r->probe_slowdown_max))
+			r->probe_slowdown_max = slow;
+		if (x && p->ok && !p->disturbed)
+			x[n++] = p->seconds;
+	}
+	if (n)
+		r->median_undisturbed_s = pb_median_inplace(x, n);
+	free(x);
+}
+
 /* The median communication time of the verified repetitions, where the
  * runner measures one (mpi-scatter); NaN otherwise. */
 static void comm_summarise(struct pb_cell_result *r)
@@ -223,11 +323,12 @@ void pb_cell_summarise(struct pb_cell_result *r)
 	pb_stats_compute(ok, ok ? count : 0, &r->stats);
 	if (ok && count) {
 		pb_median_inplace(ok, count); /* sorts */
-		pb_median_ci(ok, count, &r->ci_low, &r->ci_high);
+		median_ci(r, &r->ci_low, &r->ci_high);
 		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
 	}
 	free(ok);
 	comm_summarise(r);
+	interference_summarise(r);
 	r->peer_ns_min = r->peer_ns_max = NAN;
 	for (unsigned i = 0; i < r->rep_count; i++) {
 		double p = r->reps[i].peer_ns;
@@ -395,9 +496,14 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	};
 	struct pb_pool *pool = NULL;
 	unsigned cap = r->rep_count; /* reserve() grows from what is there */
+	unsigned first = r->rep_count;
 
 	if (place(m, r, &opts))
 		return 0;
+	/* On the workers' CPUs, before the pool exists. */
+	struct pb_machine_sample before, after;
+	double probe = pb_probe_speed(r->cpus, cell->workers);
+	pb_machine_sample(&before);
 	double t0 = pb_now();
 	int err = runner->open(&pool, &opts);
 	if (round == 0)
@@ -449,6 +555,9 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, where);
 	runner->free(pool, region, region_bytes);
 	runner->close(pool);
+	pb_machine_sample(&after);
+	note_interference(r, first, probe, pb_steal_pct(&before, &after),
+			  pb_invol_switches(&before, &after));
 	return err == -ENOMEM ? -ENOMEM : 0;
 }
 
@@ -558,7 +667,8 @@ static int measure_sandboxed(const struct pb_measure *m, unsigned round, double 
 			     struct pb_cell_result *r, const struct where *where)
 {
 	unsigned w = r->cell.workers;
-	size_t max_reps = m->max_reps ? m->max_reps : 1;
+	/* Extra rounds (for disturbed ones) add at most as much again. */
+	size_t max_reps = m->max_reps ? 2 * (size_t)m->max_reps : 1;
 	size_t max_tasks = r->cell.kernel->waits ? MAX_TASKS_KEPT : 0;
 	size_t bytes = sizeof(struct shared_cell) + max_reps * sizeof(struct pb_rep) +
 		       max_reps * w * 3 * sizeof(int) + w * sizeof(int) + max_tasks * 8 + 64;
@@ -606,7 +716,11 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	};
 	int err = -ENOMEM;
 
-	r->rounds = round + 1;
+	/* A round past the planned ones is an extra, run for a disturbed one. */
+	if (round < (m->rounds ? m->rounds : 1))
+		r->rounds = round + 1;
+	else
+		r->extra_rounds++;
 	if (!r->cpus) /* a cell read back by --resume */
 		r->cpus = calloc(workers, sizeof(*r->cpus));
 	if (r->cpus && where.bound && where.start && where.end) {
@@ -654,6 +768,14 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	}
 
 	int err = run_round(m, 0, r);
+	pb_cell_summarise(r);
+	return err;
+}
+
+int pb_cell_run_extra(const struct pb_measure *m, struct pb_cell_result *r)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	int err = run_round(m, rounds + r->extra_rounds, r);
 	pb_cell_summarise(r);
 	return err;
 }

@@ -24,6 +24,10 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
  */
 int pb_cell_run_round(const struct pb_measure *m, unsigned round, struct pb_cell_result *r);
 
+/* One more round after a disturbed one (its repetitions numbered past the
+ * planned rounds); as pb_cell_run_round. */
+int pb_cell_run_extra(const struct pb_measure *m, struct pb_cell_result *r);
+
 /* Statistics, CI, outliers and bandwidth of r from its repetitions (also
  * for results read back from raw.csv). */
 void pb_cell_summarise(struct pb_cell_result *r);

@@ -204,6 +204,7 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 	int c_startup = pb_table_column(t, "startup_s"), c_init = pb_table_column(t, "init_s");
 	int c_over = pb_table_column(t, "oversubscribed");
 	int c_rounds = pb_table_column(t, "rounds");
+	int c_extra = pb_table_column(t, "extra_rounds");
 	int c_checked = pb_table_column(t, "binding_checked"),
 	    c_bound_ok = pb_table_column(t, "binding_ok");
 	char key[512];
@@ -231,6 +232,8 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 		r->init_s = field_number(row[c_init]);
 		r->stop = stop_reason(row[c_stop]);
 		r->rounds = (unsigned)strtoul(row[c_rounds], NULL, 10);
+		if (c_extra >= 0)
+			r->extra_rounds = (unsigned)strtoul(row[c_extra], NULL, 10);
 		if (c_checked >= 0 && c_bound_ok >= 0) {
 			r->binding_checked = (unsigned)strtoul(row[c_checked], NULL, 10);
 			r->binding_ok = (unsigned)strtoul(row[c_bound_ok], NULL, 10);
@@ -249,6 +252,9 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int c_res = pb_table_column(t, "result"), c_ok = pb_table_column(t, "ok");
 	int c_round = pb_table_column(t, "round"), c_peer = pb_table_column(t, "peer_ns");
 	int c_nodes = pb_table_column(t, "nodes"); /* not in older runs */
+	int c_steal = pb_table_column(t, "steal_pct"), c_probe = pb_table_column(t, "probe_ns"),
+	    c_invol = pb_table_column(t, "invol_switches"),
+	    c_disturbed = pb_table_column(t, "disturbed");
 	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
 	char key[512];
 	int rc = 0;
@@ -287,6 +293,10 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->ok = strcmp(row[c_ok], "1") == 0;
 		rep->round = (unsigned)strtoul(row[c_round], NULL, 10);
 		rep->peer_ns = field_number(row[c_peer]);
+		rep->steal_pct = c_steal >= 0 ? field_number(row[c_steal]) : NAN;
+		rep->probe_ns = c_probe >= 0 ? field_number(row[c_probe]) : NAN;
+		rep->invol = c_invol >= 0 && *row[c_invol] ? strtol(row[c_invol], NULL, 10) : -1;
+		rep->disturbed = c_disturbed >= 0 && strcmp(row[c_disturbed], "1") == 0;
 		r->ok_count += rep->ok;
 		if (c_nodes >= 0 && *row[c_nodes] && !r->nodes && !(r->nodes = strdup(row[c_nodes]))) {
 			rc = pb_fail(err, len, -ENOMEM, "out of memory");

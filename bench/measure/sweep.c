@@ -290,6 +290,18 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 			}
 			if ((e = write_round(raw, sw->run_id, r, first)))
 				return e; /* the disk is full: what is on it is kept */
+			/* A disturbed round is repeated at once, up to
+			 * --repeat-disturbed times a cell; both stay, flagged. */
+			while (!r->failed && pb_cell_last_round_disturbed(r) &&
+			       r->extra_rounds < m->extra_rounds_max && !pb_stop_requested()) {
+				unsigned before = r->rep_count;
+				if ((e = pb_cell_run_extra(m, r)) == -EINTR)
+					break;
+				if (e < 0)
+					return e;
+				if ((e = write_round(raw, sw->run_id, r, before)))
+					return e;
+			}
 			if (cfg->progress)
 				fputs("\r\033[K", stderr);
 			if (complete(r, rounds))
@@ -335,6 +347,8 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	m.expected = sw->expected;
 	m.cell_timeout = cfg->cell_timeout;
+	m.extra_rounds_max = cfg->repeat_disturbed < 0 ? (cfg->rounds ? cfg->rounds : 1)
+						       : (unsigned)cfg->repeat_disturbed;
 	for (size_t i = 0; i < sw->plan.count; i++)
 		m.sandbox_fork_unsafe |= pb_kernel_is_user(sw->plan.cells[i].kernel);
 

@@ -49,6 +49,8 @@ struct pb_config {
 				 * long (0: the default) */
 	unsigned rounds;        /* each cell is measured in this many rounds,
 				 * spread over the sweep */
+	int repeat_disturbed;   /* extra rounds a cell may get for disturbed
+				 * ones; -1: as many as its rounds */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */
 	int shuffle;            /* interleave the cells in a random order */
 	struct pb_placement pins[PB_MAX_PINS]; /* placements to sweep (--pin) */

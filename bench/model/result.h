@@ -8,6 +8,7 @@
 #include "../placement/resolved.h"
 #include "../base/paths.h"
 #include "plan.h"
+#include "../base/rounds_ci.h"
 #include "../base/stats.h"
 
 struct pb_rep {
@@ -17,6 +18,13 @@ struct pb_rep {
 	int ok;              /* result == expected and the runner succeeded */
 	unsigned round;      /* of the sweep's rounds, from 0 */
 	double peer_ns;      /* CPU-to-CPU latency before the round, NaN: none */
+	/* What the machine did to the round (measure/interference.h), the
+	 * same for each of its repetitions: steal in percent (NaN: unknown),
+	 * the speed probe before it in ns (NaN), involuntary context switches
+	 * of this process (-1: unknown), and whether that made it disturbed. */
+	double steal_pct, probe_ns;
+	long invol;
+	int disturbed;
 };
 
 struct pb_expected_table;
@@ -36,6 +44,11 @@ struct pb_cell_result {
 	struct pb_stats stats; /* of the seconds of the verified repetitions */
 	double ci_low, ci_high; /* 95% CI of the median */
 	double comm_median_s; /* median of comm_seconds, NaN: not measured */
+	/* Interference: rounds flagged disturbed, the extra rounds run for
+	 * them, the median without the disturbed rounds' repetitions (NaN:
+	 * none left), the largest steal and probe slowdown seen. */
+	unsigned disturbed_rounds, extra_rounds;
+	double median_undisturbed_s, steal_pct_max, probe_slowdown_max;
 	unsigned outliers;
 	/* NaN where not applicable: */
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;
@@ -82,6 +95,7 @@ struct pb_measure {
 	double budget_s;    /* timed seconds per cell after min_reps */
 	unsigned rounds;    /* the cell is measured in this many separate
 			     * rounds, each with its share of the above */
+	unsigned extra_rounds_max; /* rounds run again for disturbed ones */
 	unsigned allowed_cpus;
 	int peer_cpus[2];   /* probed before each round (pb_peer_latency); -1: not */
 	struct hwloc_topology *topology; /* this machine's, loaded once per sweep */
@@ -95,8 +109,14 @@ struct pb_measure {
 				  * fork-unsafe runners (runner.h) */
 };
 
+/* Whether the round last measured was disturbed (measure/interference.h). */
+int pb_cell_last_round_disturbed(const struct pb_cell_result *r);
+
 /* The verified repetitions' seconds (caller frees); *count set. */
 double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count);
+/* The same by round (base/rounds_ci.h), s->n == 0 when there are none;
+ * 0 or -ENOMEM.  Free with pb_rounds_free. */
+int pb_cell_ok_rounds(const struct pb_cell_result *r, struct pb_rounds *s);
 
 void pb_cell_result_free(struct pb_cell_result *r);
 

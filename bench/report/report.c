@@ -9,6 +9,10 @@
 
 #define EFFICIENCY_TARGET 0.95
 #define BASELINE_TOLERANCE 0.03
+/* The thresholds measure/interference.h flags rounds by (the report layer
+ * does not include the measuring one). */
+#define PB_REPORT_STEAL_PCT 2.0
+#define PB_REPORT_PROBE 1.25
 
 /* Summary columns the text needs beside the key. */
 struct columns {
@@ -505,6 +509,55 @@ static void print_nodes(FILE *f, const struct pb_table *t)
 	}
 }
 
+/* What the machine did to the rounds, and the cells it moved. */
+static void print_interference(FILE *f, const struct pb_table *t)
+{
+	int rounds = pb_table_column(t, "rounds"), disturbed = pb_table_column(t, "disturbed_rounds"),
+	    extra = pb_table_column(t, "extra_rounds"), median = pb_table_column(t, "median_s"),
+	    lo = pb_table_column(t, "median_ci_low_s"), hi = pb_table_column(t, "median_ci_high_s"),
+	    clean = pb_table_column(t, "median_undisturbed_s"),
+	    steal = pb_table_column(t, "steal_pct_max"),
+	    probe = pb_table_column(t, "probe_slowdown_max");
+	if (disturbed < 0 || rounds < 0)
+		return; /* a run from before the sensors */
+	unsigned long total = 0, flagged = 0, extras = 0, cells = 0, moved = 0;
+	double worst_steal = NAN, worst_probe = NAN;
+	for (size_t i = 0; i < t->row_count; i++) {
+		unsigned long d = strtoul(pb_field(t, i, disturbed), NULL, 10);
+		unsigned long x = strtoul(pb_field(t, i, extra), NULL, 10);
+		total += strtoul(pb_field(t, i, rounds), NULL, 10) + x;
+		flagged += d;
+		extras += x;
+		cells += d > 0;
+		double sv = pb_field_num(t, i, steal), pv = pb_field_num(t, i, probe);
+		if (isfinite(sv) && !(sv <= worst_steal))
+			worst_steal = sv;
+		if (isfinite(pv) && !(pv <= worst_probe))
+			worst_probe = pv;
+		double c = pb_field_num(t, i, clean);
+		moved += d && isfinite(c) &&
+			 (c < pb_field_num(t, i, lo) || c > pb_field_num(t, i, hi));
+	}
+	fprintf(f, "\nInterference: %lu of %lu cell-rounds disturbed (steal above %.0f%% of CPU time, "
+		   "or the speed probe %.2fx its best), in %lu cells; %lu extra rounds run for them.\n",
+		flagged, total, PB_REPORT_STEAL_PCT, PB_REPORT_PROBE, cells, extras);
+	fprintf(f, "  Largest steal in a round: ");
+	if (isfinite(worst_steal))
+		fprintf(f, "%.1f%%", worst_steal);
+	else
+		fputs("unknown here", f);
+	fputs("; slowest probe: ", f);
+	if (isfinite(worst_probe))
+		fprintf(f, "%.2fx the fastest\n", worst_probe);
+	else
+		fputs("unknown here\n", f);
+	if (flagged)
+		fprintf(f, "  Without the disturbed rounds, %lu cell%s median%s would leave %s CI "
+			   "(median_undisturbed_s in summary.csv)\n", moved, moved == 1 ? "'s" : "s'",
+			moved == 1 ? "" : "s", moved == 1 ? "its" : "their");
+	(void)median;
+}
+
 void pb_report_print(FILE *f, const struct pb_results *r)
 {
 	struct columns c = columns_of(&r->run.summary);
@@ -521,4 +574,5 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_breakeven(f, &r->run.breakeven);
 	print_latency(f, &r->run.summary);
 	print_nodes(f, &r->run.summary);
+	print_interference(f, &r->run.summary);
 }

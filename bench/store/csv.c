@@ -51,7 +51,8 @@ static void number(FILE *f, double x)
 int pb_csv_raw_header(FILE *f)
 {
 	return fputs(KEY_COLUMNS ",rep,round,peer_ns,seconds,comm_seconds,result,expected,ok,cpus,"
-		     "cpus_bound,cpus_start,cpus_end,on_binding,nodes\n", f) < 0 ? -EIO : 0;
+		     "cpus_bound,cpus_start,cpus_end,on_binding,nodes,migrations,steal_pct,probe_ns,"
+		     "invol_switches,disturbed\n", f) < 0 ? -EIO : 0;
 }
 
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
@@ -79,7 +80,26 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 			fprintf(f, ",%d", on);
 		else
 			fputc(',', f); /* not bound: nothing to check */
-		fprintf(f, ",%s\n", r->nodes ? r->nodes : "");
+		fprintf(f, ",%s", r->nodes ? r->nodes : "");
+		/* Workers that ended the repetition on another CPU than they
+		 * began it on; empty where not seen. */
+		if (r->seen) {
+			unsigned moved = 0;
+			for (unsigned k = 0; k < w; k++) {
+				const int *s = pb_cell_seen(r, i, k);
+				moved += s[1] >= 0 && s[2] >= 0 && s[1] != s[2];
+			}
+			fprintf(f, ",%u", moved);
+		} else {
+			fputc(',', f);
+		}
+		number(f, rep->steal_pct);
+		number(f, rep->probe_ns);
+		if (rep->invol >= 0)
+			fprintf(f, ",%ld", rep->invol);
+		else
+			fputc(',', f);
+		fprintf(f, ",%d\n", rep->disturbed);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -91,7 +111,8 @@ int pb_csv_summary_header(FILE *f)
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
-		     "task_p999_s,comm_median_s,nodes,check,status\n",
+		     "task_p999_s,comm_median_s,disturbed_rounds,extra_rounds,median_undisturbed_s,"
+		     "steal_pct_max,probe_slowdown_max,nodes,check,status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -127,6 +148,10 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	for (int q = 0; q < 3; q++)
 		number(f, r->task_s[q]);
 	number(f, r->comm_median_s);
+	fprintf(f, ",%u,%u", r->disturbed_rounds, r->extra_rounds);
+	number(f, r->median_undisturbed_s);
+	number(f, r->steal_pct_max);
+	number(f, r->probe_slowdown_max);
 	fprintf(f, ",%u,%s,%s\n", pb_nodes_count(r->nodes), pb_kernel_check_name(r->cell.kernel),
 		r->status);
 	return ferror(f) ? -EIO : 0;

@@ -183,7 +183,7 @@ fi
 
 sbatch_script="$root/bench/slurm/parbench.sbatch"
 job_cpus=$((cpus < 2 ? cpus : 2))
-tiny="--quick --reps 3 --max-reps 3 --warmup 0 --no-overhead"
+tiny="--quick --reps 3 --max-reps 3 --repeat-disturbed 0 --warmup 0 --no-overhead"
 
 # Submits the sbatch script and waits for the end of the job; the job's
 # exit status becomes this function's.  OUT gets sbatch's own output.  The
@@ -311,7 +311,7 @@ check "and says how to plot later" 'grep -q "gnuplot not found" "$tmp/nognuplot.
 
 # 3. A job stopped by SIGTERM (as at its time limit, through the batch
 # shell like --signal=B:TERM), then finished by a job that resumes it.
-long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --rounds 1 --warmup 1 --no-shuffle --no-overhead --no-plot"
+long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --repeat-disturbed 0 --rounds 1 --warmup 1 --no-shuffle --no-overhead --no-plot"
 PARBENCH_RUNNERS=seq,omp,pthread PARBENCH_ARGS="$long" submit "$tmp/submit-term.txt" \
 	--job-name=parbench-term --cpus-per-task="$job_cpus" &
 term=$!

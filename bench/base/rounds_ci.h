@@ -1,0 +1,40 @@
+/*
+ * Intervals that describe what a rerun would see.  A cell's repetitions
+ * come in rounds (a new pool, new memory, another moment of the sweep),
+ * and rounds differ more than repetitions inside one: an interval from
+ * the pooled repetitions describes only the next repetition of the same
+ * rounds.  These bootstrap the two levels (Kalibera and Jones, "Rigorous
+ * benchmarking in reasonable time", 2013): draw the rounds with
+ * replacement, then repetitions with replacement inside each round drawn,
+ * and take the median of what was drawn.  With one round it is the plain
+ * percentile bootstrap.  Fixed seeds make every interval reproducible.
+ */
+#ifndef PB_ROUNDS_CI_H
+#define PB_ROUNDS_CI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ratio_ci.h"
+
+/* A sample in rounds: values ordered by round, round g's in
+ * x[start[g] .. start[g + 1]). */
+struct pb_rounds {
+	double *x;
+	size_t n, *start, count;
+};
+
+/* From values and the round of each (any order, any round numbers);
+ * 0, -EINVAL (no values) or -ENOMEM.  Free with pb_rounds_free. */
+int pb_rounds_make(const double *x, const unsigned *round, size_t n, struct pb_rounds *s);
+void pb_rounds_free(struct pb_rounds *s);
+
+/* The interval at `level` of the median; 0, -EINVAL or -ENOMEM. */
+int pb_rounds_median_ci(const struct pb_rounds *s, unsigned resamples, double level,
+			uint64_t seed, double *low, double *high);
+
+/* The same for median(b) / median(a), each sample drawn on its own. */
+int pb_rounds_ratio_ci(const struct pb_rounds *a, const struct pb_rounds *b,
+		       unsigned resamples, double level, uint64_t seed, struct pb_ratio_ci *ci);
+
+#endif

@@ -1,0 +1,190 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../kernels/kernel.h"
+#include "../base/fail.h"
+#include "../base/stats.h"
+#include "../model/identity.h"
+#include "../store/runfiles.h"
+#include "coverage.h"
+
+/* Targets of the calibration (README: what the interval promises). */
+#define OVERLAP_TARGET 0.95
+#define INSIDE_TARGET 0.80
+#define HALF_WIDTH_COMPUTE 0.05
+#define HALF_WIDTH_MEMORY 0.10
+
+enum cell_class { CLASS_COMPUTE, CLASS_MEMORY, CLASS_LATENCY, CLASS_COUNT };
+static const char *const class_names[CLASS_COUNT] = {"compute-bound", "memory-bound",
+						     "latency-bound"};
+
+struct tally {
+	size_t pairs, overlap, ordered, inside;
+	double *half; /* relative half-widths, one per cell and run */
+	size_t halves;
+	double worst;  /* largest relative difference of two medians */
+	char worst_cell[200];
+	double worst_a[3], worst_b[3]; /* median, lo, hi of the two */
+};
+
+struct columns {
+	int key[PB_KEY_COUNT], median, lo, hi, status, gbps, latency;
+};
+
+static int columns_of(const struct pb_table *t, struct columns *c)
+{
+	if (pb_table_key_columns_known(t, c->key))
+		return -EINVAL;
+	c->median = pb_table_column(t, "median_s");
+	c->lo = pb_table_column(t, "median_ci_low_s");
+	c->hi = pb_table_column(t, "median_ci_high_s");
+	c->status = pb_table_column(t, "status");
+	c->gbps = pb_table_column(t, "gbps");
+	c->latency = pb_table_column(t, "latency_us");
+	return c->median < 0 || c->lo < 0 || c->hi < 0 ? -EINVAL : 0;
+}
+
+static enum cell_class class_of(const struct pb_table *t, const struct columns *c, size_t row)
+{
+	const struct pb_kernel *k = pb_kernel_lookup(t->rows[row][c->key[PB_KEY_KERNEL]]);
+	const char *latency = pb_field(t, row, c->latency);
+	if ((k && k->waits) || (*latency && strcmp(latency, "0") != 0))
+		return CLASS_LATENCY;
+	if (k)
+		return pb_kernel_compute_bound(k) ? CLASS_COMPUTE : CLASS_MEMORY;
+	return isfinite(pb_field_num(t, row, c->gbps)) ? CLASS_MEMORY : CLASS_COMPUTE;
+}
+
+/* The row of run j with the same cell as row i of run 0, or -1. */
+static long same_cell(const struct pb_run *runs, const struct columns *cols, size_t j,
+		      size_t i)
+{
+	const struct pb_table *t = &runs[j].summary;
+	for (size_t r = 0; r < t->row_count; r++)
+		if (pb_rows_same_cell(runs[0].summary.rows[i], cols[0].key, t->rows[r], cols[j].key))
+			return (long)r;
+	return -1;
+}
+
+/* "fib n=32 omp dynamic w=2" */
+static void cell_name(const struct pb_table *t, const struct columns *c, size_t row, char *buf,
+		      size_t len)
+{
+	snprintf(buf, len, "%s n=%s %s %s w=%s", pb_field(t, row, c->key[PB_KEY_KERNEL]),
+		 pb_field(t, row, c->key[PB_KEY_N]), pb_field(t, row, c->key[PB_KEY_RUNNER]),
+		 pb_field(t, row, c->key[PB_KEY_SCHEDULE]), pb_field(t, row, c->key[PB_KEY_WORKERS]));
+}
+
+/* median, lo, hi of a row, 0 when any is missing or the cell failed. */
+static int interval(const struct pb_table *t, const struct columns *c, size_t row, double v[3])
+{
+	v[0] = pb_field_num(t, row, c->median);
+	v[1] = pb_field_num(t, row, c->lo);
+	v[2] = pb_field_num(t, row, c->hi);
+	return isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]) && v[0] > 0 &&
+	       (c->status < 0 || strcmp(t->rows[row][c->status], "ok") == 0);
+}
+
+static void print_class(FILE *out, struct tally *t, enum cell_class k)
+{
+	if (!t->pairs) {
+		fprintf(out, "  %-14s no cell in every run\n", class_names[k]);
+		return;
+	}
+	double overlap = (double)t->overlap / (double)t->pairs;
+	double inside = (double)t->inside / (double)t->ordered;
+	pb_sort_doubles(t->half, t->halves);
+	double half = t->half[(t->halves - 1) / 2];
+	fprintf(out, "  %-14s %4zu pairs  CIs overlap %5.1f%% (target >= %.0f%%)  "
+		     "median inside the other's CI %5.1f%% (target >= %.0f%%)\n",
+		class_names[k], t->pairs, 100 * overlap, 100 * OVERLAP_TARGET, 100 * inside,
+		100 * INSIDE_TARGET);
+	if (k == CLASS_LATENCY)
+		fprintf(out, "  %-14s half-width at the median cell %.1f%%\n", "", 100 * half);
+	else
+		fprintf(out, "  %-14s half-width at the median cell %.1f%% (target <= %.0f%%)\n", "",
+			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
+	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
+		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
+		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);
+}
+
+int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, size_t errlen)
+{
+	struct pb_run *runs = calloc(count, sizeof(*runs));
+	struct columns *cols = calloc(count, sizeof(*cols));
+	struct tally tally[CLASS_COUNT] = {0};
+	int e = runs && cols ? 0 : pb_fail(err, errlen, -ENOMEM, "out of memory");
+
+	if (!e && count < 2)
+		e = pb_fail(err, errlen, -EINVAL, "coverage needs two runs or more");
+	for (size_t j = 0; !e && j < count; j++) {
+		if ((e = pb_run_open(paths[j], 0, &runs[j], err, errlen)))
+			break;
+		if (columns_of(&runs[j].summary, &cols[j]))
+			e = pb_fail(err, errlen, -EINVAL, "%s/summary.csv lacks the median's CI columns",
+				    runs[j].dir);
+	}
+	size_t rows = !e ? runs[0].summary.row_count : 0;
+	for (int k = 0; !e && k < CLASS_COUNT; k++)
+		if (!(tally[k].half = malloc((rows * count + 1) * sizeof(double))))
+			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
+	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
+	if (!e && !v)
+		e = pb_fail(err, errlen, -ENOMEM, "out of memory");
+
+	size_t cells = 0;
+	for (size_t i = 0; !e && i < rows; i++) {
+		const struct pb_table *t0 = &runs[0].summary;
+		char key[512];
+		cell_name(t0, &cols[0], i, key, sizeof(key));
+		int all = interval(t0, &cols[0], i, v[0]);
+		for (size_t j = 1; all && j < count; j++) {
+			long r = same_cell(runs, cols, j, i);
+			all = r >= 0 && interval(&runs[j].summary, &cols[j], (size_t)r, v[j]);
+		}
+		if (!all)
+			continue;
+		cells++;
+		struct tally *t = &tally[class_of(t0, &cols[0], i)];
+		for (size_t a = 0; a < count; a++) {
+			t->half[t->halves++] = fmax(v[a][0] - v[a][1], v[a][2] - v[a][0]) / v[a][0];
+			for (size_t b = 0; b < count; b++) {
+				if (a == b)
+					continue;
+				t->ordered++;
+				t->inside += v[b][0] >= v[a][1] && v[b][0] <= v[a][2];
+				if (b < a)
+					continue;
+				t->pairs++;
+				t->overlap += v[a][1] <= v[b][2] && v[b][1] <= v[a][2];
+				double apart = fabs(v[a][0] - v[b][0]) / fmin(v[a][0], v[b][0]);
+				if (apart > t->worst) {
+					t->worst = apart;
+					snprintf(t->worst_cell, sizeof(t->worst_cell), "%s", key);
+					memcpy(t->worst_a, v[a], sizeof(t->worst_a));
+					memcpy(t->worst_b, v[b], sizeof(t->worst_b));
+				}
+			}
+		}
+	}
+	if (!e && !cells)
+		e = pb_fail(err, errlen, -EINVAL, "the runs share no verified cell with a CI");
+	if (!e) {
+		fprintf(out, "Coverage of the 95%% CIs of the median over %zu runs, %zu cells in "
+			     "all of them:\n", count, cells);
+		for (int k = 0; k < CLASS_COUNT; k++)
+			if (k != CLASS_LATENCY || tally[k].pairs)
+				print_class(out, &tally[k], (enum cell_class)k);
+	}
+	for (int k = 0; k < CLASS_COUNT; k++)
+		free(tally[k].half);
+	free(v);
+	for (size_t j = 0; runs && j < count; j++)
+		pb_run_close(&runs[j]);
+	free(runs);
+	free(cols);
+	return e;
+}

@@ -1,0 +1,19 @@
+/*
+ * How well a run's intervals describe a rerun: runs of the same sweep
+ * compared cell by cell (parbench coverage RUN RUN [RUN...], make
+ * bench-coverage).  Per kernel class, the share of run pairs whose 95%
+ * CIs of the median overlap, the share of cells where another run's
+ * median falls inside this run's CI, the half-width at the median cell,
+ * and the cell whose medians differ most.
+ */
+#ifndef PB_COVERAGE_H
+#define PB_COVERAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Returns 0, or a negative errno with a one-line reason in err (-EINVAL:
+ * a folder is not a run, or the runs share no cell). */
+int pb_coverage_runs(char *const *runs, size_t count, FILE *out, char *err, size_t errlen);
+
+#endif
