@@ -225,6 +225,46 @@ int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_gr
 	return 0;
 }
 
+/* The speedup at the series' largest worker count, -inf where none. */
+static double final_speedup(const struct pb_chart_series *s)
+{
+	for (size_t i = s->count; i-- > 0;)
+		if (isfinite(s->pt[i].speedup))
+			return s->pt[i].speedup;
+	return -INFINITY;
+}
+
+void pb_chart_group_best(const struct pb_chart_group *g, struct pb_chart_group *best)
+{
+	*best = *g;
+	best->count = 0;
+	for (size_t s = 0; s < g->parallel; s++) {
+		int seen = 0;
+		for (size_t k = 0; k < best->count && !seen; k++)
+			seen = !strcmp(best->series[k].runner, g->series[s].runner);
+		if (seen)
+			continue;
+		size_t pick = s, of = 0;
+		for (size_t t = s; t < g->parallel; t++) {
+			if (strcmp(g->series[t].runner, g->series[s].runner))
+				continue;
+			of++;
+			if (final_speedup(&g->series[t]) > final_speedup(&g->series[pick]))
+				pick = t;
+		}
+		struct pb_chart_series *out = &best->series[best->count++];
+		*out = g->series[pick];
+		if (of > 1) {
+			char named[sizeof(out->schedule)];
+			snprintf(named, sizeof(named), "%s, best of %zu", g->series[pick].schedule, of);
+			memcpy(out->schedule, named, sizeof(named));
+		}
+	}
+	best->parallel = best->count;
+	for (size_t s = g->parallel; s < g->count; s++)
+		best->series[best->count++] = g->series[s];
+}
+
 static void value(FILE *f, double x)
 {
 	if (isfinite(x))

@@ -47,6 +47,15 @@ struct pb_chart_group {
  * -EINVAL when the summary lacks a key column. */
 int pb_chart_group_load(const struct pb_run *run, size_t row, struct pb_chart_group *g);
 
+/*
+ * g with one series per parallel runner, for the speedup and overview
+ * charts: of each runner's schedules (and placements) the one with the
+ * highest speedup at its largest worker count, its schedule named "...,
+ * best of K" where there were K; seq stays last.  The detail charts keep
+ * every schedule.
+ */
+void pb_chart_group_best(const struct pb_chart_group *g, struct pb_chart_group *best);
+
 /* A series' name in charts and keys: "omp dynamic", "seq", and where its
  * cells spanned several nodes "mpi static, 1-3 nodes". */
 void pb_chart_series_name(const struct pb_chart_series *s, char *buf, size_t len);

@@ -9,6 +9,8 @@
 #include "../base/fail.h"
 #include "../placement/peer.h"
 #include "../base/ratio_ci.h"
+#include "../base/rounds_ci.h"
+#include "../base/rounds_ci.h"
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 
@@ -18,6 +20,7 @@ struct side {
 	int skey[PB_KEY_COUNT], median, speedup; /* summary.csv; key -1: absent */
 	int peer_min, peer_max;                  /* summary.csv, -1: none */
 	int rkey[PB_KEY_COUNT], seconds, ok;     /* raw.csv */
+	int round;                               /* raw.csv, -1: one round */
 	int several_pins;                        /* cells ran in several placements */
 };
 
@@ -45,6 +48,7 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	s->peer_max = pb_table_column(&s->run.summary, "peer_ns_max");
 	s->seconds = pb_table_column(&s->run.raw, "seconds");
 	s->ok = pb_table_column(&s->run.raw, "ok");
+	s->round = pb_table_column(&s->run.raw, "round");
 	if (s->median < 0 || s->seconds < 0)
 		return pb_fail(err, errlen, -EINVAL, "%s: no median_s in summary.csv or no seconds in raw.csv",
 			    s->run.dir);
@@ -65,8 +69,9 @@ static long find_cell(const struct side *s, char **row, const int *cols)
 	return -1;
 }
 
-/* The verified repetitions of a cell, from raw.csv; returns how many. */
-static size_t samples(const struct side *s, char **cell, double *x, size_t cap)
+/* The verified repetitions of a cell, from raw.csv, and the round of
+ * each (0 where raw.csv has none); returns how many. */
+static size_t samples(const struct side *s, char **cell, double *x, unsigned *round, size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->run.raw.row_count && n < cap; i++) {
@@ -74,8 +79,10 @@ static size_t samples(const struct side *s, char **cell, double *x, size_t cap)
 		if (!pb_rows_same_cell(r, s->rkey, cell, s->skey) || (s->ok >= 0 && strcmp(r[s->ok], "1")))
 			continue;
 		double v = pb_field_num(&s->run.raw, i, s->seconds);
-		if (isfinite(v) && v > 0)
+		if (isfinite(v) && v > 0) {
+			round[n] = s->round >= 0 ? (unsigned)strtoul(r[s->round], NULL, 10) : 0;
 			x[n++] = v;
+		}
 	}
 	return n;
 }
@@ -205,7 +212,7 @@ static void header(FILE *out, const struct side *a, const struct side *b)
 	fprintf(out, "parbench compare\n  A: %s (%s)\n  B: %s (%s)\n", a->run.id, a->run.dir,
 		b->run.id, b->run.dir);
 	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, "
-		"95%% CI by percentile bootstrap\n(%d resamples, seed %llu); "
+		"95%% CI by a bootstrap of rounds, then repetitions in them\n(%d resamples, seed %llu); "
 		"'slower'/'faster' only where the CI excludes 1 and the change is at least "
 		"%.0f%%\n(the practical threshold; 'small' below it).  effect: Cliff's delta of "
 		"B's repetitions against A's\n(-1: every B faster, +1: every B slower).\n"
@@ -242,21 +249,31 @@ static double cliffs_delta(const double *a, size_t na, const double *b, size_t n
 }
 
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
-			size_t ib, double *xa, double *xb, size_t cap,
+			size_t ib, double *xa, double *xb, unsigned *round, size_t cap,
 			double lowest, struct pb_compare_result *res, struct worst *worst)
 {
 	char **ra = a->run.summary.rows[ia];
-	size_t na = samples(a, ra, xa, cap), nb = samples(b, b->run.summary.rows[ib], xb, cap);
+	struct pb_rounds rounds_a = {0}, rounds_b = {0};
+	size_t na = samples(a, ra, xa, round, cap);
+	int e = na ? pb_rounds_make(xa, round, na, &rounds_a) : 0;
+	size_t nb = samples(b, b->run.summary.rows[ib], xb, round, cap);
+	if (!e && nb)
+		e = pb_rounds_make(xb, round, nb, &rounds_b);
 	struct pb_ratio_ci ci = {NAN, NAN, NAN};
 	char interval[64] = "-";
 	const char *change = "";
 	double effect = NAN;
 
+	/* Rounds, then repetitions in them, drawn on each side: a change is
+	 * one the rounds of both runs carry (base/rounds_ci.h). */
+	if (!e && na && nb)
+		e = pb_rounds_ratio_ci(&rounds_a, &rounds_b, PB_COMPARE_RESAMPLES, 0.95, cell_seed(ra, a->skey),
+				       &ci);
+	pb_rounds_free(&rounds_a);
+	pb_rounds_free(&rounds_b);
+	if (e)
+		return e;
 	if (na && nb) {
-		int e = pb_ratio_ci_bootstrap(xa, na, xb, nb, PB_COMPARE_RESAMPLES, 0.95,
-					      cell_seed(ra, a->skey), &ci);
-		if (e)
-			return e;
 		snprintf(interval, sizeof(interval), "%.3f [%.3f, %.3f]", ci.ratio, ci.low,
 			 ci.high);
 		effect = cliffs_delta(xa, na, xb, nb);
@@ -331,14 +348,16 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	size_t cap = a->run.raw.row_count > b->run.raw.row_count ? a->run.raw.row_count
 								   : b->run.raw.row_count;
 	double *xa = malloc((cap + 1) * sizeof(*xa)), *xb = malloc((cap + 1) * sizeof(*xb));
+	unsigned *round = malloc((cap + 1) * sizeof(*round));
 	struct worst worst = {.all = {NAN, 0}, .same_host = {NAN, 0}};
 	double lowest = fmin(pb_column_lowest(&a->run.summary, a->peer_min),
 			     pb_column_lowest(&b->run.summary, b->peer_min));
 	int rc = 0;
 
-	if (!xa || !xb) {
+	if (!xa || !xb || !round) {
 		free(xa);
 		free(xb);
+		free(round);
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	header(out, a, b);
@@ -349,11 +368,12 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 			continue;
 		}
 		res->common++;
-		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, cap, lowest, res, &worst))
+		if (compare_cell(out, a, b, i, (size_t)j, xa, xb, round, cap, lowest, res, &worst))
 			rc = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	}
 	free(xa);
 	free(xb);
+	free(round);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < b->run.summary.row_count; i++)

@@ -84,14 +84,11 @@ static double seq_time(const struct pb_chart_group *g)
 	return s->count && isfinite(s->pt[0].median) ? s->pt[0].median : 0;
 }
 
-static int plot_group(const struct pb_chart_group *g, size_t row, const char *dir,
-		      const char *machine, char scripts[CHART_COUNT][PB_PATH_MAX],
-		      struct pb_drawn *drawn, char *err, size_t errlen)
+/* Writes a group's gnuplot data to dir/rel. */
+static int write_data(const struct pb_chart_group *g, const char *dir, const char *rel, char *err,
+		      size_t errlen)
 {
-	char data[PB_PATH_MAX], rel[256], base[256], title[1024];
-	static char vars[VARS_MAX];
-
-	snprintf(rel, sizeof(rel), "data/%s-%s.dat", g->kernel, g->n);
+	char data[PB_PATH_MAX];
 	snprintf(data, sizeof(data), "%s/%s", dir, rel);
 	FILE *f = fopen(data, "w");
 	if (!f)
@@ -99,43 +96,69 @@ static int plot_group(const struct pb_chart_group *g, size_t row, const char *di
 	int e = pb_chart_group_write(f, g);
 	if (fclose(f) != 0 || e)
 		return pb_fail(err, errlen, -EIO, "cannot write %s", data);
-
-	for (int c = 0; c < CHART_COUNT; c++) {
-		if (!has_points(g, (enum chart)c))
-			continue;
-		size_t used = 0;
-		int ci = c == CHART_TIME ? g->has_median_ci : g->has_speedup_ci;
-		pb_chart_basename(base, sizeof(base), charts[c].type, g->kernel, g->n);
-		snprintf(title, sizeof(title), "%s (n = %s): %s\\n%s", g->kernel, g->n,
-			 charts[c].what, machine);
-		/* Time in the unit that keeps the axis labels short. */
-		double scale = g->max_median >= 1 ? 1 : g->max_median >= 1e-3 ? 1e3 : 1e6;
-		append(vars, sizeof(vars), &used,
-		       "datafile='%s'; outbase='%s'; nseries=%zu; nall=%zu; xmax=%u; ovx=%g; "
-		       "haveci=%d; haveref=%d; seqtime=%.9g; logy=%d; tscale=%g; tunit='%s'; "
-		       "plottitle=\"%s\"",
-		       rel, base, g->parallel, g->count, g->max_workers, oversubscribed_from(g), ci,
-		       g->has_gbps_ref, seq_time(g), g->max_median > 10 * g->min_median, scale,
-		       scale == 1 ? "s" : scale == 1e3 ? "ms" : "us", title);
-		for (size_t s = 0; s < g->count; s++) {
-			int first_of_runner = 1;
-			for (size_t r = 0; r < s; r++)
-				first_of_runner &= strcmp(g->series[r].runner, g->series[s].runner) != 0;
-			append(vars, sizeof(vars), &used, "; ref%zu=%d", s, first_of_runner);
-			append(vars, sizeof(vars), &used, "; fit%zu=%.6g; name%zu=\"%s%s%s\"", s,
-			       isfinite(g->series[s].serial_fraction) ? g->series[s].serial_fraction
-								       : -1.0,
-			       s, g->series[s].runner, strcmp(g->series[s].schedule, "none") ? " " : "",
-			       strcmp(g->series[s].schedule, "none") ? g->series[s].schedule : "");
-		}
-		if (used >= sizeof(vars))
-			return pb_fail(err, errlen, -EIO, "too many series to chart for %s", g->kernel);
-		int rc;
-		if ((rc = pb_gnuplot_run(scripts[c], dir, vars, err, errlen)) ||
-		    (rc = pb_drawn_add(drawn, dir, base, charts[c].type, row, err, errlen)))
-			return rc;
-	}
 	return 0;
+}
+
+/* One chart of a group, from the data file rel. */
+static int draw_chart(const struct pb_chart_group *g, enum chart c, const char *rel, size_t row,
+		      const char *dir, const char *machine, const char *script,
+		      struct pb_drawn *drawn, char *err, size_t errlen)
+{
+	static char vars[VARS_MAX];
+	char base[256], title[1024];
+	size_t used = 0;
+	int ci = c == CHART_TIME ? g->has_median_ci : g->has_speedup_ci;
+
+	pb_chart_basename(base, sizeof(base), charts[c].type, g->kernel, g->n);
+	snprintf(title, sizeof(title), "%s (n = %s): %s%s\\n%s", g->kernel, g->n, charts[c].what,
+		 c == CHART_SPEEDUP ? ", best schedule per runner" : "", machine);
+	/* Time in the unit that keeps the axis labels short. */
+	double scale = g->max_median >= 1 ? 1 : g->max_median >= 1e-3 ? 1e3 : 1e6;
+	append(vars, sizeof(vars), &used,
+	       "datafile='%s'; outbase='%s'; nseries=%zu; nall=%zu; xmax=%u; ovx=%g; "
+	       "haveci=%d; haveref=%d; seqtime=%.9g; logy=%d; tscale=%g; tunit='%s'; "
+	       "plottitle=\"%s\"",
+	       rel, base, g->parallel, g->count, g->max_workers, oversubscribed_from(g), ci,
+	       g->has_gbps_ref, seq_time(g), g->max_median > 10 * g->min_median, scale,
+	       scale == 1 ? "s" : scale == 1e3 ? "ms" : "us", title);
+	for (size_t s = 0; s < g->count; s++) {
+		int first_of_runner = 1;
+		for (size_t r = 0; r < s; r++)
+			first_of_runner &= strcmp(g->series[r].runner, g->series[s].runner) != 0;
+		append(vars, sizeof(vars), &used, "; ref%zu=%d", s, first_of_runner);
+		append(vars, sizeof(vars), &used, "; fit%zu=%.6g; name%zu=\"%s%s%s\"", s,
+		       isfinite(g->series[s].serial_fraction) ? g->series[s].serial_fraction : -1.0,
+		       s, g->series[s].runner, strcmp(g->series[s].schedule, "none") ? " " : "",
+		       strcmp(g->series[s].schedule, "none") ? g->series[s].schedule : "");
+	}
+	if (used >= sizeof(vars))
+		return pb_fail(err, errlen, -EIO, "too many series to chart for %s", g->kernel);
+	int rc = pb_gnuplot_run(script, dir, vars, err, errlen);
+	return rc ? rc : pb_drawn_add(drawn, dir, base, charts[c].type, row, err, errlen);
+}
+
+static int plot_group(const struct pb_chart_group *g, size_t row, const char *dir,
+		      const char *machine, char scripts[CHART_COUNT][PB_PATH_MAX],
+		      struct pb_drawn *drawn, char *err, size_t errlen)
+{
+	char rel[256], rel_best[256];
+	static struct pb_chart_group best;
+
+	/* Every schedule for the detail charts, each runner's best for the
+	 * speedup chart (and the overview, which reads the same file). */
+	snprintf(rel, sizeof(rel), "data/%s-%s.dat", g->kernel, g->n);
+	snprintf(rel_best, sizeof(rel_best), "data/%s-%s-best.dat", g->kernel, g->n);
+	pb_chart_group_best(g, &best);
+	int rc = write_data(g, dir, rel, err, errlen);
+	if (!rc)
+		rc = write_data(&best, dir, rel_best, err, errlen);
+	for (int c = 0; !rc && c < CHART_COUNT; c++) {
+		const struct pb_chart_group *which = c == CHART_SPEEDUP ? &best : g;
+		if (has_points(which, (enum chart)c))
+			rc = draw_chart(which, (enum chart)c, c == CHART_SPEEDUP ? rel_best : rel, row,
+					dir, machine, scripts[c], drawn, err, errlen);
+	}
+	return rc;
 }
 
 /* The series names of the overview, each with one colour on every panel. */
@@ -144,12 +167,14 @@ struct legend {
 	size_t count;
 };
 
-/* The colour (1-based) of a series, given a new one when it is new; 0 when
- * there are too many. */
+/* The colour (1-based) of a runner's line, given a new one when it is new;
+ * 0 when there are too many.  One colour per runner on every panel: each
+ * panel draws the runner's best schedule there, which its own speedup
+ * chart names. */
 static size_t legend_colour(struct legend *l, const struct pb_chart_series *s)
 {
 	char name[200];
-	pb_chart_series_name(s, name, sizeof(name));
+	snprintf(name, sizeof(name), "%s", s->runner);
 	for (size_t k = 0; k < l->count; k++)
 		if (!strcmp(l->name[k], name))
 			return k + 1;
@@ -168,14 +193,17 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 {
 	static char vars[VARS_MAX];
 	static struct legend legend;
+	static struct pb_chart_group all;
 	size_t used = 0, panels = 0;
 	int shaded = 0;
 
 	legend.count = 0;
 	size_t left_out = 0;
 	for (size_t i = 0; i < found->group_count; i++) {
-		if (pb_chart_group_load(run, found->groups[i].first, g) ||
-		    !has_points(g, CHART_SPEEDUP))
+		if (pb_chart_group_load(run, found->groups[i].first, &all))
+			continue;
+		pb_chart_group_best(&all, g); /* one line per runner */
+		if (!has_points(g, CHART_SPEEDUP))
 			continue;
 		if (panels == MAX_PANELS) {
 			left_out++; /* said in the title: no panel goes missing unsaid */
@@ -184,7 +212,7 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 		panels++;
 		shaded |= g->first_oversubscribed != 0;
 		append(vars, sizeof(vars), &used,
-		       "file%zu='data/%s-%s.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
+		       "file%zu='data/%s-%s-best.dat'; nser%zu=%zu; xmax%zu=%u; ovx%zu=%g; "
 		       "title%zu=\"%s, n = %s\"; colours%zu='",
 		       panels, g->kernel, g->n, panels, g->parallel, panels, g->max_workers,
 		       panels, oversubscribed_from(g), panels, g->kernel, g->n, panels);
@@ -208,7 +236,8 @@ static int plot_overview(struct pb_chart_group *g, const struct pb_run *run,
 		snprintf(more, sizeof(more), "; %zu more kernel sizes left out, "
 			 "see their own charts and the size charts", left_out);
 	append(vars, sizeof(vars), &used,
-	       "plottitle=\"All kernels: speedup over seq (dashed: ideal%s%s)\\n%s\"",
+	       "plottitle=\"All kernels: speedup over seq, each runner's best schedule (named in "
+	       "each kernel's speedup chart; dashed: ideal%s%s)\\n%s\"",
 	       shaded ? "; shaded, hollow points: oversubscribed" : "", more, machine);
 	if (used >= sizeof(vars))
 		return pb_fail(err, errlen, -EIO, "too many panels for the overview");
