@@ -347,8 +347,7 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	m.expected = sw->expected;
 	m.cell_timeout = cfg->cell_timeout;
-	m.extra_rounds_max = cfg->repeat_disturbed < 0 ? (cfg->rounds ? cfg->rounds : 1)
-						       : (unsigned)cfg->repeat_disturbed;
+	m.extra_rounds_max = cfg->repeat_disturbed < 0 ? 1 : (unsigned)cfg->repeat_disturbed;
 	for (size_t i = 0; i < sw->plan.count; i++)
 		m.sandbox_fork_unsafe |= pb_kernel_is_user(sw->plan.cells[i].kernel);
 

@@ -50,7 +50,7 @@ struct pb_config {
 	unsigned rounds;        /* each cell is measured in this many rounds,
 				 * spread over the sweep */
 	int repeat_disturbed;   /* extra rounds a cell may get for disturbed
-				 * ones; -1: as many as its rounds */
+				 * ones; -1: the default, one */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */
 	int shuffle;            /* interleave the cells in a random order */
 	struct pb_placement pins[PB_MAX_PINS]; /* placements to sweep (--pin) */
