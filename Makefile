@@ -224,25 +224,12 @@ clean:
 # input or a stop is.
 bench-repro: deps
 	@$(MAKE) --no-print-directory all
-	@for side in a b; do \
-		echo "sweep $$side: $(BUILD)/parbench --no-plot $(BENCH_ARGS)"; \
-		$(BUILD)/parbench --no-plot $(BENCH_ARGS) > $(BUILD)/bench-repro-$$side.log; \
-		status=$$?; \
-		if [ $$status -ne 0 ] && [ $$status -ne 1 ]; then \
-			echo "sweep $$side ended with status $$status (see $(BUILD)/bench-repro-$$side.log)" >&2; \
-			exit $$status; \
-		fi; \
-		run=$$(sed -n 's|^Results: \(.*\)/$$|\1|p' $(BUILD)/bench-repro-$$side.log); \
-		if [ -z "$$run" ]; then \
-			echo "sweep $$side wrote no results (see $(BUILD)/bench-repro-$$side.log)" >&2; \
-			exit 1; \
-		fi; \
-		[ $$status -eq 0 ] || echo "sweep $$side: some cells failed (status in $$run/summary.csv)"; \
-		eval "run_$$side=\$$run"; \
-	done; \
-	$(BUILD)/parbench compare "$$run_a" "$$run_b" > "$$run_b/compare.txt" || exit $$?; \
-	echo "compared in $$run_b/compare.txt:"; \
-	sed -n '/^cells:/,$$p' "$$run_b/compare.txt"
+	@runs=$$(sh mk/sweeps.sh 2 $(BUILD)/bench-repro $(BUILD)/parbench --no-plot $(BENCH_ARGS)) || \
+		exit $$?; \
+	set -- $$runs; \
+	$(BUILD)/parbench compare "$$1" "$$2" > "$$2/compare.txt" || exit $$?; \
+	echo "compared in $$2/compare.txt:"; \
+	sed -n '/^cells:/,$$p' "$$2/compare.txt"
 .PHONY: bench-repro
 
 # Calibration of the intervals: the same sweep (QUICK= and ARGS= as for
@@ -252,18 +239,8 @@ bench-repro: deps
 RUNS ?= 3
 bench-coverage: deps
 	@$(MAKE) --no-print-directory all
-	@runs=""; for i in $$(seq $(RUNS)); do \
-		echo "sweep $$i of $(RUNS): $(BUILD)/parbench --no-plot $(BENCH_ARGS)"; \
-		$(BUILD)/parbench --no-plot $(BENCH_ARGS) > $(BUILD)/bench-coverage-$$i.log; \
-		status=$$?; \
-		if [ $$status -ne 0 ] && [ $$status -ne 1 ]; then \
-			echo "sweep $$i ended with status $$status (see $(BUILD)/bench-coverage-$$i.log)" >&2; \
-			exit $$status; \
-		fi; \
-		run=$$(sed -n 's|^Results: \(.*\)/$$|\1|p' $(BUILD)/bench-coverage-$$i.log); \
-		[ -n "$$run" ] || { echo "sweep $$i wrote no results" >&2; exit 1; }; \
-		runs="$$runs $$run"; \
-	done; \
+	@runs=$$(sh mk/sweeps.sh $(RUNS) $(BUILD)/bench-coverage $(BUILD)/parbench --no-plot \
+		$(BENCH_ARGS)) || exit $$?; \
 	$(BUILD)/parbench coverage $$runs
 .PHONY: bench-coverage
 

@@ -15,55 +15,13 @@
 # Ends with a line "N passed, M failed"; exit status 1 on any failure.
 set -eu
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${PARBENCH_BIN:-build/parbench}
-case "$bin" in
-/*) ;;
-*) bin="$root/$bin" ;;
-esac
-export PARBENCH_DATADIR="${PARBENCH_DATADIR:-$root/plots}"
-PATH="$PATH:/usr/sbin:/sbin"
-# A test run inside someone's Slurm job must not talk to their cluster.
-for var in $(env | sed -n 's/^\(SLURM_[A-Za-z0-9_]*\)=.*/\1/p'); do
-	unset "$var"
-done
-
-passed=0
-failed=0
-check() { # check DESCRIPTION CONDITION (a shell condition, evaluated)
-	local what=$1
-	if eval "$2"; then
-		passed=$((passed + 1))
-		echo "ok - $what"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $what"
-	fi
-}
-
-skip() {
-	if [ "${CI:-}" = true ]; then
-		echo "slurm tests cannot run: $1 (CI=true: this is a failure)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-	echo "slurm tests skipped: $1"
-	echo "0 passed, 0 failed"
-	exit 0
-}
+suite=slurm
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/../harness.sh"
 
 [ -x "$bin" ] || skip "no parbench binary at $bin (run make first)"
 [ "$(id -u)" -eq 0 ] || skip "they need root (slurmd and munged run as root)"
-need="munged mungekey slurmctld slurmd sbatch squeue sinfo scancel"
-missing=""
-for cmd in $need; do
-	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $cmd"
-done
-if [ -n "$missing" ]; then
-	echo "slurm tests: installing Slurm and munge (missing:$missing)"
-	sh "$root/mk/install-deps.sh" slurm-wlm slurmctld slurmd slurm-client munge ||
-		skip "Slurm could not be installed (see above)"
-fi
+need_slurm
 
 tmp=$(mktemp -d)
 # munged's socket folder must be reachable by everyone.
