@@ -10,10 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct pb_ratio_ci {
-	double ratio;     /* median(b) / median(a) */
-	double low, high; /* the interval at the requested level */
-};
+#include "rounds_ci.h" /* struct pb_ratio_ci */
+
 
 /*
  * Fills ci for median(b) / median(a), level e.g. 0.95, from `resamples`

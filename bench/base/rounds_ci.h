@@ -15,7 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ratio_ci.h"
+/* The ratio of two samples' medians and its interval. */
+struct pb_ratio_ci {
+	double ratio;     /* median(b) / median(a) */
+	double low, high; /* the interval at the requested level */
+};
 
 /* A sample in rounds: values ordered by round, round g's in
  * x[start[g] .. start[g + 1]). */
