@@ -314,9 +314,9 @@ static int blamed_after(const char *text, const char *marker, const char *also, 
 /* The node of the first failed task srun named so far. */
 static void task_blame(struct pb_mpi_proc *p)
 {
-	if (!p->task_blamed[0] &&
-	    !blamed_after(p->tail, "srun: error: ", ": task ", p->task_blamed, sizeof(p->task_blamed)))
-		p->task_blamed[0] = '\0';
+	if (!p->task_blamed[0]) /* the first said stays; none: stays empty */
+		blamed_after(p->tail, "srun: error: ", ": task ", p->task_blamed,
+			     sizeof(p->task_blamed));
 }
 
 int pb_mpi_end(struct pb_mpi_proc *p, double grace)

@@ -9,11 +9,7 @@
 
 #include <stddef.h>
 
-/* A round is disturbed when the hypervisor stole more than this share of
- * the machine's CPU time during it, or its probe ran this much slower than
- * the fastest probe of the sweep. */
-#define PB_STEAL_DISTURBED_PCT 2.0
-#define PB_PROBE_DISTURBED 1.25
+#include "../base/disturbed.h"
 
 struct pb_machine_sample {
 	double steal, total; /* jiffies of every CPU from /proc/stat, NaN: unknown */

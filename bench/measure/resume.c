@@ -158,15 +158,26 @@ static int retried_status(const char *status)
 	return 0;
 }
 
-/* Keeps the start of the raw rows of a cell run again: its key fields as
- * summary.csv has them, which raw.csv's rows start with (store/csv.c). */
+/* A row's key fields as raw.csv's rows start with them (store/csv.c):
+ * "run_id,kernel,...,inflight,".  0, or -ENAMETOOLONG. */
+static int row_prefix(char **row, char *buf, size_t len)
+{
+	size_t used = 0;
+	for (int k = 0; k < PB_CSV_KEY_FIELDS; k++) {
+		int n = snprintf(buf + used, len - used, "%s,", row[k]);
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+/* Keeps the start of the raw rows of a cell run again, from its row of
+ * summary.csv (whose key fields come first, in the same order). */
 static int keep_retried(struct pb_sweep *sw, char **row)
 {
 	char prefix[512];
-	size_t used = 0;
-	for (int k = 0; k < PB_CSV_KEY_FIELDS; k++)
-		used += (size_t)snprintf(prefix + used, sizeof(prefix) - used, "%s,", row[k]);
-	if (used >= sizeof(prefix))
+	if (row_prefix(row, prefix, sizeof(prefix)))
 		return -ENAMETOOLONG;
 	char **grown = realloc(sw->retried, (sw->retried_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -181,18 +192,12 @@ static int keep_retried(struct pb_sweep *sw, char **row)
 /* Whether a raw row belongs to a cell run again. */
 static int is_retried(const struct pb_sweep *sw, char **row)
 {
-	for (size_t i = 0; i < sw->retried_count; i++) {
-		const char *p = sw->retried[i];
-		int k = 0;
-		for (; k < PB_CSV_KEY_FIELDS; k++) {
-			size_t len = strlen(row[k]);
-			if (strncmp(p, row[k], len) != 0 || p[len] != ',')
-				break;
-			p += len + 1;
-		}
-		if (k == PB_CSV_KEY_FIELDS)
+	char prefix[512];
+	if (!sw->retried_count || row_prefix(row, prefix, sizeof(prefix)))
+		return 0;
+	for (size_t i = 0; i < sw->retried_count; i++)
+		if (strcmp(sw->retried[i], prefix) == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -223,8 +228,12 @@ static int load_summary(struct pb_sweep *sw, const struct pb_table *t, char *err
 				    "sweep", key, sw->dir);
 		if (retried_status(row[c_status])) {
 			/* Left in the plan, to run from its first round. */
-			if (keep_retried(sw, row))
-				return pb_fail(err, len, -ENOMEM, "out of memory");
+			int e = keep_retried(sw, row);
+			if (e == -ENOMEM)
+				return pb_fail(err, len, e, "out of memory");
+			if (e)
+				return pb_fail(err, len, e, "%s/summary.csv: a cell's key is too long",
+					       sw->dir);
 			continue;
 		}
 		struct pb_cell_result *r = begin_cell(sw, strcmp(row[c_over], "1") == 0);

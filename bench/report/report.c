@@ -5,14 +5,11 @@
 
 #include "../../kernels/kernel.h"
 #include "../analyse/analysis.h"
+#include "../base/disturbed.h"
 #include "report.h"
 
 #define EFFICIENCY_TARGET 0.95
 #define BASELINE_TOLERANCE 0.03
-/* The thresholds measure/interference.h flags rounds by (the report layer
- * does not include the measuring one). */
-#define PB_REPORT_STEAL_PCT 2.0
-#define PB_REPORT_PROBE 1.25
 
 /* Summary columns the text needs beside the key. */
 struct columns {
@@ -513,8 +510,7 @@ static void print_nodes(FILE *f, const struct pb_table *t)
 static void print_interference(FILE *f, const struct pb_table *t)
 {
 	int rounds = pb_table_column(t, "rounds"), disturbed = pb_table_column(t, "disturbed_rounds"),
-	    extra = pb_table_column(t, "extra_rounds"), median = pb_table_column(t, "median_s"),
-	    lo = pb_table_column(t, "median_ci_low_s"), hi = pb_table_column(t, "median_ci_high_s"),
+	    extra = pb_table_column(t, "extra_rounds"), lo = pb_table_column(t, "median_ci_low_s"), hi = pb_table_column(t, "median_ci_high_s"),
 	    clean = pb_table_column(t, "median_undisturbed_s"),
 	    steal = pb_table_column(t, "steal_pct_max"),
 	    probe = pb_table_column(t, "probe_slowdown_max");
@@ -540,7 +536,7 @@ static void print_interference(FILE *f, const struct pb_table *t)
 	}
 	fprintf(f, "\nInterference: %lu of %lu cell-rounds disturbed (steal above %.0f%% of CPU time, "
 		   "or the speed probe %.2fx its best), in %lu cells; %lu extra rounds run for them.\n",
-		flagged, total, PB_REPORT_STEAL_PCT, PB_REPORT_PROBE, cells, extras);
+		flagged, total, PB_STEAL_DISTURBED_PCT, PB_PROBE_DISTURBED, cells, extras);
 	fprintf(f, "  Largest steal in a round: ");
 	if (isfinite(worst_steal))
 		fprintf(f, "%.1f%%", worst_steal);
@@ -555,7 +551,6 @@ static void print_interference(FILE *f, const struct pb_table *t)
 		fprintf(f, "  Without the disturbed rounds, %lu cell%s median%s would leave %s CI "
 			   "(median_undisturbed_s in summary.csv)\n", moved, moved == 1 ? "'s" : "s'",
 			moved == 1 ? "" : "s", moved == 1 ? "its" : "their");
-	(void)median;
 }
 
 void pb_report_print(FILE *f, const struct pb_results *r)
