@@ -83,3 +83,29 @@ Test(stats, karp_flatt)
 	cr_expect_float_eq(pb_karp_flatt(1, 4), 1, 1e-12);
 	cr_expect(isnan(pb_karp_flatt(1, 1)));
 }
+
+#include "../bench/base/student_t.h"
+
+/* Student's t against the printed tables (and the normal far out). */
+Test(stats, student_t_quantiles)
+{
+	struct {
+		double df, p, t;
+	} known[] = {
+		{1, 0.975, 12.7062}, {2, 0.975, 4.3027}, {3, 0.975, 3.1824}, {5, 0.975, 2.5706},
+		{10, 0.975, 2.2281}, {30, 0.975, 2.0423}, {7, 0.995, 3.4995}, {4, 0.95, 2.1318},
+		{1e6, 0.975, 1.9600},
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		double t = pb_t_quantile(known[i].p, known[i].df);
+		cr_expect_float_eq(t, known[i].t, 1e-4, "df %g p %g: %g", known[i].df, known[i].p, t);
+		cr_expect_float_eq(pb_t_cdf(t, known[i].df), known[i].p, 1e-9);
+		cr_expect_float_eq(pb_t_quantile(1 - known[i].p, known[i].df), -t, 1e-9, "symmetric");
+	}
+	/* Welch's fractional degrees of freedom fall between the whole ones. */
+	double t25 = pb_t_quantile(0.975, 2.5);
+	cr_expect(t25 < pb_t_quantile(0.975, 2) && t25 > pb_t_quantile(0.975, 3), "%g", t25);
+	cr_expect_float_eq(pb_t_cdf(0, 3), 0.5, 1e-15);
+	cr_expect(isnan(pb_t_quantile(0, 3)) && isnan(pb_t_quantile(1, 3)));
+	cr_expect(isnan(pb_t_quantile(0.5, 0)) && isnan(pb_t_cdf(1, -1)));
+}

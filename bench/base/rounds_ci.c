@@ -5,6 +5,7 @@
 
 #include "rounds_ci.h"
 #include "stats.h"
+#include "student_t.h"
 
 struct by_round {
 	double x;
@@ -87,22 +88,78 @@ static void percentiles(double *v, unsigned resamples, double level, double *low
 	*high = v[(size_t)ceil((resamples - 1) - tail)];
 }
 
+/* The pooled median of every value of s; buf holds s->n. */
+static double pooled_median(const struct pb_rounds *s, double *buf)
+{
+	memcpy(buf, s->x, s->n * sizeof(*buf));
+	return pb_median_inplace(buf, s->n);
+}
+
+/* The log of each round's median: their mean and sample variance.  buf
+ * holds the largest round. */
+static void log_round_medians(const struct pb_rounds *s, double *buf, double *mean, double *var)
+{
+	double sum = 0, sq = 0;
+	for (size_t g = 0; g < s->count; g++) {
+		size_t from = s->start[g], size = s->start[g + 1] - from;
+		memcpy(buf, s->x + from, size * sizeof(*buf));
+		double l = log(pb_median_inplace(buf, size));
+		sum += l;
+		sq += l * l;
+	}
+	*mean = sum / (double)s->count;
+	*var = fmax(0, (sq - sum * *mean) / (double)(s->count - 1));
+}
+
+/* [exp(centre - half), exp(centre + half)], widened to hold `point`. */
+static void log_interval(double centre, double half, double point, double *low, double *high)
+{
+	*low = fmin(exp(centre - half), point);
+	*high = fmax(exp(centre + half), point);
+}
+
 int pb_rounds_median_ci(const struct pb_rounds *s, unsigned resamples, double level,
 			uint64_t seed, double *low, double *high)
 {
 	if (!s->n || !resamples || !(level > 0 && level < 1))
 		return -EINVAL;
-	double *buf = malloc(s->count * largest_round(s) * sizeof(*buf));
-	double *medians = malloc(resamples * sizeof(*medians));
-	int err = buf && medians ? 0 : -ENOMEM;
-	uint64_t state = seed;
-	for (unsigned r = 0; !err && r < resamples; r++)
-		medians[r] = resampled_median(s, buf, &state);
-	if (!err)
+	double *buf = malloc((s->count * largest_round(s) + s->n) * sizeof(*buf));
+	double *medians = s->count < 2 ? malloc(resamples * sizeof(*medians)) : NULL;
+	int err = buf && (s->count >= 2 || medians) ? 0 : -ENOMEM;
+	if (!err && s->count >= 2) {
+		double mean, var;
+		log_round_medians(s, buf, &mean, &var);
+		double half = pb_t_quantile((1 + level) / 2, (double)(s->count - 1)) *
+			      sqrt(var / (double)s->count);
+		log_interval(mean, half, pooled_median(s, buf), low, high);
+	} else if (!err) {
+		uint64_t state = seed;
+		for (unsigned r = 0; r < resamples; r++)
+			medians[r] = resampled_median(s, buf, &state);
 		percentiles(medians, resamples, level, low, high);
+	}
 	free(buf);
 	free(medians);
 	return err;
+}
+
+/*
+ * Over rounds on both sides, Welch's interval of the difference of the
+ * mean log round medians: each side's variance comes from its own
+ * rounds, and the degrees of freedom from Welch and Satterthwaite.
+ */
+static void welch_log_ratio(const struct pb_rounds *a, const struct pb_rounds *b, double *buf,
+			    double level, struct pb_ratio_ci *ci)
+{
+	double ma, va, mb, vb;
+	log_round_medians(a, buf, &ma, &va);
+	log_round_medians(b, buf, &mb, &vb);
+	double ea = va / (double)a->count, eb = vb / (double)b->count, se2 = ea + eb;
+	double df = (double)(a->count + b->count - 2);
+	if (se2 > 0)
+		df = se2 * se2 / (ea * ea / (double)(a->count - 1) + eb * eb / (double)(b->count - 1));
+	double half = pb_t_quantile((1 + level) / 2, df) * sqrt(se2);
+	log_interval(mb - ma, half, ci->ratio, &ci->low, &ci->high);
 }
 
 int pb_rounds_ratio_ci(const struct pb_rounds *a, const struct pb_rounds *b,
@@ -110,23 +167,27 @@ int pb_rounds_ratio_ci(const struct pb_rounds *a, const struct pb_rounds *b,
 {
 	if (!a->n || !b->n || !resamples || !(level > 0 && level < 1))
 		return -EINVAL;
-	size_t ca = a->count * largest_round(a), cb = b->count * largest_round(b);
+	size_t ca = a->count * largest_round(a) + a->n, cb = b->count * largest_round(b) + b->n;
 	double *buf = malloc((ca > cb ? ca : cb) * sizeof(*buf));
-	double *ratios = malloc(resamples * sizeof(*ratios));
-	int err = buf && ratios ? 0 : -ENOMEM;
+	int rounds = a->count >= 2 && b->count >= 2;
+	double *ratios = rounds ? NULL : malloc(resamples * sizeof(*ratios));
+	int err = buf && (rounds || ratios) ? 0 : -ENOMEM;
 	if (!err) {
-		memcpy(buf, a->x, a->n * sizeof(*buf));
-		double ma = pb_median_inplace(buf, a->n);
-		memcpy(buf, b->x, b->n * sizeof(*buf));
-		ci->ratio = pb_median_inplace(buf, b->n) / ma;
+		double ma = pooled_median(a, buf);
+		ci->ratio = pooled_median(b, buf) / ma;
 	}
-	uint64_t state = seed;
-	for (unsigned r = 0; !err && r < resamples; r++) {
-		double ra = resampled_median(a, buf, &state);
-		ratios[r] = resampled_median(b, buf, &state) / ra;
-	}
-	if (!err)
+	if (!err && rounds) {
+		welch_log_ratio(a, b, buf, level, ci);
+	} else if (!err) {
+		/* A side of one round: the two-level bootstrap, which is the
+		 * plain one there. */
+		uint64_t state = seed;
+		for (unsigned r = 0; r < resamples; r++) {
+			double ra = resampled_median(a, buf, &state);
+			ratios[r] = resampled_median(b, buf, &state) / ra;
+		}
 		percentiles(ratios, resamples, level, &ci->low, &ci->high);
+	}
 	free(buf);
 	free(ratios);
 	return err;

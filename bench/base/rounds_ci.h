@@ -3,11 +3,19 @@
  * come in rounds (a new pool, new memory, another moment of the sweep),
  * and rounds differ more than repetitions inside one: an interval from
  * the pooled repetitions describes only the next repetition of the same
- * rounds.  These bootstrap the two levels (Kalibera and Jones, "Rigorous
- * benchmarking in reasonable time", 2013): draw the rounds with
- * replacement, then repetitions with replacement inside each round drawn,
- * and take the median of what was drawn.  With one round it is the plain
- * percentile bootstrap.  Fixed seeds make every interval reproducible.
+ * rounds.  So over two rounds or more the unit is the round (Kalibera
+ * and Jones, "Rigorous benchmarking in reasonable time", 2013): each
+ * round is summed up by its median, and the interval is Student's t over
+ * the logs of those medians, with rounds - 1 degrees of freedom (Welch's
+ * for a ratio).  Logs, because the machine slows a round by a factor,
+ * and a ratio's interval is then a difference's.  A bootstrap over three
+ * rounds cannot reach past their range and covers about 75%, however
+ * many repetitions each has; t over three rounds widens by 4.30 / 1.96
+ * for what three values cannot tell.  Each interval is widened, if need
+ * be, to hold the pooled median (or the ratio of the pooled medians),
+ * which stays the point estimate.  With one round they are the two-level
+ * bootstrap, which is then the plain percentile bootstrap of the
+ * repetitions; fixed seeds make it reproducible.
  */
 #ifndef PB_ROUNDS_CI_H
 #define PB_ROUNDS_CI_H
@@ -33,7 +41,8 @@ struct pb_rounds {
 int pb_rounds_make(const double *x, const unsigned *round, size_t n, struct pb_rounds *s);
 void pb_rounds_free(struct pb_rounds *s);
 
-/* The interval at `level` of the median; 0, -EINVAL or -ENOMEM. */
+/* The interval at `level` of the median; 0, -EINVAL or -ENOMEM.  resamples
+ * and seed serve one round only. */
 int pb_rounds_median_ci(const struct pb_rounds *s, unsigned resamples, double level,
 			uint64_t seed, double *low, double *high);
 
