@@ -48,7 +48,7 @@ const struct pb_kernel pb_kernel_cube = {
 	.name = "cube",
 	.shape = "memory-bound map: b[i] = a[i]^3, streams a read and a write",
 	.n_means = "array elements",
-	.default_n = UINT64_C(1) << 25,
+	.default_n = UINT64_C(1) << 24,
 	.quick_n = UINT64_C(1) << 22,
 	.max_n = UINT64_C(1) << 35,
 	.items = cube_items,

@@ -555,6 +555,7 @@ const struct pb_runner pb_runner_mpi_scatter = {
 	.summary = "MPI, rank 0 scatters the input and gathers the output every run",
 	.schedules = MPI_SCHEDULES,
 	.distributed = 1,
+	.moves_data = 1,
 	.open = mpi_scatter_open,
 	.alloc = mpi_alloc,
 	.free = mpi_free,

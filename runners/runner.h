@@ -106,6 +106,11 @@ struct pb_runner {
 	 * (libgomp's thread pool): where some cells run in a child process,
 	 * all of this runner's must, so the harness itself never starts it. */
 	int fork_unsafe;
+	/* It differs from another runner only in how it moves the kernel's
+	 * memory (mpi-scatter: mpi plus a scatter and a gather each run): on
+	 * a kernel without memory it would repeat that runner's cells, so the
+	 * plan leaves them out. */
+	int moves_data;
 
 	int (*open)(struct pb_pool **pool, const struct pb_pool_opts *opts);
 	/* Memory the workers can reach; NULL for bytes == 0 or on failure. */

@@ -16,7 +16,7 @@
 #include "../bench/store/table.h"
 #include "support.h"
 
-#define MAX_ARGS 24
+#define MAX_ARGS 32
 
 struct outcome {
 	int status;
@@ -104,6 +104,11 @@ ParameterizedTestParameters(cli, bad_input_is_refused)
 		{{"--repeat-disturbed", "-1"}, "--repeat-disturbed"},
 		{{"--repeat-disturbed", "many"}, "--repeat-disturbed"},
 		{{"--repeat-disturbed", "1000"}, "too large"},
+		{{"--max-rounds", "0"}, "--max-rounds"},
+		{{"--max-rounds", "2", "--rounds", "3"}, "below --rounds"},
+		{{"--max-rounds", "lots"}, "--max-rounds"},
+		{{"--extra-rounds", "-1"}, "--extra-rounds"},
+		{{"--extra-rounds", "99999999"}, "too large"},
 		{{"coverage", "results/x"}, "usage"},
 	};
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
@@ -370,5 +375,77 @@ Test(cli, a_launcher_that_exits_is_named_with_its_status)
 	snprintf(cmd, sizeof(cmd), "grep -q 'open-failed:launcher-exit-7' %s/latest/summary.csv",
 		 dir);
 	cr_expect_eq(system(cmd), 0, "the status says how the launcher ended");
+	remove_tree(dir);
+}
+
+/* The summary row of seq in a sweep of one seq cell: extra_rounds, stop,
+ * and how many rounds raw.csv holds. */
+static void rounds_of(const char *dir, unsigned *extra, char *stop, unsigned *raw_rounds)
+{
+	char path[256];
+	struct pb_table t;
+	snprintf(path, sizeof(path), "%s/latest/summary.csv", dir);
+	cr_assert_eq(pb_table_load(path, &t), 0);
+	cr_assert_eq(t.row_count, 1);
+	*extra = (unsigned)atoi(t.rows[0][pb_table_column(&t, "extra_rounds")]);
+	strcpy(stop, t.rows[0][pb_table_column(&t, "stop")]);
+	pb_table_free(&t);
+	snprintf(path, sizeof(path), "%s/latest/raw.csv", dir);
+	cr_assert_eq(pb_table_load(path, &t), 0);
+	unsigned most = 0;
+	for (size_t i = 0; i < t.row_count; i++) {
+		unsigned r = (unsigned)atoi(t.rows[i][pb_table_column(&t, "round")]);
+		most = r + 1 > most ? r + 1 : most;
+	}
+	*raw_rounds = most;
+	pb_table_free(&t);
+}
+
+/* Rounds that disagree beyond an unreachable --target-ci get extra rounds
+ * at the end, up to --max-rounds, and no more than --extra-rounds. */
+Test(cli, wide_cells_get_extra_rounds_within_their_limits)
+{
+	char dir[64], stop[32];
+	unsigned extra, rounds;
+	const char *base[] = {"--kernels", "fib", "--size", "fib=20", "--runners", "seq",
+			      "--workers", "1", "--reps", "4", "--rounds", "2", "--target-ci",
+			      "0.001", "--repeat-disturbed", "0", "--no-overhead", "--no-plot",
+			      "--out"};
+	struct outcome o;
+	const char *args[32];
+	size_t n = sizeof(base) / sizeof(base[0]);
+	memcpy(args, base, sizeof(base));
+	make_tmpdir(dir);
+	args[n] = dir;
+
+	/* The default allowance of a one-cell sweep is one extra round. */
+	args[n + 1] = "--max-rounds", args[n + 2] = "4", args[n + 3] = NULL;
+	run(&o, args);
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	rounds_of(dir, &extra, stop, &rounds);
+	cr_expect_eq(extra, 1);
+	cr_expect_str_eq(stop, "extras");
+
+	args[n + 3] = "--extra-rounds", args[n + 4] = "10", args[n + 5] = NULL;
+	run(&o, args);
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	rounds_of(dir, &extra, stop, &rounds);
+	cr_expect_eq(extra, 2);
+	cr_expect_eq(rounds, 4, "raw.csv has rounds 0-3: %u", rounds);
+	cr_expect_str_eq(stop, "rounds");
+	cr_expect(strstr(o.out, "extra round 2:"), "%s", o.out);
+
+	args[n + 4] = "0";
+	run(&o, args);
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	rounds_of(dir, &extra, stop, &rounds);
+	cr_expect_eq(extra, 0, "--extra-rounds 0: none");
+
+	args[n + 2] = "2", args[n + 3] = NULL;
+	run(&o, args);
+	cr_assert_eq(o.status, 0, "%s", o.err);
+	rounds_of(dir, &extra, stop, &rounds);
+	cr_expect_eq(extra, 0, "--max-rounds = --rounds: none");
+	cr_expect_eq(rounds, 2);
 	remove_tree(dir);
 }

@@ -15,30 +15,32 @@
 #include "../base/parse.h"
 #include "../../kernels/library.h"
 
-#define DEFAULT_REPS 10
-#define DEFAULT_WARMUP 2
+#define DEFAULT_REPS 12
+#define DEFAULT_WARMUP 1
 #define QUICK_REPS 3
 #define QUICK_WARMUP 1
 #define MAX_REPS 100000
 #define DEFAULT_MAX_REPS 100
 #define DEFAULT_TARGET_CI 2.0    /* percent */
-#define DEFAULT_CELL_BUDGET 0.5  /* seconds of timed repetitions */
+#define DEFAULT_CELL_BUDGET 0.3  /* seconds of timed repetitions */
 /* Generous: a cell-round takes its share of the budget and its warm-ups;
  * five minutes is a kernel that hangs, not one that is slow. */
 #define DEFAULT_CELL_TIMEOUT 300
 #define QUICK_CELL_BUDGET 0.1
 /* Three rounds put each cell at three moments of the sweep: a slow
  * spell of the machine then weighs on every cell alike. */
-#define DEFAULT_ROUNDS 3
+#define DEFAULT_ROUNDS 4
 #define QUICK_ROUNDS 1
 #define MAX_ROUNDS 100
+#define MAX_EXTRA_ROUNDS 1000000
 #define MAX_WARMUP 10000
 
 enum {
 	OPT_NO_PLOT = 256, OPT_NO_OVERHEAD, OPT_PLOTS, OPT_TARGET_CI, OPT_CELL_BUDGET,
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
 	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT, OPT_KERNEL_LIB,
-	OPT_CELL_TIMEOUT, OPT_REPEAT_DISTURBED,
+	OPT_CELL_TIMEOUT, OPT_REPEAT_DISTURBED, OPT_MAX_ROUNDS,
+	OPT_EXTRA_ROUNDS,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +62,8 @@ static const struct option long_options[] = {
 	{"cell-budget", required_argument, NULL, OPT_CELL_BUDGET},
 	{"max-reps", required_argument, NULL, OPT_MAX_REPS},
 	{"rounds", required_argument, NULL, OPT_ROUNDS},
+	{"max-rounds", required_argument, NULL, OPT_MAX_ROUNDS},
+	{"extra-rounds", required_argument, NULL, OPT_EXTRA_ROUNDS},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"no-shuffle", no_argument, NULL, OPT_NO_SHUFFLE},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -99,20 +103,27 @@ void pb_cli_usage(FILE *out)
 "                         a range sweeps several: sum=2^10..2^26 (x2 steps),\n"
 "                         sum=2^10..2^26:x4, fib=20..36:+2, sum=10^3..10^7:9\n"
 "                         (9 points, geometric), at most 64 sizes a kernel\n"
-"  -R, --reps N           at least N timed repetitions per cell (default 10,\n"
-"                         quick 3); then more until the median is known well\n"
-"      --target-ci PCT    enough: its 95% CI within PCT% (default 2)\n"
-"      --cell-budget S    or S seconds of timed repetitions spent (default 0.5,\n"
-"                         quick 0.1)\n"
-"      --max-reps N       or N repetitions (default 100)\n"
-"      --rounds N         measure each cell in N rounds spread over the sweep,\n"
-"                         each with its share of the above (default 3, quick 1;\n"
-"                         at most --reps)\n"
-"      --repeat-disturbed N  run a round again when steal or a slow speed probe\n"
-"                         disturbed it, up to N extra rounds a cell (default 1,\n"
+"  -R, --reps N           at least N timed repetitions per cell (default 12,\n"
+"                         quick 3), an even share in each round; then each\n"
+"                         round goes on until its share of\n"
+"      --cell-budget S    S seconds of timed repetitions is spent (default\n"
+"                         0.3, quick 0.1)\n"
+"      --max-reps N       or of N repetitions (default 100)\n"
+"      --rounds N         measure each cell in N rounds spread over the sweep\n"
+"                         (default 4, quick 1; at most --reps)\n"
+"      --target-ci PCT    a median is known well enough when its 95% CI is\n"
+"                         within PCT% (default 2): one round stops there\n"
+"      --max-rounds N     then more rounds, at the end of the sweep, for cells\n"
+"                         whose CI over rounds is wider or that were disturbed,\n"
+"                         up to N rounds a cell (default: twice --rounds; one\n"
+"                         round: no more)\n"
+"      --extra-rounds N   at most N such extra cell-rounds in the sweep, the\n"
+"                         widest first (default: a tenth of the planned\n"
+"                         cell-rounds; 0: none)\n"
+"      --repeat-disturbed N  a round disturbed by steal or a slow speed probe\n"
+"                         earns an extra round, up to N a cell (default 1,\n"
 "                         0: never); both rounds are kept\n"
-"  -W, --warmup N         untimed warm-up repetitions per round (default 2,\n"
-"                         quick 1)\n"
+"  -W, --warmup N         untimed warm-up repetitions per round (default 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
 "                         and likwid write them (0-3,8); repeat to compare\n"
 "      --seed N           seed of the cell order and the bootstrap (default: new)\n"
@@ -357,6 +368,19 @@ static void axis_notes(struct pb_cli *cli, int latency_set, int inflight_set)
 	else if (inflight_set && !(waits && overlaps))
 		snprintf(cli->note, sizeof(cli->note), "--inflight applies to the async runner on "
 			 "kernels that wait (sleep); this sweep has no such cell");
+	if (cli->note[0] || !cfg->runners_named)
+		return;
+	/* Asked for by name and left out of some kernels: say so. */
+	for (size_t i = 0; i < cfg->runner_count; i++) {
+		const struct pb_runner *r = cfg->runners[i];
+		for (size_t k = 0; r->moves_data && k < cfg->kernel_count; k++)
+			if (!pb_kernel_bytes(cfg->kernels[k].kernel, cfg->kernels[k].kernel->default_n)) {
+				snprintf(cli->note, sizeof(cli->note), "%s runs only kernels with memory: "
+					 "on %s it would repeat its sibling's cells", r->name,
+					 cfg->kernels[k].kernel->name);
+				return;
+			}
+	}
 }
 
 /* --kernel-lib first, wherever it stands: the kernels it brings must be
@@ -421,6 +445,7 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	cfg->overhead = 1;
 	cfg->shuffle = 1;
 	cfg->repeat_disturbed = -1;
+	cfg->extra_rounds = -1;
 	cfg->progress = -1;
 	cfg->target_ci = DEFAULT_TARGET_CI / 100;
 	cfg->max_reps = DEFAULT_MAX_REPS;
@@ -495,6 +520,17 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 			if (parse_small("--rounds", optarg, MAX_ROUNDS, 0, &cfg->rounds, err, len))
 				return -EINVAL;
 			rounds_set = 1;
+			break;
+		case OPT_EXTRA_ROUNDS: {
+			unsigned n = 0;
+			if (parse_small("--extra-rounds", optarg, MAX_EXTRA_ROUNDS, 1, &n, err, len))
+				return -EINVAL;
+			cfg->extra_rounds = n;
+			break;
+		}
+		case OPT_MAX_ROUNDS:
+			if (parse_small("--max-rounds", optarg, MAX_ROUNDS, 0, &cfg->max_rounds, err, len))
+				return -EINVAL;
 			break;
 		case OPT_SEED:
 			if (pb_parse_count(optarg, UINT64_MAX, &cfg->seed))
@@ -685,6 +721,14 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 				    "times at least one repetition", cfg->rounds, cfg->reps);
 		cfg->rounds = cfg->reps;
 	}
+	/* One round is one moment (--quick): a second would give t with one
+	 * degree of freedom, an interval too wide to say anything. */
+	if (!cfg->max_rounds)
+		cfg->max_rounds = cfg->rounds <= 1 ? cfg->rounds
+				  : 2 * cfg->rounds < MAX_ROUNDS ? 2 * cfg->rounds : MAX_ROUNDS;
+	if (cfg->max_rounds < cfg->rounds)
+		return pb_fail(err, len, -EINVAL, "--max-rounds %u is below --rounds %u", cfg->max_rounds,
+			       cfg->rounds);
 	if (!max_set && cfg->max_reps < cfg->reps)
 		cfg->max_reps = cfg->reps;
 	if (cfg->max_reps < cfg->reps)

@@ -170,8 +170,8 @@ int pb_cell_ok_rounds(const struct pb_cell_result *r, struct pb_rounds *s)
 
 /*
  * The 95% CI of the cell's median: over one round, the order statistics
- * of its repetitions (distribution-free); over several, the two-level
- * bootstrap of rounds and repetitions, which takes in how much rounds
+ * of its repetitions (distribution-free); over several, Student's t over
+ * the rounds' medians (base/rounds_ci.h), which takes in how much rounds
  * differ, as a rerun's would.  NaN where it cannot be had.
  */
 static void median_ci(const struct pb_cell_result *r, double *lo, double *hi)
@@ -205,6 +205,44 @@ static double ci_width(const struct pb_cell_result *r)
 	}
 	free(ok);
 	return width;
+}
+
+/* Rounds measured so far, the planned and the extra ones. */
+static unsigned rounds_measured(const struct pb_cell_result *r)
+{
+	return r->rounds + r->extra_rounds;
+}
+
+double pb_cell_round_need(const struct pb_measure *m, const struct pb_cell_result *r)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	if (r->failed || r->rounds < rounds || rounds_measured(r) >= m->max_rounds ||
+	    r->rep_count >= m->max_reps)
+		return 0;
+	double width = ci_width(r), target = m->target_ci > 0 ? m->target_ci : 1e-9;
+	/* A disturbed round earns another, up to --repeat-disturbed, first. */
+	unsigned owed = r->disturbed_rounds < m->extra_rounds_max ? r->disturbed_rounds
+								  : m->extra_rounds_max;
+	if (r->extra_rounds < owed)
+		return PB_NEED_DISTURBED + fmin(width / target, PB_NEED_DISTURBED / 2);
+	return width > m->target_ci ? fmin(width / target, PB_NEED_DISTURBED / 2) : 0;
+}
+
+void pb_cell_settle(const struct pb_measure *m, struct pb_cell_result *r)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	if (r->failed || !r->ok_count)
+		return;
+	if (ci_width(r) <= m->target_ci)
+		r->stop = "ci";
+	else if (m->max_rounds <= rounds)
+		return; /* no extra round could run: as its last round said */
+	else if (rounds_measured(r) >= m->max_rounds)
+		r->stop = "rounds";
+	else if (r->rep_count >= m->max_reps)
+		r->stop = "max";
+	else
+		r->stop = "extras"; /* the sweep's extra cell-rounds were spent */
 }
 
 /* What a latency-bound cell adds: the makespan its concurrency allows,
@@ -429,10 +467,32 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		      const struct where *where)
 {
 	unsigned rounds = m->rounds ? m->rounds : 1, first = r->rep_count;
-	unsigned own_min = share(m->min_reps, round, rounds) -
-			   (round ? share(m->min_reps, round - 1, rounds) : 0);
-	unsigned max_reps = share(m->max_reps, round, rounds);
+	/* A planned round times its share of min_reps and of the planned
+	 * rounds' part of max_reps (max_reps x rounds / max_rounds), an extra
+	 * one (past --rounds) a planned round's share of min_reps and its
+	 * part of max_reps; the cell never more than max_reps. */
+	unsigned planned = round < rounds ? round : rounds - 1;
+	unsigned own_min = share(m->min_reps, planned, rounds) -
+			   (planned ? share(m->min_reps, planned - 1, rounds) : 0);
+	unsigned most = m->max_rounds > rounds ? m->max_rounds : rounds, max_reps;
+	if (round < rounds) {
+		unsigned planned_max = (unsigned)((uint64_t)m->max_reps * rounds / most);
+		unsigned by_max = share(planned_max, round, rounds);
+		unsigned by_min = share(m->min_reps, round, rounds);
+		max_reps = by_max > by_min ? by_max : by_min;
+	} else {
+		unsigned own_max = (m->max_reps + most - 1) / most;
+		max_reps = first + (own_max > own_min ? own_max : own_min);
+	}
+	if (max_reps > m->max_reps)
+		max_reps = m->max_reps;
 	double budget = m->budget_s / rounds, timed = 0;
+	/* Over several rounds the interval is over their medians: repetitions
+	 * cannot narrow it, and rounds cut short would weigh less in the
+	 * pooled median, so every round goes on to its budget and the
+	 * interval decides whether another round runs (pb_cell_round_need).
+	 * One round's interval is over its repetitions: it may stop them. */
+	int judged = rounds == 1 && round == 0;
 	/* The interval is recomputed when the repetitions have grown by a
 	 * thirty-second since the last look (Hoefler and Belli: every k
 	 * runs), so a cell costs O(n log n) of it, not O(n^2 log n), for at
@@ -442,15 +502,16 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 
 	/* Never past the round's share of max_reps; below that every round
 	 * times its share of min_reps, so each moment of the sweep weighs
-	 * about alike; then on until the median (of every round so far) is
-	 * known well enough or the round's share of the budget is spent. */
+	 * about alike; then on until the round's share of the budget is
+	 * spent (or, in a sweep of one round, the median is known well
+	 * enough). */
 	for (unsigned i = first; !err && !pb_stop_requested(); i++) {
 		if (i >= max_reps) {
 			r->stop = "max";
 			break;
 		}
 		if (i - first >= own_min) {
-			if (i >= next_look) {
+			if (judged && i >= next_look) {
 				if (ci_width(r) <= m->target_ci) {
 					r->stop = "ci";
 					break;
@@ -716,7 +777,7 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	};
 	int err = -ENOMEM;
 
-	/* A round past the planned ones is an extra, run for a disturbed one. */
+	/* A round past the planned ones is an extra (pb_cell_round_need). */
 	if (round < (m->rounds ? m->rounds : 1))
 		r->rounds = round + 1;
 	else

@@ -149,9 +149,17 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 #ifdef _OPENMP
 	fprintf(f, "openmp=%d\n", _OPENMP);
 #endif
+	/* The default is a share of the plan: said as such. */
+	char extra[32] = "planned/10";
+	if (cfg->extra_rounds >= 0)
+		snprintf(extra, sizeof(extra), "%ld", cfg->extra_rounds);
 	fprintf(f, "reps=%u\nmax_reps=%u\nwarmup=%u\ntarget_ci=%g\ncell_budget_s=%g\n"
-		"rounds=%u\nquick=%d\nshuffle=%d\nseed=%llu\n", cfg->reps, cfg->max_reps,
-		cfg->warmup, cfg->target_ci, cfg->cell_budget, cfg->rounds, cfg->quick, cfg->shuffle,
+		"rounds=%u\nmax_rounds=%u\nextra_rounds=%s\nrepeat_disturbed=%d\nquick=%d\n"
+		"shuffle=%d\nseed=%llu\n",
+		cfg->reps, cfg->max_reps, cfg->warmup, cfg->target_ci, cfg->cell_budget, cfg->rounds,
+		cfg->max_rounds, extra,
+		cfg->repeat_disturbed < 0 ? 1 : cfg->repeat_disturbed, cfg->quick,
+		cfg->shuffle,
 		(unsigned long long)cfg->seed);
 	fputs("pin=", f);
 	for (size_t i = 0; i < cfg->pin_count; i++)

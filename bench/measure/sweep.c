@@ -20,6 +20,10 @@
 #include "stop.h"
 #include "sweep.h"
 
+/* Extra cell-rounds a sweep may run by default: one per this many planned
+ * (a tenth), so the sweep's length stays within a tenth of its plan. */
+#define PB_EXTRA_SHARE 10
+
 /* Refuse sizes whose memory would not fit: a clear error beats the OOM
  * killer halfway through a sweep. */
 #define MAX_MEMORY_FRACTION 0.75
@@ -143,7 +147,9 @@ static void progress(const struct pb_config *cfg, const struct position *p, doub
 		return;
 	}
 	fprintf(stderr, "\r\033[Kcell %zu of %zu", p->i + 1, p->count);
-	if (p->rounds > 1)
+	if (p->round >= p->rounds)
+		fprintf(stderr, " (extra round %u)", p->round + 1 - p->rounds);
+	else if (p->rounds > 1)
 		fprintf(stderr, " (round %u of %u)", p->round + 1, p->rounds);
 	if (isfinite(eta))
 		fprintf(stderr, ", %.0f s elapsed, about %.0f s left", elapsed, eta);
@@ -226,31 +232,102 @@ static int write_round(FILE *raw, const char *run_id, const struct pb_cell_resul
 	return e;
 }
 
-/*
- * Runs the plan in rounds: round k measures every cell once more, in the
- * shuffled order, so each cell's repetitions come from several moments of
- * the sweep.  Rows reach raw.csv round by round, so an interrupted sweep
- * leaves what it measured (in raw.csv.partial).  Returns 0, -ENOMEM, or
- * -EIO when raw.csv.partial could not be written.
- */
-static int measure(const struct pb_config *cfg, const struct pb_measure *m,
-		   struct pb_sweep *sw, FILE *raw, FILE *log)
-{
-	unsigned rounds = m->rounds ? m->rounds : 1;
-	struct position at = {.todo = rounds_to_run(sw, rounds), .count = sw->plan.count,
-			      .rounds = rounds};
-	size_t finished = 0;
-	double t0 = pb_now();
+/* A cell that needs another round, and how much (pb_cell_round_need). */
+struct need {
+	size_t i;
+	double need;
+};
 
-	sw->rounds_planned = sw->plan.count * rounds;
-	sw->rounds_done = sw->rounds_planned - at.todo;
-	for (size_t i = 0; i < sw->done; i++)
-		finished += complete(&sw->results[i], rounds);
+static int most_need_first(const void *a, const void *b)
+{
+	double x = ((const struct need *)a)->need, y = ((const struct need *)b)->need;
+	return (x < y) - (x > y);
+}
+
+/*
+ * After the planned rounds, passes of one more round for the cells that
+ * need one most (their rounds disagree, or one was disturbed), until none
+ * does or the sweep's extra cell-rounds (m->extra_rounds) are spent: the
+ * budget goes where the variance is, at a later moment of the sweep than
+ * the rounds that disagreed.
+ */
+static int extra_rounds(const struct pb_config *cfg, const struct pb_measure *m,
+			struct pb_sweep *sw, FILE *raw, FILE *log, struct position *at, double t0)
+{
+	size_t left = m->extra_rounds;
+	struct need *queue = malloc((sw->done + 1) * sizeof(*queue));
+	if (!queue)
+		return -ENOMEM;
+	int e = 0;
+	for (unsigned pass = 1; !e && left && !sw->stopped; pass++) {
+		size_t n = 0;
+		for (size_t i = 0; i < sw->done; i++) {
+			double need = pb_cell_round_need(m, &sw->results[i]);
+			if (need > 0)
+				queue[n++] = (struct need){i, need};
+		}
+		if (!n)
+			break;
+		qsort(queue, n, sizeof(*queue), most_need_first);
+		if (n > left)
+			n = left;
+		if (log) {
+			fprintf(log, "extra round %u: the %zu cell%s whose rounds disagree most or "
+				     "were disturbed\n", pass, n, n == 1 ? "" : "s");
+			fflush(log);
+		}
+		at->todo += n;
+		sw->rounds_planned += n; /* a stop says how far it got */
+		at->round = at->rounds - 1 + pass;
+		for (size_t k = 0; k < n; k++) {
+			struct pb_cell_result *r = &sw->results[queue[k].i];
+			if ((sw->stopped = pb_stop_requested()))
+				break;
+			at->i = queue[k].i;
+			progress(cfg, at, t0);
+			at->unit++;
+			unsigned before = r->rep_count;
+			if ((e = pb_cell_run_extra(m, r)) == -EINTR) {
+				e = 0;
+				sw->stopped = pb_stop_requested();
+				break;
+			}
+			if (e < 0 || (e = write_round(raw, sw->run_id, r, before)))
+				break;
+			sw->rounds_done++;
+			left--;
+			if (cfg->progress)
+				fputs("\r\033[K", stderr);
+		}
+	}
+	free(queue);
+	return e;
+}
+
+/* r, its measuring ended: why is named (for its log line and summary). */
+static const struct pb_cell_result *settled(const struct pb_measure *m,
+					    struct pb_cell_result *r)
+{
+	pb_cell_settle(m, r);
+	return r;
+}
+
+/*
+ * The planned rounds: round k measures every cell once more, in the
+ * shuffled order, so each cell's repetitions come from several moments of
+ * the sweep.  A cell is logged after its last planned round, or marked
+ * pending[i] when it may get extra ones.  Returns as measure().
+ */
+static int planned_rounds(const struct pb_config *cfg, const struct pb_measure *m,
+			  struct pb_sweep *sw, FILE *raw, FILE *log, struct position *at,
+			  double t0, unsigned char *pending, size_t *finished)
+{
+	unsigned rounds = at->rounds;
 	for (unsigned round = 0; round < rounds && !sw->stopped; round++) {
 		/* Cells are logged after their last round: say what runs till then. */
 		if (log && rounds > 1) {
 			fprintf(log, "round %u of %u: %s\n", round + 1, rounds,
-				round + 1 == rounds ? "the last; each cell is logged as it ends"
+				round + 1 == rounds ? "the last planned; each cell is logged as it ends"
 				: round ? "every cell once more"
 					: "every cell once (each is logged after its last round)");
 			fflush(log);
@@ -261,10 +338,10 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 				continue; /* measured before a --resume, or failed */
 			if ((sw->stopped = pb_stop_requested()))
 				break;
-			at.i = i;
-			at.round = round;
-			progress(cfg, &at, t0);
-			at.unit++;
+			at->i = i;
+			at->round = round;
+			progress(cfg, at, t0);
+			at->unit++;
 			unsigned first = i < sw->done ? r->rep_count : 0;
 			int e = round == 0 ? pb_cell_run(&sw->plan.cells[i], m, r)
 					   : pb_cell_run_round(m, round, r);
@@ -286,29 +363,56 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 			sw->rounds_done++;
 			if (r->failed) { /* its other rounds will not run */
 				sw->rounds_done += rounds - r->rounds;
-				at.todo -= rounds - r->rounds;
+				at->todo -= rounds - r->rounds;
 			}
 			if ((e = write_round(raw, sw->run_id, r, first)))
 				return e; /* the disk is full: what is on it is kept */
-			/* A disturbed round is repeated at once, up to
-			 * --repeat-disturbed times a cell; both stay, flagged. */
-			while (!r->failed && pb_cell_last_round_disturbed(r) &&
-			       r->extra_rounds < m->extra_rounds_max && !pb_stop_requested()) {
-				unsigned before = r->rep_count;
-				if ((e = pb_cell_run_extra(m, r)) == -EINTR)
-					break;
-				if (e < 0)
-					return e;
-				if ((e = write_round(raw, sw->run_id, r, before)))
-					return e;
-			}
 			if (cfg->progress)
 				fputs("\r\033[K", stderr);
-			if (complete(r, rounds))
-				log_cell(log, finished++, sw->plan.count, r,
+			if (!complete(r, rounds))
+				continue;
+			if (m->extra_rounds && pb_cell_round_need(m, r) > 0)
+				pending[i] = 1;
+			else
+				log_cell(log, (*finished)++, sw->plan.count, settled(m, r),
 					 pb_sweep_baseline(sw, &r->cell));
 		}
 	}
+	return 0;
+}
+
+/*
+ * Runs the planned rounds, then the extra ones.  Rows reach raw.csv round
+ * by round, so an interrupted sweep leaves what it measured (in
+ * raw.csv.partial).  Returns 0, -ENOMEM, or -EIO when raw.csv.partial
+ * could not be written.
+ */
+static int measure(const struct pb_config *cfg, const struct pb_measure *m,
+		   struct pb_sweep *sw, FILE *raw, FILE *log)
+{
+	unsigned rounds = m->rounds ? m->rounds : 1;
+	struct position at = {.todo = rounds_to_run(sw, rounds), .count = sw->plan.count,
+			      .rounds = rounds};
+	size_t finished = 0;
+	double t0 = pb_now();
+	unsigned char *pending = calloc(sw->plan.count + 1, 1);
+	if (!pending)
+		return -ENOMEM;
+
+	sw->rounds_planned = sw->plan.count * rounds;
+	sw->rounds_done = sw->rounds_planned - at.todo;
+	for (size_t i = 0; i < sw->done; i++)
+		finished += complete(&sw->results[i], rounds);
+	int e = planned_rounds(cfg, m, sw, raw, log, &at, t0, pending, &finished);
+	if (!e && !sw->stopped)
+		e = extra_rounds(cfg, m, sw, raw, log, &at, t0);
+	for (size_t i = 0; !e && !sw->stopped && i < sw->done; i++)
+		if (pending[i])
+			log_cell(log, finished++, sw->plan.count, settled(m, &sw->results[i]),
+				 pb_sweep_baseline(sw, &sw->results[i].cell));
+	free(pending);
+	if (e)
+		return e;
 	at.unit = at.todo;
 	progress(cfg, &at, t0);
 	if (cfg->progress && sw->stopped)
@@ -348,6 +452,9 @@ int pb_sweep_run(const struct pb_config *cfg, struct pb_sweep *sw, FILE *log,
 	m.expected = sw->expected;
 	m.cell_timeout = cfg->cell_timeout;
 	m.extra_rounds_max = cfg->repeat_disturbed < 0 ? 1 : (unsigned)cfg->repeat_disturbed;
+	m.max_rounds = cfg->max_rounds;
+	m.extra_rounds = cfg->extra_rounds >= 0 ? (size_t)cfg->extra_rounds
+			 : (sw->plan.count * m.rounds + PB_EXTRA_SHARE - 1) / PB_EXTRA_SHARE;
 	for (size_t i = 0; i < sw->plan.count; i++)
 		m.sandbox_fork_unsafe |= pb_kernel_is_user(sw->plan.cells[i].kernel);
 

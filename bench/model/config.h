@@ -49,6 +49,11 @@ struct pb_config {
 				 * long (0: the default) */
 	unsigned rounds;        /* each cell is measured in this many rounds,
 				 * spread over the sweep */
+	unsigned max_rounds;    /* planned and extra rounds (for cells whose
+				 * rounds disagree) a cell may get; 0: twice
+				 * rounds */
+	long extra_rounds;      /* extra cell-rounds a sweep may run; -1: a
+				 * tenth of the planned ones */
 	int repeat_disturbed;   /* extra rounds a cell may get for disturbed
 				 * ones; -1: the default, one */
 	uint64_t seed;          /* shuffling and bootstrap; recorded */

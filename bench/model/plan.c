@@ -37,6 +37,8 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 		for (size_t pin = 0; pin < cfg->pin_count; pin++)
 		for (size_t r = 0; r < cfg->runner_count; r++) {
 			const struct pb_runner *runner = cfg->runners[r];
+			if (runner->moves_data && !pb_kernel_bytes(kernel, sizes[s]))
+				continue; /* it would be its sibling's cells again */
 			struct pb_cell cell = {
 				.kernel = kernel, .n = sizes[s], .runner = runner,
 				.pin = &cfg->pins[pin],

@@ -95,7 +95,9 @@ struct pb_measure {
 	double budget_s;    /* timed seconds per cell after min_reps */
 	unsigned rounds;    /* the cell is measured in this many separate
 			     * rounds, each with its share of the above */
-	unsigned extra_rounds_max; /* rounds run again for disturbed ones */
+	unsigned max_rounds; /* planned and extra rounds of a cell, at most */
+	size_t extra_rounds; /* extra cell-rounds of the sweep, at most */
+	unsigned extra_rounds_max; /* extra rounds disturbed ones may earn */
 	unsigned allowed_cpus;
 	int peer_cpus[2];   /* probed before each round (pb_peer_latency); -1: not */
 	struct hwloc_topology *topology; /* this machine's, loaded once per sweep */
