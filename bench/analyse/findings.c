@@ -242,7 +242,7 @@ static int samples_of(const struct pb_findings *f, const struct raw_columns *c,
 }
 
 /* Each group's verdict: every other runner's fastest cell against the
- * best, by the bootstrap interval of the ratio of their medians. */
+ * best, by the interval of the ratio of their medians (base/rounds_ci.h). */
 static int judge(struct pb_findings *f, const struct raw_columns *c, const long *cell)
 {
 	size_t n = f->run->raw.row_count + 1;

@@ -126,7 +126,7 @@ void pb_cli_usage(FILE *out)
 "  -W, --warmup N         untimed warm-up repetitions per round (default 1)\n"
 "      --pin POLICY       compact (default), scatter, none, or CPUs as taskset\n"
 "                         and likwid write them (0-3,8); repeat to compare\n"
-"      --seed N           seed of the cell order and the bootstrap (default: new)\n"
+"      --seed N           seed of the cell order and one-round bootstraps (default: new)\n"
 "      --no-shuffle       run cells in plan order instead of interleaved\n"
 "      --progress, --no-progress  progress line on stderr (default: when\n"
 "                         stderr is a terminal)\n"

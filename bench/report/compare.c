@@ -211,12 +211,12 @@ static void header(FILE *out, const struct side *a, const struct side *b)
 {
 	fprintf(out, "parbench compare\n  A: %s (%s)\n  B: %s (%s)\n", a->run.id, a->run.dir,
 		b->run.id, b->run.dir);
-	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, "
-		"95%% CI by a bootstrap of rounds, then repetitions in them\n(%d resamples, seed %llu); "
-		"'slower'/'faster' only where the CI excludes 1 and the change is at least "
-		"%.0f%%\n(the practical threshold; 'small' below it).  effect: Cliff's delta of "
-		"B's repetitions against A's\n(-1: every B faster, +1: every B slower).\n"
-		"speedup B/A: ratio of the median speedups over seq (summary.csv).\n",
+	fprintf(out, "time B/A: median of B's verified repetitions (raw.csv) over A's, 95%% CI:\n"
+		"Welch's t over the rounds' medians where both have two rounds or more, else a\n"
+		"bootstrap (%d resamples, seed %llu); 'slower'/'faster' only where the CI excludes 1\n"
+		"and the change is at least %.0f%% (the practical threshold; 'small' below it).\n"
+		"effect: Cliff's delta of B's repetitions against A's (-1: every B faster, +1:\n"
+		"every B slower).  speedup B/A: ratio of the median speedups over seq (summary.csv).\n",
 		PB_COMPARE_RESAMPLES, (unsigned long long)PB_COMPARE_SEED,
 		PB_COMPARE_THRESHOLD * 100);
 	fprintf(out, "peer_ns: the CPU-to-CPU latency the cell ran with (a range: it changed "

@@ -139,10 +139,12 @@ static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *ru
 	d->table_end(f);
 	d->para(f, "The winner has the lowest median time of all verified cells of that kernel "
 		   "and size (every runner, schedule and worker count). Its speedup is the "
-		   "median time of seq over its own, with the 95% bootstrap confidence interval "
-		   "where the run has one. The runner-up is the best cell of any other runner. "
-		   "A winner is named only when every other runner's best cell is significantly "
-		   "slower (the 95% bootstrap interval of the ratio of their median times "
+		   "median time of seq over its own, with its 95% confidence interval where the "
+		   "run has one: Student's t over the rounds' medians (Welch's for the ratio; "
+		   "over one round, a bootstrap of the repetitions), so it takes in how much "
+		   "rounds differ, as a rerun's would. The runner-up is the best cell of any "
+		   "other runner. A winner is named only when every other runner's best cell is "
+		   "significantly slower (the same interval of the ratio of their median times "
 		   "excludes 1); otherwise the row says tie and names the runners within it. A "
 		   "run without raw.csv has no repetitions to test with, and its rows say "
 		   "nothing of significance.");
