@@ -406,10 +406,16 @@ static int measure(const struct pb_config *cfg, const struct pb_measure *m,
 	int e = planned_rounds(cfg, m, sw, raw, log, &at, t0, pending, &finished);
 	if (!e && !sw->stopped)
 		e = extra_rounds(cfg, m, sw, raw, log, &at, t0);
-	for (size_t i = 0; !e && !sw->stopped && i < sw->done; i++)
+	/* Every finished cell says why it ended, those read back by --resume
+	 * too (they may have had extra rounds since). */
+	for (size_t i = 0; !e && !sw->stopped && i < sw->done; i++) {
+		struct pb_cell_result *r = &sw->results[i];
+		if (complete(r, rounds))
+			pb_cell_settle(m, r);
 		if (pending[i])
-			log_cell(log, finished++, sw->plan.count, settled(m, &sw->results[i]),
-				 pb_sweep_baseline(sw, &sw->results[i].cell));
+			log_cell(log, finished++, sw->plan.count, r,
+				 pb_sweep_baseline(sw, &r->cell));
+	}
 	free(pending);
 	if (e)
 		return e;
