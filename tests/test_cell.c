@@ -1,8 +1,10 @@
 /*
  * A cell measured in rounds: each round times its part of --reps, never
- * more than its part of --max-reps, and the parts add up to the totals.
+ * more than its part of --max-reps, and the parts add up to the totals;
+ * after them, extra rounds go to the cells that need them most.
  */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "../bench/measure/cell.h"
 #include "../kernels/kernel.h"
@@ -82,4 +84,61 @@ Test(cell, one_round_is_the_whole_cell)
 	cr_expect_eq(r.rep_count, 7);
 	cr_expect_eq(per[0], 7);
 	pb_cell_result_free(&r);
+}
+
+/* A cell of `rounds` rounds of 3 repetitions: round g's at 1 + spread x g,
+ * round `disturbed` (or none: -1) flagged. */
+static void made_cell(struct pb_cell_result *r, struct pb_rep *reps, unsigned rounds,
+		      double spread, int disturbed)
+{
+	memset(r, 0, sizeof(*r));
+	for (unsigned i = 0; i < rounds * 3; i++)
+		reps[i] = (struct pb_rep){.seconds = (1 + spread * (i / 3)) * (1 + 1e-4 * (i % 3)),
+					  .ok = 1, .round = i / 3,
+					  .disturbed = (int)(i / 3) == disturbed};
+	r->reps = reps;
+	r->rep_count = r->ok_count = rounds * 3;
+	r->rounds = rounds;
+	r->disturbed_rounds = disturbed >= 0;
+	r->stop = "budget";
+}
+
+/* Which cells get an extra round, in what order, and why each ended. */
+Test(cell, extra_rounds_go_to_disturbed_then_wide_cells)
+{
+	struct pb_measure m = {.min_reps = 12, .max_reps = 100, .target_ci = 0.02, .rounds = 4,
+			       .max_rounds = 8, .extra_rounds_max = 1};
+	struct pb_rep reps[24];
+	struct pb_cell_result r;
+
+	made_cell(&r, reps, 4, 0.0001, -1); /* rounds that agree: narrow */
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
+	pb_cell_settle(&m, &r);
+	cr_expect_str_eq(r.stop, "ci");
+
+	made_cell(&r, reps, 4, 0.05, -1); /* 5% apart a round: wide */
+	double wide = pb_cell_round_need(&m, &r);
+	cr_expect(wide > 1 && wide < PB_NEED_DISTURBED, "the width over the target: %g", wide);
+	pb_cell_settle(&m, &r);
+	cr_expect_str_eq(r.stop, "extras", "wide, and no extra round ran");
+
+	made_cell(&r, reps, 4, 0.0001, 2); /* narrow but disturbed: first */
+	cr_expect_geq(pb_cell_round_need(&m, &r), PB_NEED_DISTURBED);
+	r.extra_rounds = 1; /* answered */
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
+
+	made_cell(&r, reps, 8, 0.05, -1); /* wide at max_rounds */
+	r.rounds = 4, r.extra_rounds = 4;
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
+	pb_cell_settle(&m, &r);
+	cr_expect_str_eq(r.stop, "rounds");
+
+	made_cell(&r, reps, 3, 0.05, -1); /* its planned rounds not all run */
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
+	made_cell(&r, reps, 4, 0.05, -1);
+	r.failed = 1;
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
+	m.max_reps = 12; /* --reps N --max-reps N: exactly N */
+	made_cell(&r, reps, 4, 0.05, -1);
+	cr_expect_eq(pb_cell_round_need(&m, &r), 0);
 }
