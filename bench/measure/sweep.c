@@ -304,14 +304,6 @@ static int extra_rounds(const struct pb_config *cfg, const struct pb_measure *m,
 	return e;
 }
 
-/* r, its measuring ended: why is named (for its log line and summary). */
-static const struct pb_cell_result *settled(const struct pb_measure *m,
-					    struct pb_cell_result *r)
-{
-	pb_cell_settle(m, r);
-	return r;
-}
-
 /*
  * The planned rounds: round k measures every cell once more, in the
  * shuffled order, so each cell's repetitions come from several moments of
@@ -371,11 +363,13 @@ static int planned_rounds(const struct pb_config *cfg, const struct pb_measure *
 				fputs("\r\033[K", stderr);
 			if (!complete(r, rounds))
 				continue;
-			if (m->extra_rounds && pb_cell_round_need(m, r) > 0)
+			if (m->extra_rounds && pb_cell_round_need(m, r) > 0) {
 				pending[i] = 1;
-			else
-				log_cell(log, (*finished)++, sw->plan.count, settled(m, r),
-					 pb_sweep_baseline(sw, &r->cell));
+				continue;
+			}
+			pb_cell_settle(m, r);
+			log_cell(log, (*finished)++, sw->plan.count, r,
+				 pb_sweep_baseline(sw, &r->cell));
 		}
 	}
 	return 0;

@@ -19,6 +19,12 @@ static int push(struct pb_plan *plan, size_t *cap, const struct pb_cell *cell)
 	return 0;
 }
 
+int pb_plan_leaves_out(const struct pb_runner *runner, const struct pb_kernel *kernel,
+		       uint64_t n)
+{
+	return runner->moves_data && !pb_kernel_bytes(kernel, n);
+}
+
 int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 {
 	size_t cap = 0;
@@ -37,8 +43,8 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 		for (size_t pin = 0; pin < cfg->pin_count; pin++)
 		for (size_t r = 0; r < cfg->runner_count; r++) {
 			const struct pb_runner *runner = cfg->runners[r];
-			if (runner->moves_data && !pb_kernel_bytes(kernel, sizes[s]))
-				continue; /* it would be its sibling's cells again */
+			if (pb_plan_leaves_out(runner, kernel, sizes[s]))
+				continue;
 			struct pb_cell cell = {
 				.kernel = kernel, .n = sizes[s], .runner = runner,
 				.pin = &cfg->pins[pin],

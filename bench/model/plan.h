@@ -34,6 +34,12 @@ struct pb_plan {
 
 /* Builds the plan.  Returns 0 or -ENOMEM; pb_plan_free() releases it. */
 int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan);
+
+/* Whether the plan leaves the runner out at the kernel's size n: one that
+ * only moves the kernel's memory (runner.h, moves_data) would repeat its
+ * sibling's cells on a kernel without memory. */
+int pb_plan_leaves_out(const struct pb_runner *runner, const struct pb_kernel *kernel,
+		       uint64_t n);
 void pb_plan_free(struct pb_plan *plan);
 
 /* "dynamic" or "none" etc., for the CSV's schedule column. */
