@@ -200,7 +200,7 @@ Test(cli, bad_run_leaves_earlier_results_intact)
 	run(&o, (const char *[]){TINY, "--out", dir, "--workers", "0", NULL});
 	cr_expect_eq(o.status, 2);
 	run(&o, (const char *[]){"--kernels", "sum", "--size", "sum=2^35", "--out", dir, NULL});
-	cr_expect_eq(o.status, 2);
+	cr_expect_eq(o.status, 2, "status %d: %s", o.status, o.err);
 
 	char *raw_after = slurp(raw), *summary_after = slurp(summary);
 	cr_expect_str_eq(raw_after, raw_before);
