@@ -87,6 +87,9 @@ Test(rounds_ci, three_rounds_give_t_over_their_medians)
 	double half = 4.302653 * sqrt(var / 3);
 	cr_expect_float_eq(lo, exp(mean - half), 1e-6, "%g", lo);
 	cr_expect_float_eq(hi, exp(mean + half), 1e-6, "%g", hi);
+	/* How much they differ, and the interval that spread gives. */
+	cr_expect_float_eq(pb_rounds_spread(&s), sqrt(var), 1e-12);
+	cr_expect_float_eq(pb_rounds_half_width(sqrt(var), 3, 0.95), expm1(half), 1e-6);
 
 	/* The ratio of a sample to itself scaled by 1.1: Welch over the same
 	 * variances, df = 4, centred on log 1.1. */
@@ -160,6 +163,24 @@ Test(rounds_ci, intervals_over_rounds_cover_what_a_rerun_sees)
 	cr_expect(p < 0.80 && t > p + 0.15, "the pooled order statistics cover only %.3f", p);
 }
 
+/* Rounds that differ by 8%: 4 give +-13.6%, and 5% takes 13 (t with 12
+ * degrees of freedom, 2.179 / sqrt(13) x 8% = 4.8% in logs, 4.95%). */
+Test(rounds_ci, rounds_a_target_takes)
+{
+	cr_expect_float_eq(pb_rounds_half_width(0.08, 4, 0.95), expm1(3.182446 * 0.04), 1e-6);
+	cr_expect_eq(pb_rounds_needed(0.08, 0.05, 0.95, 100), 13);
+	cr_expect_eq(pb_rounds_needed(0.08, 0.05, 0.95, 12), 0, "more than allowed: none");
+	cr_expect_eq(pb_rounds_needed(0.001, 0.05, 0.95, 100), 2, "a quiet machine: two");
+	cr_expect(isnan(pb_rounds_half_width(0.08, 1, 0.95)), "one round: no interval");
+	cr_expect_eq(pb_rounds_needed(NAN, 0.05, 0.95, 100), 0, "unknown spread");
+	double x[3] = {1, 2, 3};
+	unsigned round[3] = {0, 0, 0};
+	struct pb_rounds s;
+	cr_assert_eq(pb_rounds_make(x, round, 3, &s), 0);
+	cr_expect(isnan(pb_rounds_spread(&s)), "one round: no spread");
+	pb_rounds_free(&s);
+}
+
 static void write_summary(const char *dir, const char *rows)
 {
 	char path[256];
@@ -206,7 +227,45 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	cr_expect(strstr(text, "memory-bound      3 pairs  CIs overlap  33.3%"), "%s", text);
 	cr_expect(strstr(text, "median inside the other's CI  33.3%"), "%s", text);
 	cr_expect(strstr(text, "worst: sum n=1000 omp static w=2"), "%s", text);
+	cr_expect(!strstr(text, "rounds differ"), "runs without round_spread: no floor\n%s", text);
 	cr_expect_eq(pb_coverage_runs(runs, 1, stderr, err, sizeof(err)), -EINVAL);
+	snprintf(out, sizeof(out), "rm -rf %s", root);
+	cr_expect_eq(system(out), 0);
+}
+
+/* Runs that say how much their rounds differ: the compute-bound cells'
+ * 8% over 4 rounds is why their intervals are +-13.6%, and 5% would take
+ * 13 rounds; the memory-bound cells' 2% is within their target. */
+Test(coverage, says_what_the_rounds_allow)
+{
+	char root[] = "/tmp/pb-coverage-XXXXXX", dir[2][80], out[120];
+	cr_assert(mkdtemp(root));
+	for (int r = 0; r < 2; r++) {
+		snprintf(dir[r], sizeof(dir[r]), "%s/%c", root, 'a' + r);
+		snprintf(out, sizeof(out), "mkdir -p %s", dir[r]);
+		cr_assert_eq(system(out), 0);
+		snprintf(out, sizeof(out), "%s/summary.csv", dir[r]);
+		FILE *f = fopen(out, "w");
+		cr_assert(f);
+		fputs("run_id,kernel,n,runner,schedule,chunk,workers,rounds,extra_rounds,median_s,"
+		      "median_ci_low_s,median_ci_high_s,round_spread,gbps,status\n"
+		      "a,fib,30,omp,static,0,2,4,0,1.00,0.88,1.14,0.08,,ok\n"
+		      "a,fib,30,omp,static,0,1,3,1,2.00,1.76,2.27,0.08,,ok\n"
+		      "a,sum,1000,omp,static,0,2,4,0,2.00,1.94,2.06,0.02,5.0,ok\n", f);
+		fclose(f);
+	}
+	char *runs[] = {dir[0], dir[1]}, *text = NULL, err[256] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert(f);
+	cr_assert_eq(pb_coverage_runs(runs, 2, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	cr_expect(strstr(text, "rounds differ by 8.0% at the median cell (round_spread), so an "
+			 "interval over 4 rounds that holds a rerun is about +-13.6%; 5% would "
+			 "take about 13 rounds a cell\n"), "%s", text);
+	cr_expect(strstr(text, "rounds differ by 2.0% at the median cell (round_spread), so an "
+			 "interval over 4 rounds that holds a rerun is about +-3.2%\n"), "%s", text);
+	free(text);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);
 }

@@ -161,6 +161,7 @@ Test(report, html_says_who_won_and_escapes)
 	cr_expect(strstr(html, "<td>2100</td>"), "break-even size");
 	cr_expect(strstr(html, "<td>triad</td>"), "bandwidth reference");
 	cr_expect(strstr(html, "<td>0.94</td>"), "dispatch overhead");
+	cr_expect(!strstr(html, "How much rounds differ"), "no round_spread, no section");
 	free(html);
 
 	snprintf(path, sizeof(path), "%s/index.md", fx.out);
@@ -237,6 +238,37 @@ Test(report, says_when_the_host_moved_the_cpus)
 		   "r,cube,1000,omp,static,0,2,0,0.0011,1.82,0.91,21.8,40,61,ok\n");
 	html = rendered_html(&fx);
 	cr_expect(strstr(html, "40-61 ns. One placement throughout."), "%s", html);
+	free(html);
+	remove_run(&fx);
+}
+
+/* A run whose rounds differ: the page says how much, kernel by kernel, the
+ * interval that allows and the rounds --target-ci would take. */
+Test(report, says_how_much_rounds_differ)
+{
+	struct fixture fx;
+	char err[512], path[600];
+	make_run(&fx, "spread-run");
+	write_file(fx.run, "provenance.txt", "allowed_cpus=2\ntarget_ci=0.05\n");
+	/* fib's median cell 8% over 4 rounds; sum's 2%. */
+	write_file(fx.run, "summary.csv",
+		   KEYS "rounds,extra_rounds,median_s,median_ci_low_s,median_ci_high_s,"
+		   "round_spread,speedup,gbps,status\n"
+		   "r,fib,30,seq,none,0,1,0,4,0,1.0,0.88,1.14,0.08,1,,ok\n"
+		   "r,fib,30,omp,static,0,2,0,4,0,0.5,0.44,0.57,0.07,2,,ok\n"
+		   "r,fib,30,omp,static,0,1,0,3,1,1.0,0.88,1.14,0.09,1,,ok\n"
+		   "r,sum,1000,seq,none,0,1,0,4,0,0.1,0.097,0.103,0.02,1,10,ok\n");
+	cr_assert_eq(pb_plot_run(fx.run, fx.plots, fx.out, sizeof(fx.out), err, sizeof(err)), 0,
+		     "%s", err);
+	snprintf(path, sizeof(path), "%s/index.md", fx.out);
+	char *md = read_file(path);
+	cr_expect(strstr(md, "## How much rounds differ"), "%s", md);
+	cr_expect(strstr(md, "| fib | 8.0% | 4 | \\+-13.6% | about 13 rounds a cell |"), "%s", md);
+	cr_expect(strstr(md, "| sum | 2.0% | 4 | \\+-3.2% | within it |"), "%s", md);
+	free(md);
+	snprintf(path, sizeof(path), "%s/index.html", fx.out);
+	char *html = read_file(path);
+	cr_expect(strstr(html, "<td>about 13 rounds a cell</td>"), "the same in HTML");
 	free(html);
 	remove_run(&fx);
 }

@@ -111,6 +111,34 @@ static void log_round_medians(const struct pb_rounds *s, double *buf, double *me
 	*var = fmax(0, (sq - sum * *mean) / (double)(s->count - 1));
 }
 
+double pb_rounds_spread(const struct pb_rounds *s)
+{
+	if (s->count < 2)
+		return NAN;
+	double *buf = malloc(largest_round(s) * sizeof(*buf)), mean, var;
+	if (!buf)
+		return NAN;
+	log_round_medians(s, buf, &mean, &var);
+	free(buf);
+	return sqrt(var);
+}
+
+double pb_rounds_half_width(double spread, unsigned rounds, double level)
+{
+	if (rounds < 2 || !(spread >= 0))
+		return NAN;
+	/* The wider side of exp(mean +- t s / sqrt(R)), relative to its centre. */
+	return expm1(pb_t_quantile((1 + level) / 2, rounds - 1) * spread / sqrt((double)rounds));
+}
+
+unsigned pb_rounds_needed(double spread, double half, double level, unsigned most)
+{
+	for (unsigned r = 2; r <= most && spread >= 0; r++)
+		if (pb_rounds_half_width(spread, r, level) <= half)
+			return r;
+	return 0;
+}
+
 /* [exp(centre - half), exp(centre + half)], widened to hold `point`. */
 static void log_interval(double centre, double half, double point, double *low, double *high)
 {

@@ -46,6 +46,21 @@ void pb_rounds_free(struct pb_rounds *s);
 int pb_rounds_median_ci(const struct pb_rounds *s, unsigned resamples, double level,
 			uint64_t seed, double *low, double *high);
 
+/* How much the rounds differ: the standard deviation of the logs of
+ * their medians (about the relative difference of a round from the
+ * typical one); NaN under two rounds. */
+double pb_rounds_spread(const struct pb_rounds *s);
+
+/* The relative half-width, at `level`, of the interval over `rounds`
+ * rounds that differ by `spread` (as pb_rounds_spread): what an honest
+ * interval cannot be narrower than on that machine.  NaN under two. */
+double pb_rounds_half_width(double spread, unsigned rounds, double level);
+
+/* The fewest rounds (2 or more) whose interval at `level` is at most
+ * `half` wide (relative) where rounds differ by `spread`; 0 when more
+ * than `most` would be needed, or spread is unknown. */
+unsigned pb_rounds_needed(double spread, double half, double level, unsigned most);
+
 /* The same for median(b) / median(a), each sample drawn on its own. */
 int pb_rounds_ratio_ci(const struct pb_rounds *a, const struct pb_rounds *b,
 		       unsigned resamples, double level, uint64_t seed, struct pb_ratio_ci *ci);

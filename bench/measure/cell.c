@@ -172,14 +172,19 @@ int pb_cell_ok_rounds(const struct pb_cell_result *r, struct pb_rounds *s)
  * The 95% CI of the cell's median: over one round, the order statistics
  * of its repetitions (distribution-free); over several, Student's t over
  * the rounds' medians (base/rounds_ci.h), which takes in how much rounds
- * differ, as a rerun's would.  NaN where it cannot be had.
+ * differ, as a rerun's would; and that spread (spread non-NULL).  NaN
+ * where it cannot be had.
  */
-static void median_ci(const struct pb_cell_result *r, double *lo, double *hi)
+static void median_ci(const struct pb_cell_result *r, double *lo, double *hi, double *spread)
 {
 	struct pb_rounds s;
 	*lo = *hi = NAN;
+	if (spread)
+		*spread = NAN;
 	if (pb_cell_ok_rounds(r, &s) || !s.n)
 		return;
+	if (spread)
+		*spread = pb_rounds_spread(&s);
 	if (s.count >= 2) {
 		uint64_t seed = UINT64_C(0x9e3779b97f4a7c15) ^ r->cell.n ^ r->cell.workers;
 		if (pb_rounds_median_ci(&s, ROUNDS_RESAMPLES, 0.95, seed, lo, hi))
@@ -199,7 +204,7 @@ static double ci_width(const struct pb_cell_result *r)
 
 	if (ok && count >= CI_MIN_REPS) {
 		double median = pb_median_inplace(ok, count);
-		median_ci(r, &lo, &hi);
+		median_ci(r, &lo, &hi, NULL);
 		if (median > 0 && isfinite(lo) && isfinite(hi))
 			width = fmax(median - lo, hi - median) / median;
 	}
@@ -359,9 +364,10 @@ void pb_cell_summarise(struct pb_cell_result *r)
 	double *ok = pb_cell_ok_seconds(r, &count);
 
 	pb_stats_compute(ok, ok ? count : 0, &r->stats);
+	r->round_spread = NAN;
 	if (ok && count) {
 		pb_median_inplace(ok, count); /* sorts */
-		median_ci(r, &r->ci_low, &r->ci_high);
+		median_ci(r, &r->ci_low, &r->ci_high, &r->round_spread);
 		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
 	}
 	free(ok);

@@ -43,6 +43,7 @@ struct pb_cell_result {
 	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
 	struct pb_stats stats; /* of the seconds of the verified repetitions */
 	double ci_low, ci_high; /* 95% CI of the median */
+	double round_spread;    /* how much the rounds differ (pb_rounds_spread) */
 	double comm_median_s; /* median of comm_seconds, NaN: not measured */
 	/* Interference: rounds flagged disturbed, the extra rounds run for
 	 * them, the median without the disturbed rounds' repetitions (NaN:

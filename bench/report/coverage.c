@@ -5,10 +5,12 @@
 
 #include "../../kernels/kernel.h"
 #include "../base/fail.h"
+#include "../base/rounds_ci.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 #include "coverage.h"
+#include "spread.h"
 
 /* Targets of the calibration (README: what the interval promises). */
 #define OVERLAP_TARGET 0.95
@@ -24,13 +26,15 @@ struct tally {
 	size_t pairs, overlap, ordered, inside;
 	double *half; /* relative half-widths, one per cell and run */
 	size_t halves;
+	double *spread, *rounds; /* round_spread and rounds, one per cell and run */
+	size_t spreads;
 	double worst;  /* largest relative difference of two medians */
 	char worst_cell[200];
 	double worst_a[3], worst_b[3]; /* median, lo, hi of the two */
 };
 
 struct columns {
-	int key[PB_KEY_COUNT], median, lo, hi, status, gbps, latency;
+	int key[PB_KEY_COUNT], median, lo, hi, status, gbps, latency, spread, rounds, extra;
 };
 
 static int columns_of(const struct pb_table *t, struct columns *c)
@@ -43,6 +47,9 @@ static int columns_of(const struct pb_table *t, struct columns *c)
 	c->status = pb_table_column(t, "status");
 	c->gbps = pb_table_column(t, "gbps");
 	c->latency = pb_table_column(t, "latency_us");
+	c->spread = pb_table_column(t, "round_spread"); /* -1 in older runs */
+	c->rounds = pb_table_column(t, "rounds");
+	c->extra = pb_table_column(t, "extra_rounds");
 	return c->median < 0 || c->lo < 0 || c->hi < 0 ? -EINVAL : 0;
 }
 
@@ -87,6 +94,43 @@ static int interval(const struct pb_table *t, const struct columns *c, size_t ro
 	       (c->status < 0 || strcmp(t->rows[row][c->status], "ok") == 0);
 }
 
+/* Keeps how much a cell's rounds differed in one run, where it says. */
+static void note_spread(struct tally *t, const struct pb_table *tab, const struct columns *c,
+			size_t row)
+{
+	double s = pb_field_num(tab, row, c->spread), x = pb_field_num(tab, row, c->extra);
+	if (!isfinite(s))
+		return;
+	t->spread[t->spreads] = s;
+	t->rounds[t->spreads++] = pb_field_num(tab, row, c->rounds) + (isfinite(x) ? x : 0);
+}
+
+/* Why a class's intervals are as wide as they are: how much the rounds of
+ * its median cell differ, the half-width an honest interval over them
+ * then has, and the rounds the target would take at that noise. */
+static void print_floor(FILE *out, struct tally *t, enum cell_class k)
+{
+	if (!t->spreads || k == CLASS_LATENCY)
+		return;
+	double target = k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY;
+	double s = pb_median_inplace(t->spread, t->spreads);
+	unsigned r = (unsigned)pb_median_inplace(t->rounds, t->spreads);
+	double floor = pb_rounds_half_width(s, r, 0.95);
+	if (!isfinite(floor))
+		return;
+	fprintf(out, "  %-14s rounds differ by %.1f%% at the median cell (round_spread), so an "
+		     "interval over %u rounds that holds a rerun is about +-%.1f%%", "", 100 * s, r,
+		100 * floor);
+	unsigned need = pb_rounds_needed(s, target, 0.95, PB_SPREAD_MOST_ROUNDS);
+	if (floor <= target)
+		fputs("\n", out);
+	else if (need)
+		fprintf(out, "; %.0f%% would take about %u rounds a cell\n", 100 * target, need);
+	else
+		fprintf(out, "; %.0f%% would take more than %u rounds a cell\n", 100 * target,
+			PB_SPREAD_MOST_ROUNDS);
+}
+
 static void print_class(FILE *out, struct tally *t, enum cell_class k)
 {
 	if (!t->pairs) {
@@ -106,6 +150,7 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k)
 	else
 		fprintf(out, "  %-14s half-width at the median cell %.1f%% (target <= %.0f%%)\n", "",
 			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
+	print_floor(out, t, k);
 	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
 		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
 		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);
@@ -129,7 +174,9 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 	}
 	size_t rows = !e ? runs[0].summary.row_count : 0;
 	for (int k = 0; !e && k < CLASS_COUNT; k++)
-		if (!(tally[k].half = malloc((rows * count + 1) * sizeof(double))))
+		if (!(tally[k].half = malloc((rows * count + 1) * sizeof(double))) ||
+		    !(tally[k].spread = malloc((rows * count + 1) * sizeof(double))) ||
+		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))))
 			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
 	if (!e && !v)
@@ -150,6 +197,8 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		cells++;
 		struct tally *t = &tally[class_of(t0, &cols[0], i)];
 		for (size_t a = 0; a < count; a++) {
+			long row = a ? same_cell(runs, cols, a, i) : (long)i;
+			note_spread(t, &runs[a].summary, &cols[a], (size_t)row);
 			t->half[t->halves++] = fmax(v[a][0] - v[a][1], v[a][2] - v[a][0]) / v[a][0];
 			for (size_t b = 0; b < count; b++) {
 				if (a == b)
@@ -179,8 +228,11 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 			if (k != CLASS_LATENCY || tally[k].pairs)
 				print_class(out, &tally[k], (enum cell_class)k);
 	}
-	for (int k = 0; k < CLASS_COUNT; k++)
+	for (int k = 0; k < CLASS_COUNT; k++) {
 		free(tally[k].half);
+		free(tally[k].spread);
+		free(tally[k].rounds);
+	}
 	free(v);
 	for (size_t j = 0; runs && j < count; j++)
 		pb_run_close(&runs[j]);

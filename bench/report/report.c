@@ -7,6 +7,7 @@
 #include "../analyse/analysis.h"
 #include "../base/disturbed.h"
 #include "report.h"
+#include "spread.h"
 
 #define EFFICIENCY_TARGET 0.95
 #define BASELINE_TOLERANCE 0.03
@@ -570,4 +571,5 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_latency(f, &r->run.summary);
 	print_nodes(f, &r->run.summary);
 	print_interference(f, &r->run.summary);
+	pb_report_round_spread(f, &r->run);
 }

@@ -11,6 +11,7 @@
 #include "doc.h"
 #include "../placement/peer.h"
 #include "report_html.h"
+#include "spread.h"
 #include "../store/rundir.h"
 
 #define CELL 160
@@ -301,6 +302,43 @@ static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
 	d->para(f, line);
 }
 
+/* How much the rounds differ, kernel by kernel (spread.h); nothing for a
+ * run of one round or from before round_spread. */
+static void round_spreads(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run)
+{
+	static const char *const head[] = {"kernel", "round_spread", "rounds", "95% CI about",
+					   "--target-ci takes"};
+	struct pb_kernel_spread *k;
+	double target;
+	size_t count = pb_round_spreads(run, &k, &target);
+	char spread[32], rounds[16], half[32], advice[64], line[400];
+
+	if (!count)
+		return;
+	d->heading(f, 2, "How much rounds differ");
+	int n = snprintf(line, sizeof(line), "At each kernel's median cell, the standard "
+			 "deviation of the logs of its round medians (round_spread in "
+			 "summary.csv), and the half-width of a 95%% CI over that many rounds: no "
+			 "interval that holds a rerun is narrower.");
+	if (target > 0)
+		snprintf(line + n, sizeof(line) - (size_t)n, " Where it misses --target-ci (%g%%), "
+			 "about how many rounds a cell would reach it on the machine as it was.",
+			 100 * target);
+	d->para(f, line);
+	d->table_begin(f, head, 5);
+	for (size_t i = 0; i < count; i++) {
+		snprintf(spread, sizeof(spread), "%.1f%%", 100 * k[i].spread);
+		snprintf(rounds, sizeof(rounds), "%u", k[i].rounds);
+		snprintf(half, sizeof(half), "+-%.1f%%", 100 * k[i].half);
+		pb_spread_advice(&k[i], target, advice, sizeof(advice));
+		const char *cells[5] = {k[i].kernel, spread, rounds, half,
+					advice[0] ? advice : "within it"};
+		d->table_row(f, cells, 5);
+	}
+	d->table_end(f);
+	free(k);
+}
+
 static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
 		     const struct pb_findings *found, const struct pb_drawn *drawn)
 {
@@ -321,6 +359,7 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 	placements(d, f, run, found);
 	winners(d, f, run, found);
 	charts(d, f, run, found, drawn);
+	round_spreads(d, f, run);
 	csv_section(d, f, &run->overhead, "Dispatch overhead", "overhead.csv",
 		    "Cost of dispatching an empty job to the workers and joining them, in "
 		    "microseconds (EPCC syncbench method: median of the samples, minus the empty "

@@ -107,7 +107,7 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 int pb_csv_summary_header(FILE *f)
 {
 	return fputs(KEY_COLUMNS ",reps,ok_reps,rounds,stop,startup_s,init_s,median_s,"
-		     "median_ci_low_s,median_ci_high_s,min_s,max_s,mean_s,stddev_s,outliers,"
+		     "median_ci_low_s,median_ci_high_s,round_spread,min_s,max_s,mean_s,stddev_s,outliers,"
 		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
@@ -126,6 +126,7 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->stats.median);
 	number(f, r->ci_low);
 	number(f, r->ci_high);
+	number(f, r->round_spread);
 	number(f, r->stats.min);
 	number(f, r->stats.max);
 	number(f, r->stats.mean);
