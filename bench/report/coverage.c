@@ -105,30 +105,28 @@ static void note_spread(struct tally *t, const struct pb_table *tab, const struc
 	t->rounds[t->spreads++] = pb_field_num(tab, row, c->rounds) + (isfinite(x) ? x : 0);
 }
 
-/* Why a class's intervals are as wide as they are: how much the rounds of
- * its median cell differ, the half-width an honest interval over them
- * then has, and the rounds the target would take at that noise. */
-static void print_floor(FILE *out, struct tally *t, enum cell_class k)
+/* Why a class's intervals are as wide as they are (half, at the median
+ * cell): how much the rounds of its median cell differ, and where the
+ * target is missed, the rounds an honest interval would take to reach it
+ * at that spread. */
+static void print_floor(FILE *out, struct tally *t, enum cell_class k, double half)
 {
 	if (!t->spreads || k == CLASS_LATENCY)
 		return;
 	double target = k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY;
 	double s = pb_median_inplace(t->spread, t->spreads);
 	unsigned r = (unsigned)pb_median_inplace(t->rounds, t->spreads);
-	double floor = pb_rounds_half_width(s, r, 0.95);
-	if (!isfinite(floor))
-		return;
-	fprintf(out, "  %-14s rounds differ by %.1f%% at the median cell (round_spread), so an "
-		     "interval over %u rounds that holds a rerun is about +-%.1f%%", "", 100 * s, r,
-		100 * floor);
+	fprintf(out, "  %-14s rounds differ by %.1f%% at the median cell (round_spread, over %u "
+		     "rounds)", "", 100 * s, r);
 	unsigned need = pb_rounds_needed(s, target, 0.95, PB_SPREAD_MOST_ROUNDS);
-	if (floor <= target)
+	if (half <= target)
 		fputs("\n", out);
 	else if (need)
-		fprintf(out, "; %.0f%% would take about %u rounds a cell\n", 100 * target, need);
+		fprintf(out, ": an honest %.0f%% would take about %u rounds a cell\n", 100 * target,
+			need);
 	else
-		fprintf(out, "; %.0f%% would take more than %u rounds a cell\n", 100 * target,
-			PB_SPREAD_MOST_ROUNDS);
+		fprintf(out, ": an honest %.0f%% would take more than %u rounds a cell\n",
+			100 * target, PB_SPREAD_MOST_ROUNDS);
 }
 
 static void print_class(FILE *out, struct tally *t, enum cell_class k)
@@ -150,7 +148,7 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k)
 	else
 		fprintf(out, "  %-14s half-width at the median cell %.1f%% (target <= %.0f%%)\n", "",
 			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
-	print_floor(out, t, k);
+	print_floor(out, t, k, half);
 	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
 		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
 		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);

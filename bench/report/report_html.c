@@ -306,7 +306,7 @@ static void placements(const struct pb_doc_ops *d, FILE *f, const struct pb_run 
  * run of one round or from before round_spread. */
 static void round_spreads(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run)
 {
-	static const char *const head[] = {"kernel", "round_spread", "rounds", "95% CI about",
+	static const char *const head[] = {"kernel", "round_spread", "rounds", "95% CI",
 					   "--target-ci takes"};
 	struct pb_kernel_spread *k;
 	double target;
@@ -316,13 +316,14 @@ static void round_spreads(const struct pb_doc_ops *d, FILE *f, const struct pb_r
 	if (!count)
 		return;
 	d->heading(f, 2, "How much rounds differ");
-	int n = snprintf(line, sizeof(line), "At each kernel's median cell, the standard "
+	int n = snprintf(line, sizeof(line), "Each kernel's median cell: the standard "
 			 "deviation of the logs of its round medians (round_spread in "
-			 "summary.csv), and the half-width of a 95%% CI over that many rounds: no "
-			 "interval that holds a rerun is narrower.");
+			 "summary.csv), its rounds, and the half-width of the median's 95%% CI. "
+			 "Over R rounds that differ by s, no interval that holds a rerun is much "
+			 "narrower than t(R - 1) s / sqrt(R).");
 	if (target > 0)
-		snprintf(line + n, sizeof(line) - (size_t)n, " Where it misses --target-ci (%g%%), "
-			 "about how many rounds a cell would reach it on the machine as it was.",
+		snprintf(line + n, sizeof(line) - (size_t)n, " Where the CI misses --target-ci "
+			 "(%g%%), about how many rounds a cell would reach it at that spread.",
 			 100 * target);
 	d->para(f, line);
 	d->table_begin(f, head, 5);

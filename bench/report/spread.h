@@ -2,9 +2,9 @@
  * How much a run's rounds differ, kernel by kernel, and what that allows.
  * An interval over R rounds that differ by s (round_spread) cannot
  * honestly be narrower than about t(R - 1) s / sqrt(R): where a run's CIs
- * are wide, this says whether the machine made them so, and how many
- * rounds --target-ci would take at that noise.  The text report and the
- * HTML and Markdown ones say it alike.
+ * are wide, this says that the machine made them so, and how many rounds
+ * --target-ci would take at that noise.  The text report and the HTML and
+ * Markdown ones say it alike.
  */
 #ifndef PB_SPREAD_H
 #define PB_SPREAD_H
@@ -16,13 +16,14 @@
 /* More rounds than this a cell is not advice anyone can take. */
 #define PB_SPREAD_MOST_ROUNDS 100
 
-/* One kernel's median cell. */
+/* One kernel's cells, each figure at its median cell. */
 struct pb_kernel_spread {
 	const char *kernel; /* a field of the run's summary table */
-	double spread;      /* its round_spread */
-	unsigned rounds;    /* the rounds most of the kernel's cells had */
-	double half;        /* the relative half-width those allow */
-	unsigned need;      /* rounds --target-ci takes; 0: more than the most */
+	double spread;      /* round_spread */
+	unsigned rounds;    /* rounds, the extra ones included */
+	double half;        /* the relative half-width of the median's 95% CI */
+	unsigned need;      /* rounds --target-ci takes at that spread; 0: more
+			     * than PB_SPREAD_MOST_ROUNDS, or no target */
 };
 
 /*
