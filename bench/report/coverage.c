@@ -177,7 +177,8 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))))
 			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
-	if (!e && !v)
+	size_t *row = !e ? malloc(count * sizeof(*row)) : NULL; /* the cell's row in each run */
+	if (!e && (!v || !row))
 		e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 
 	size_t cells = 0;
@@ -186,17 +187,18 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		char key[512];
 		cell_name(t0, &cols[0], i, key, sizeof(key));
 		int all = interval(t0, &cols[0], i, v[0]);
+		row[0] = i;
 		for (size_t j = 1; all && j < count; j++) {
 			long r = same_cell(runs, cols, j, i);
-			all = r >= 0 && interval(&runs[j].summary, &cols[j], (size_t)r, v[j]);
+			row[j] = (size_t)r;
+			all = r >= 0 && interval(&runs[j].summary, &cols[j], row[j], v[j]);
 		}
 		if (!all)
 			continue;
 		cells++;
 		struct tally *t = &tally[class_of(t0, &cols[0], i)];
 		for (size_t a = 0; a < count; a++) {
-			long row = a ? same_cell(runs, cols, a, i) : (long)i;
-			note_spread(t, &runs[a].summary, &cols[a], (size_t)row);
+			note_spread(t, &runs[a].summary, &cols[a], row[a]);
 			t->half[t->halves++] = fmax(v[a][0] - v[a][1], v[a][2] - v[a][0]) / v[a][0];
 			for (size_t b = 0; b < count; b++) {
 				if (a == b)
@@ -232,6 +234,7 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		free(tally[k].rounds);
 	}
 	free(v);
+	free(row);
 	for (size_t j = 0; runs && j < count; j++)
 		pb_run_close(&runs[j]);
 	free(runs);
