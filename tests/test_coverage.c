@@ -227,6 +227,10 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	cr_expect(strstr(text, "memory-bound      3 pairs  CIs overlap  33.3%"), "%s", text);
 	cr_expect(strstr(text, "median inside the other's CI  33.3%"), "%s", text);
 	cr_expect(strstr(text, "worst: sum n=1000 omp static w=2"), "%s", text);
+	/* sum's third run is off as a whole: the machine's, between runs. */
+	cr_expect(strstr(text, "each run's medians against the runs' mean (geometric, over 1 "
+			 "cell): -7.3%, -6.9%, +15.8%\n"), "%s", text);
+	cr_expect(strstr(text, "(geometric, over 1 cell): +0.0%, +1.0%, -1.0%\n"), "%s", text);
 	cr_expect(!strstr(text, "rounds differ"), "runs without round_spread: no floor\n%s", text);
 	cr_expect_eq(pb_coverage_runs(runs, 1, stderr, err, sizeof(err)), -EINVAL);
 	snprintf(out, sizeof(out), "rm -rf %s", root);

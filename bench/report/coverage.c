@@ -28,6 +28,8 @@ struct tally {
 	size_t halves;
 	double *spread, *rounds; /* round_spread and rounds, one per cell and run */
 	size_t spreads;
+	double *shift; /* per run: the sum over cells of log(its median / their mean) */
+	size_t cells;
 	double worst;  /* largest relative difference of two medians */
 	char worst_cell[200];
 	double worst_a[3], worst_b[3]; /* median, lo, hi of the two */
@@ -129,7 +131,19 @@ static void print_floor(FILE *out, struct tally *t, enum cell_class k, double ha
 			100 * target, PB_SPREAD_MOST_ROUNDS);
 }
 
-static void print_class(FILE *out, struct tally *t, enum cell_class k)
+/* Each run's medians as a whole against the runs' mean: a shift every
+ * cell shares is the machine's state changing between runs, which no
+ * interval from one run can see, and what a low share inside may owe to. */
+static void print_shift(FILE *out, const struct tally *t, size_t runs)
+{
+	fprintf(out, "  %-14s each run's medians against the runs' mean (geometric, over %zu "
+		     "cell%s):", "", t->cells, t->cells == 1 ? "" : "s");
+	for (size_t a = 0; a < runs; a++)
+		fprintf(out, "%s %+.1f%%", a ? "," : "", 100 * expm1(t->shift[a] / (double)t->cells));
+	fputc('\n', out);
+}
+
+static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t count)
 {
 	if (!t->pairs) {
 		fprintf(out, "  %-14s no cell in every run\n", class_names[k]);
@@ -149,6 +163,7 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k)
 		fprintf(out, "  %-14s half-width at the median cell %.1f%% (target <= %.0f%%)\n", "",
 			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
 	print_floor(out, t, k, half);
+	print_shift(out, t, count);
 	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
 		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
 		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);
@@ -174,7 +189,8 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 	for (int k = 0; !e && k < CLASS_COUNT; k++)
 		if (!(tally[k].half = malloc((rows * count + 1) * sizeof(double))) ||
 		    !(tally[k].spread = malloc((rows * count + 1) * sizeof(double))) ||
-		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))))
+		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))) ||
+		    !(tally[k].shift = calloc(count, sizeof(double))))
 			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
 	size_t *row = !e ? malloc(count * sizeof(*row)) : NULL; /* the cell's row in each run */
@@ -197,6 +213,12 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 			continue;
 		cells++;
 		struct tally *t = &tally[class_of(t0, &cols[0], i)];
+		double mean = 0;
+		for (size_t a = 0; a < count; a++)
+			mean += log(v[a][0]) / (double)count;
+		for (size_t a = 0; a < count; a++)
+			t->shift[a] += log(v[a][0]) - mean;
+		t->cells++;
 		for (size_t a = 0; a < count; a++) {
 			note_spread(t, &runs[a].summary, &cols[a], row[a]);
 			t->half[t->halves++] = fmax(v[a][0] - v[a][1], v[a][2] - v[a][0]) / v[a][0];
@@ -226,12 +248,13 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 			     "all of them:\n", count, cells);
 		for (int k = 0; k < CLASS_COUNT; k++)
 			if (k != CLASS_LATENCY || tally[k].pairs)
-				print_class(out, &tally[k], (enum cell_class)k);
+				print_class(out, &tally[k], (enum cell_class)k, count);
 	}
 	for (int k = 0; k < CLASS_COUNT; k++) {
 		free(tally[k].half);
 		free(tally[k].spread);
 		free(tally[k].rounds);
+		free(tally[k].shift);
 	}
 	free(v);
 	free(row);
