@@ -290,6 +290,50 @@ Test(compare, a_kernel_summarised_by_the_geometric_mean_of_its_ratios)
 	cr_assert_eq(system(cmd), 0);
 }
 
+static void write_reference(const char *dir, const char *rows)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/reference.csv", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "%s", path);
+	fprintf(f, "run_id,runner,workers,test,n,bytes,median_s,gbps,status,peer_ns\n%s", rows);
+	fclose(f);
+}
+
+/* The memory system was faster in B (its reference tests 1.21x and 1.10x
+ * A's, a third only in B): compare says so beside the cells; runs without
+ * references in both say that. */
+Test(compare, says_how_the_bandwidth_reference_moved)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.0, 1.0, 2);
+	char *text = compare_text(a, b, NULL);
+	cr_expect(strstr(text, "bandwidth reference B/A: not in both runs\n"), "%s", text);
+	free(text);
+	write_reference(a, "A,omp,2,dot,1000,8000,0.001,10.0,ok,\n"
+			   "A,seq,1,copy,1000,16000,0.002,8.0,ok,\n");
+	write_reference(b, "B,seq,1,copy,1000,16000,0.002,8.8,ok,\n"
+			   "B,omp,2,dot,1000,8000,0.001,12.1,ok,\n"
+			   "B,omp,2,triad,1000,24000,0.002,12.0,ok,\n");
+	text = compare_text(a, b, NULL);
+	/* sqrt(1.21 x 1.10) = 1.154 */
+	cr_expect(strstr(text, "bandwidth reference B/A (geometric mean of the 2 tests both ran): "
+			       "1.154: the memory system itself was 15% faster in B, and "
+			       "memory-bound changes of about that size may be the machine's\n"),
+		  "%s", text);
+	free(text);
+	text = compare_text(a, a, NULL);
+	cr_expect(strstr(text, "bandwidth reference B/A (geometric mean of the 2 tests both ran): "
+			       "1.000\n"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* A run with --pin given twice: seq and pthread in two placements, pthread
  * twice as slow unpinned, with a little noise from seed. */
 static void write_two_placements(const char *dir, uint64_t seed)

@@ -10,7 +10,6 @@
 #include "../placement/peer.h"
 #include "../base/ratio_ci.h"
 #include "../base/rounds_ci.h"
-#include "../base/rounds_ci.h"
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 
@@ -342,6 +341,58 @@ static void print_worst(FILE *out, const struct side *a, const struct side *b,
 		speedup(b, (size_t)j), change * 100);
 }
 
+/* The reference's row in t of runner, workers and test as row r of u. */
+static long same_reference(const struct pb_table *t, const struct pb_table *u, size_t r)
+{
+	int tc[3] = {pb_table_column(t, "runner"), pb_table_column(t, "workers"),
+		     pb_table_column(t, "test")};
+	int uc[3] = {pb_table_column(u, "runner"), pb_table_column(u, "workers"),
+		     pb_table_column(u, "test")};
+	for (size_t i = 0; tc[0] >= 0 && tc[1] >= 0 && tc[2] >= 0 && i < t->row_count; i++) {
+		int same = 1;
+		for (int k = 0; k < 3 && same; k++)
+			same = strcmp(pb_field(t, i, tc[k]), pb_field(u, r, uc[k])) == 0;
+		if (same)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * The memory system itself between the runs: the geometric mean of B/A
+ * over the bandwidth reference tests (reference.csv) both ran.  A
+ * memory-bound change of about that size may be the machine's state, not
+ * the code's, which no interval of either run can tell.
+ */
+static void print_reference(FILE *out, const struct side *a, const struct side *b)
+{
+	const struct pb_table *ta = &a->run.reference, *tb = &b->run.reference;
+	int ga = pb_table_column(ta, "gbps"), gb = pb_table_column(tb, "gbps");
+	double sum = 0;
+	size_t n = 0;
+	for (size_t r = 0; pb_table_present(ta) && pb_table_present(tb) && r < tb->row_count; r++) {
+		long i = same_reference(ta, tb, r);
+		double x = i >= 0 ? pb_field_num(ta, (size_t)i, ga) : NAN, y = pb_field_num(tb, r, gb);
+		if (x > 0 && y > 0) {
+			sum += log(y / x);
+			n++;
+		}
+	}
+	if (!n) {
+		fputs("bandwidth reference B/A: not in both runs\n", out);
+		return;
+	}
+	double ratio = exp(sum / (double)n);
+	fprintf(out, "bandwidth reference B/A (geometric mean of the %zu tests both ran): %.3f", n,
+		ratio);
+	if (fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD))
+		fprintf(out, ": the memory system itself was %.0f%% %s in B, and memory-bound "
+			     "changes of about that size may be the machine's\n",
+			100 * fabs(ratio - 1), ratio > 1 ? "faster" : "slower");
+	else
+		fputc('\n', out);
+}
+
 static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_result *res,
 		   char *err, size_t errlen)
 {
@@ -398,6 +449,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		snprintf(what, sizeof(what), "  worst %s cell", worst.kernel_name[k]);
 		print_worst(out, a, b, what, &worst.kernel[k]);
 	}
+	print_reference(out, a, b);
 	if (a->peer_min < 0 || b->peer_min < 0) {
 		fprintf(out, "cells with the same CPU-to-CPU latency in both runs: unknown "
 			"(no peer_ns_min in %s)\n", a->peer_min < 0 ? "A" : "B");
@@ -423,8 +475,8 @@ int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_r
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	res->worst_change = res->worst_same_host = NAN;
-	if (!(rc = pb_run_open(a, PB_RUN_RAW, &s[0].run, err, errlen)) &&
-	    !(rc = pb_run_open(b, PB_RUN_RAW, &s[1].run, err, errlen)) &&
+	if (!(rc = pb_run_open(a, PB_RUN_RAW | PB_RUN_EXTRAS, &s[0].run, err, errlen)) &&
+	    !(rc = pb_run_open(b, PB_RUN_RAW | PB_RUN_EXTRAS, &s[1].run, err, errlen)) &&
 	    !(rc = find_columns(&s[0], err, errlen)) && !(rc = find_columns(&s[1], err, errlen)))
 		rc = compare(out, &s[0], &s[1], res, err, errlen);
 	pb_run_close(&s[0].run);
