@@ -12,6 +12,7 @@
 #   make bench QUICK=1  a smoke sweep (under a minute)
 #   make bench-sizes, bench-latency, bench-userkernel, bench-reps ...
 #   make bench-coverage  the sweep three times: do its CIs hold on a rerun?
+#   make bench-noise  how this machine's noise runs over time
 #                     benchmarks that print a figure beside its target
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
 #   make test         install what is missing, the whole suite, then again
@@ -243,6 +244,19 @@ bench-coverage: deps
 		$(BENCH_ARGS)) || exit $$?; \
 	$(BUILD)/parbench coverage $$runs
 .PHONY: bench-coverage
+
+# How this machine's noise runs over time, what makes rounds differ: fib 35
+# on one pinned CPU, 300 repetitions in one round (about 20 s), then
+# parbench noise: how much one repetition varies, how far neighbours agree,
+# and how much medians of 3, 6 and 12 consecutive ones vary.
+bench-noise: deps
+	@$(MAKE) --no-print-directory all
+	@run=$$($(BUILD)/parbench --kernels fib --runners seq --workers 1 --rounds 1 --reps 300 \
+		--max-reps 300 --no-overhead --no-plot -o $(BUILD)/bench-noise $(ARGS) | \
+		sed -n 's|^Results: \(.*\)/$$|\1|p'); \
+	test -n "$$run" || exit 1; \
+	$(BUILD)/parbench noise "$$run"
+.PHONY: bench-noise
 
 # Problem size as the axis: sum and factorial over size ranges, seq against
 # pthread and fork, drawn as cost and speedup against n (plots/latest/

@@ -110,6 +110,8 @@ ParameterizedTestParameters(cli, bad_input_is_refused)
 		{{"--extra-rounds", "-1"}, "--extra-rounds"},
 		{{"--extra-rounds", "99999999"}, "too large"},
 		{{"coverage", "results/x"}, "usage"},
+		{{"noise"}, "usage"},
+		{{"noise", "/nonexistent-run"}, "/nonexistent-run"},
 	};
 	return cr_make_param_array(struct bad, cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -88,6 +88,7 @@ void pb_cli_usage(FILE *out)
 "       parbench plot RUN_DIR         render the plots and report of a run\n"
 "       parbench compare A B          compare two runs cell by cell (B against A)\n"
 "       parbench coverage A B [C...]  how often runs of one sweep fall in each other's CIs\n"
+"       parbench noise RUN_DIR        how a run's repetitions vary over time (bench-noise)\n"
 "       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
 "       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
 "\n"
@@ -621,6 +622,13 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		}
 		if (strcmp(argv[optind], "plot") == 0)
 			return pb_fail(err, len, -EINVAL, "usage: parbench plot RUN_DIR");
+		if (strcmp(argv[optind], "noise") == 0 && optind + 2 == argc) {
+			cli->action = PB_CLI_NOISE;
+			cli->plot_run = argv[optind + 1];
+			return 0;
+		}
+		if (strcmp(argv[optind], "noise") == 0)
+			return pb_fail(err, len, -EINVAL, "usage: parbench noise RUN_DIR");
 		if (strcmp(argv[optind], "compare") == 0 && optind + 3 == argc) {
 			cli->action = PB_CLI_COMPARE;
 			cli->compare_a = argv[optind + 1];

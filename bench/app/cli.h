@@ -16,12 +16,13 @@ enum pb_cli_action {
 	PB_CLI_RESUME, /* parbench --resume RUN_DIR: finish a stopped sweep */
 	PB_CLI_MERGE, /* parbench merge OUT RUN_DIR...: one run of several */
 	PB_CLI_COVERAGE, /* parbench coverage RUN_DIR...: CIs against reruns */
+	PB_CLI_NOISE,    /* parbench noise RUN_DIR: how repetitions vary over time */
 };
 
 struct pb_cli {
 	enum pb_cli_action action;
 	struct pb_config cfg;
-	const char *plot_run; /* for PB_CLI_PLOT */
+	const char *plot_run; /* for PB_CLI_PLOT and PB_CLI_NOISE */
 	const char *compare_a, *compare_b; /* for PB_CLI_COMPARE */
 	const char *resume_run; /* for PB_CLI_RESUME */
 	const char *merge_out; /* for PB_CLI_MERGE */

@@ -14,6 +14,7 @@
 #include "../../kernels/library.h"
 #include "../report/compare.h"
 #include "../report/coverage.h"
+#include "../report/noise.h"
 #include "../store/merge.h"
 #include "../measure/context.h"
 #include "../report/render.h"
@@ -277,6 +278,10 @@ int main(int argc, char **argv)
 		return 0;
 	case PB_CLI_COVERAGE:
 		if ((e = pb_coverage_runs(cli.merge_runs, cli.merge_count, stdout, err, sizeof(err))))
+			return die(exit_status(e), err);
+		return 0;
+	case PB_CLI_NOISE:
+		if ((e = pb_noise_run(cli.plot_run, stdout, err, sizeof(err))))
 			return die(exit_status(e), err);
 		return 0;
 	case PB_CLI_RESUME:
