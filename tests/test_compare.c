@@ -300,6 +300,58 @@ static void write_reference(const char *dir, const char *rows)
 	fclose(f);
 }
 
+/* Gives every repetition of dir's raw.csv the speed probe ns (probe_ns). */
+static void add_probe(const char *dir, double ns)
+{
+	char path[256], line[512], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof(path), "%s/raw.csv", dir);
+	FILE *in = fopen(path, "r"), *out = open_memstream(&text, &len);
+	cr_assert(in && out, "%s", path);
+	for (int first = 1; fgets(line, sizeof(line), in); first = 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (first)
+			fprintf(out, "%s,probe_ns\n", line);
+		else
+			fprintf(out, "%s,%g\n", line, ns);
+	}
+	fclose(in);
+	fclose(out);
+	in = fopen(path, "w");
+	cr_assert(in);
+	fputs(text, in);
+	fclose(in);
+	free(text);
+}
+
+/* The machine was slower in B (its probe 1.25 times A's): compare says so,
+ * as it says when a run has no probe. */
+Test(compare, says_how_the_speed_probe_moved)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.0, 1.0, 2);
+	char *text = compare_text(a, b, NULL);
+	cr_expect(strstr(text, "speed probe B/A: not in both runs\n"), "%s", text);
+	free(text);
+	add_probe(a, 100000);
+	add_probe(b, 125000);
+	text = compare_text(a, b, NULL);
+	cr_expect(strstr(text, "speed probe B/A (the median of the fixed-work probe before each "
+			       "cell-round, 100000 ns and 125000 ns): 1.250: the machine itself was "
+			       "20% slower in B, and changes of about that size may be the "
+			       "machine's\n"), "%s", text);
+	free(text);
+	text = compare_text(a, a, NULL);
+	cr_expect(strstr(text, "cell-round, 100000 ns and 100000 ns): 1.000\n"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* The memory system was faster in B (its reference tests 1.21x and 1.10x
  * A's, a third only in B): compare says so beside the cells; runs without
  * references in both say that. */

@@ -232,6 +232,7 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 			 "cell): -7.3%, -6.9%, +15.8%\n"), "%s", text);
 	cr_expect(strstr(text, "(geometric, over 1 cell): +0.0%, +1.0%, -1.0%\n"), "%s", text);
 	cr_expect(!strstr(text, "rounds differ"), "runs without round_spread: no floor\n%s", text);
+	cr_expect(!strstr(text, "speed probe"), "runs without raw.csv: no probe\n%s", text);
 	cr_expect_eq(pb_coverage_runs(runs, 1, stderr, err, sizeof(err)), -EINVAL);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);
@@ -257,6 +258,14 @@ Test(coverage, says_what_the_rounds_allow)
 		      "a,fib,30,omp,static,0,1,3,1,2.00,1.76,2.27,0.08,,ok\n"
 		      "a,sum,1000,omp,static,0,2,4,0,2.00,1.94,2.06,0.02,5.0,ok\n", f);
 		fclose(f);
+		/* The second run's machine was slower: its probe 1.21 times the first's. */
+		snprintf(out, sizeof(out), "%s/raw.csv", dir[r]);
+		f = fopen(out, "w");
+		cr_assert(f);
+		fprintf(f, "run_id,kernel,n,runner,schedule,chunk,workers,rep,seconds,probe_ns\n"
+			   "a,fib,30,omp,static,0,2,0,1.0,%d\na,fib,30,omp,static,0,2,1,1.0,%d\n",
+			r ? 121000 : 100000, r ? 121000 : 100000);
+		fclose(f);
 	}
 	char *runs[] = {dir[0], dir[1]}, *text = NULL, err[256] = "";
 	size_t len = 0;
@@ -268,6 +277,9 @@ Test(coverage, says_what_the_rounds_allow)
 			 "rounds): an honest 5% would take about 13 rounds a cell\n"), "%s", text);
 	cr_expect(strstr(text, "rounds differ by 2.0% at the median cell (round_spread, over 4 "
 			 "rounds)\n"), "%s", text);
+	/* their mean is sqrt(1.21) = 1.1 times the first: -9.1% and +10% */
+	cr_expect(strstr(text, "each run's median time against the runs' mean: -9.1%, +10.0% (the "
+			 "machine's own speed; positive: slower)\n"), "%s", text);
 	free(text);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);

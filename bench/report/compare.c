@@ -6,6 +6,7 @@
 
 #include "../../runners/runner.h"
 #include "compare.h"
+#include "speed.h"
 #include "../base/fail.h"
 #include "../placement/peer.h"
 #include "../base/ratio_ci.h"
@@ -393,6 +394,25 @@ static void print_reference(FILE *out, const struct side *a, const struct side *
 		fputc('\n', out);
 }
 
+/* The machine's own speed between the runs: their speed probes (speed.h). */
+static void print_probe(FILE *out, const struct side *a, const struct side *b)
+{
+	double pa = pb_run_probe_ns(&a->run), pb = pb_run_probe_ns(&b->run);
+	if (!(pa > 0 && pb > 0)) {
+		fputs("speed probe B/A: not in both runs\n", out);
+		return;
+	}
+	double ratio = pb / pa;
+	fprintf(out, "speed probe B/A (the median of the fixed-work probe before each cell-round, "
+		     "%.0f ns and %.0f ns): %.3f", pa, pb, ratio);
+	if (fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD))
+		fprintf(out, ": the machine itself was %.0f%% %s in B, and changes of about that "
+			     "size may be the machine's\n",
+			100 * fabs(1 / ratio - 1), ratio > 1 ? "slower" : "faster");
+	else
+		fputc('\n', out);
+}
+
 static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_result *res,
 		   char *err, size_t errlen)
 {
@@ -450,6 +470,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		print_worst(out, a, b, what, &worst.kernel[k]);
 	}
 	print_reference(out, a, b);
+	print_probe(out, a, b);
 	if (a->peer_min < 0 || b->peer_min < 0) {
 		fprintf(out, "cells with the same CPU-to-CPU latency in both runs: unknown "
 			"(no peer_ns_min in %s)\n", a->peer_min < 0 ? "A" : "B");

@@ -10,6 +10,7 @@
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 #include "coverage.h"
+#include "speed.h"
 #include "spread.h"
 
 /* Targets of the calibration (README: what the interval promises). */
@@ -169,6 +170,29 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t co
 		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);
 }
 
+/* Each run's speed probe against the runs' mean (speed.h): where the
+ * cells' shifts follow it, the machine itself changed between runs. */
+static void print_probes(FILE *out, const struct pb_run *runs, size_t count)
+{
+	double *logs = malloc(count * sizeof(*logs)), mean = 0;
+	for (size_t a = 0; logs && a < count; a++) {
+		double p = pb_run_probe_ns(&runs[a]);
+		if (!(p > 0)) {
+			free(logs); /* a run without the probe */
+			return;
+		}
+		mean += (logs[a] = log(p)) / (double)count;
+	}
+	if (!logs)
+		return;
+	fputs("  the speed probe before each cell-round, each run's median time against the "
+	      "runs' mean:", out);
+	for (size_t a = 0; a < count; a++)
+		fprintf(out, "%s %+.1f%%", a ? "," : "", 100 * expm1(logs[a] - mean));
+	fputs(" (the machine's own speed; positive: slower)\n", out);
+	free(logs);
+}
+
 int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, size_t errlen)
 {
 	struct pb_run *runs = calloc(count, sizeof(*runs));
@@ -179,7 +203,7 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 	if (!e && count < 2)
 		e = pb_fail(err, errlen, -EINVAL, "coverage needs two runs or more");
 	for (size_t j = 0; !e && j < count; j++) {
-		if ((e = pb_run_open(paths[j], 0, &runs[j], err, errlen)))
+		if ((e = pb_run_open(paths[j], PB_RUN_EXTRAS, &runs[j], err, errlen)))
 			break;
 		if (columns_of(&runs[j].summary, &cols[j]))
 			e = pb_fail(err, errlen, -EINVAL, "%s/summary.csv lacks the median's CI columns",
@@ -249,6 +273,7 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		for (int k = 0; k < CLASS_COUNT; k++)
 			if (k != CLASS_LATENCY || tally[k].pairs)
 				print_class(out, &tally[k], (enum cell_class)k, count);
+		print_probes(out, runs, count);
 	}
 	for (int k = 0; k < CLASS_COUNT; k++) {
 		free(tally[k].half);
