@@ -1,7 +1,7 @@
 /*
  * What the tests that run the parbench program share: where the binary
  * is, starting it with its output in files, and the status a command
- * ends with.
+ * ends with; and writing a fixture's files.
  */
 #ifndef PB_TEST_SUPPORT_H
 #define PB_TEST_SUPPORT_H
@@ -69,6 +69,17 @@ static inline char *pb_test_slurp(const char *path)
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* Writes text to dir/name, failing the test where it cannot. */
+static inline void pb_test_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "%s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0, "%s", path);
 }
 
 #endif

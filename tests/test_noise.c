@@ -13,16 +13,7 @@
 #include <string.h>
 
 #include "../bench/report/noise.h"
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert(f, "%s", path);
-	fputs(text, f);
-	fclose(f);
-}
+#include "support.h"
 
 static char *noise_of(const char *dir, int *rc, char *err, size_t errlen)
 {
@@ -39,7 +30,7 @@ Test(noise, a_slow_spell_is_told_by_its_neighbours)
 {
 	char root[] = "/tmp/pb-noise-XXXXXX", raw[8192], err[256] = "";
 	cr_assert(mkdtemp(root));
-	write_file(root, "summary.csv", "run_id,kernel,n,runner,schedule,chunk,workers,median_s\n"
+	pb_test_write_file(root, "summary.csv", "run_id,kernel,n,runner,schedule,chunk,workers,median_s\n"
 					"r,fib,30,seq,none,0,1,1.5\nr,fib,30,omp,static,0,2,1.0\n");
 	int n = snprintf(raw, sizeof(raw), "run_id,kernel,n,runner,schedule,chunk,workers,round,"
 					   "seconds,ok\n");
@@ -54,7 +45,7 @@ Test(noise, a_slow_spell_is_told_by_its_neighbours)
 	}
 	/* a failed repetition is not one of them */
 	snprintf(raw + n, sizeof(raw) - (size_t)n, "r,fib,30,seq,none,0,1,0,9.0,0\n");
-	write_file(root, "raw.csv", raw);
+	pb_test_write_file(root, "raw.csv", raw);
 
 	int rc;
 	char *text = noise_of(root, &rc, err, sizeof(err));
@@ -68,7 +59,7 @@ Test(noise, a_slow_spell_is_told_by_its_neighbours)
 	free(text);
 
 	/* Only short rounds: a one-line reason. */
-	write_file(root, "raw.csv", "run_id,kernel,n,runner,schedule,chunk,workers,round,seconds,ok\n"
+	pb_test_write_file(root, "raw.csv", "run_id,kernel,n,runner,schedule,chunk,workers,round,seconds,ok\n"
 				    "r,fib,30,seq,none,0,1,0,1.0,1\n");
 	text = noise_of(root, &rc, err, sizeof(err));
 	cr_expect_eq(rc, -EINVAL);

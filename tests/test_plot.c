@@ -10,16 +10,6 @@
 #include "../bench/report/render.h"
 #include "support.h"
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static long file_size(const char *path, unsigned char *head, size_t n)
 {
 	FILE *f = fopen(path, "rb");
@@ -41,8 +31,8 @@ Test(plot, renders_png_and_svg_from_fixture)
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s", run);
 	cr_assert_eq(system(cmd), 0);
-	write_file(run, "provenance.txt", "host=fixture\ncpu_model=Test CPU\n");
-	write_file(run, "summary.csv",
+	pb_test_write_file(run, "provenance.txt", "host=fixture\ncpu_model=Test CPU\n");
+	pb_test_write_file(run, "summary.csv",
 		   "run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed,median_s,speedup\n"
 		   "r,fib,30,seq,none,0,1,0,1.0,1\n"
 		   "r,fib,30,omp,dynamic,8,1,0,1.0,0.99\n"
@@ -103,10 +93,10 @@ Test(plot, size_charts_from_fixture)
 	cr_assert_eq(system(cmd), 0);
 	/* sum's memory is 8 bytes an item: L1d fills at n = 4096, L2 at
 	 * 131072, both inside 1024..524288; L3 beyond it. */
-	write_file(run, "provenance.txt",
+	pb_test_write_file(run, "provenance.txt",
 		   "host=fixture\ncpu_model=Test CPU\nl1d_bytes=32768\nl2_bytes=1048576\n"
 		   "l3_bytes=33554432\n");
-	write_file(run, "summary.csv",
+	pb_test_write_file(run, "summary.csv",
 		   "run_id,kernel,n,runner,schedule,chunk,workers,oversubscribed,scaling,"
 		   "median_s,median_ci_low_s,median_ci_high_s,speedup,speedup_ci_low,"
 		   "speedup_ci_high\n"

@@ -9,20 +9,11 @@
 #include <unistd.h>
 
 #include "../bench/report/render.h"
+#include "support.h"
 
 struct fixture {
 	char root[64], run[128], plots[128], out[512];
 };
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert(f, "%s", path);
-	fputs(text, f);
-	fclose(f);
-}
 
 static char *read_file(const char *path)
 {
@@ -64,10 +55,10 @@ static void remove_run(const struct fixture *fx)
 static void full_run(struct fixture *fx)
 {
 	make_run(fx, "full-run");
-	write_file(fx->run, "provenance.txt",
+	pb_test_write_file(fx->run, "provenance.txt",
 		   "host=fixture\ncpu_model=Fake <CPU> & \"co\"\nallowed_cpus=2\n"
 		   "command_line=parbench --kernels fib,sum\nnote=a<b>&c\n");
-	write_file(fx->run, "summary.csv",
+	pb_test_write_file(fx->run, "summary.csv",
 		   KEYS "median_s,median_ci_low_s,median_ci_high_s,speedup,speedup_ci_low,"
 		   "speedup_ci_high,efficiency,gbps,gbps_reference,status\n"
 		   "r,fib,30,seq,none,0,1,0,1.0,0.98,1.02,1,,,1,,,ok\n"
@@ -81,19 +72,19 @@ static void full_run(struct fixture *fx)
 		   "r,sum,1000000,omp,static,0,1,0,0.1,0.099,0.102,1.0,0.97,1.02,1.0,10.0,18.0,ok\n"
 		   "r,sum,1000000,omp,static,0,2,0,0.06,0.058,0.062,1.67,1.6,1.72,0.83,16.7,29.0,ok\n"
 		   "r,sum,1000000,omp,static,0,4,1,0.07,0.065,0.08,1.43,1.3,1.5,0.36,14.3,28.0,ok\n");
-	write_file(fx->run, "fits.csv",
+	pb_test_write_file(fx->run, "fits.csv",
 		   "run_id,kernel,n,runner,schedule,points,serial_fraction,serial_fraction_se,"
 		   "amdahl_limit\n"
 		   "r,fib,30,omp,dynamic,3,0.02,0.01,50\n"
 		   "r,fib,30,pthread,static,3,0.2,0.05,5\n");
-	write_file(fx->run, "reference.csv",
+	pb_test_write_file(fx->run, "reference.csv",
 		   "run_id,runner,workers,test,bytes,median_s,gbps\n"
 		   "r,omp,2,triad,3000000,0.0001,29.0\n");
-	write_file(fx->run, "overhead.csv",
+	pb_test_write_file(fx->run, "overhead.csv",
 		   "run_id,runner,workers,samples,dispatches,median_us,min_us,max_us,"
 		   "reference_us,overhead_us,status\n"
 		   "r,omp,2,21,2000,0.95,0.9,1.2,0.01,0.94,ok\n");
-	write_file(fx->run, "breakeven.csv",
+	pb_test_write_file(fx->run, "breakeven.csv",
 		   "run_id,kernel,runner,schedule,workers,overhead_us,speedup,n_measured,n_star\n"
 		   "r,sum,omp,static,2,0.94,1.67,1000000,2100\n");
 }
@@ -181,7 +172,7 @@ Test(report, older_run_degrades_gracefully)
 	struct fixture fx;
 	char err[512], path[600];
 	make_run(&fx, "old-run");
-	write_file(fx.run, "summary.csv",
+	pb_test_write_file(fx.run, "summary.csv",
 		   KEYS "median_s,speedup,efficiency,gbps,status\n"
 		   "r,cube,1000,seq,none,0,1,0,0.002,1,1,12.0,ok\n"
 		   "r,cube,1000,omp,static,0,1,0,0.002,1.0,1.0,12.0,ok\n"
@@ -217,8 +208,8 @@ Test(report, says_when_the_host_moved_the_cpus)
 {
 	struct fixture fx;
 	make_run(&fx, "moved-run");
-	write_file(fx.run, "provenance.txt", "host=fixture\npeer_cpus=0,1\n");
-	write_file(fx.run, "summary.csv",
+	pb_test_write_file(fx.run, "provenance.txt", "host=fixture\npeer_cpus=0,1\n");
+	pb_test_write_file(fx.run, "summary.csv",
 		   KEYS "median_s,speedup,efficiency,gbps,peer_ns_min,peer_ns_max,status\n"
 		   "r,cube,1000,seq,none,0,1,0,0.002,1,1,12.0,40,42,ok\n"
 		   "r,cube,1000,omp,static,0,1,0,0.002,1.0,1.0,12.0,41,44,ok\n"
@@ -232,7 +223,7 @@ Test(report, says_when_the_host_moved_the_cpus)
 	free(html);
 
 	/* Latencies within 2.5x of the lowest: one placement. */
-	write_file(fx.run, "summary.csv",
+	pb_test_write_file(fx.run, "summary.csv",
 		   KEYS "median_s,speedup,efficiency,gbps,peer_ns_min,peer_ns_max,status\n"
 		   "r,cube,1000,seq,none,0,1,0,0.002,1,1,12.0,40,42,ok\n"
 		   "r,cube,1000,omp,static,0,2,0,0.0011,1.82,0.91,21.8,40,61,ok\n");
@@ -249,9 +240,9 @@ Test(report, says_how_much_rounds_differ)
 	struct fixture fx;
 	char err[512], path[600];
 	make_run(&fx, "spread-run");
-	write_file(fx.run, "provenance.txt", "allowed_cpus=2\ntarget_ci=0.05\n");
+	pb_test_write_file(fx.run, "provenance.txt", "allowed_cpus=2\ntarget_ci=0.05\n");
 	/* fib's median cell 8% over 4 rounds; sum's 2%. */
-	write_file(fx.run, "summary.csv",
+	pb_test_write_file(fx.run, "summary.csv",
 		   KEYS "rounds,extra_rounds,median_s,median_ci_low_s,median_ci_high_s,"
 		   "round_spread,speedup,gbps,status\n"
 		   "r,fib,30,seq,none,0,1,0,4,0,1.0,0.88,1.14,0.08,1,,ok\n"
