@@ -10,7 +10,8 @@
 #include "noise.h"
 
 /* Sizes of the runs of consecutive repetitions whose medians are compared. */
-static const size_t block_sizes[] = {3, 6, 12};
+#define LARGEST_BLOCK 12
+static const size_t block_sizes[] = {3, 6, LARGEST_BLOCK};
 #define BLOCKS (sizeof(block_sizes) / sizeof(block_sizes[0]))
 #define LAGS 3
 
@@ -18,13 +19,13 @@ static const size_t block_sizes[] = {3, 6, 12};
 struct structure {
 	size_t reps, rounds;
 	double sq;                  /* squared deviations of the logs */
-	double lag[LAGS];           /* products of deviations LAG + 1 apart */
+	double lag[LAGS];           /* lag[l]: products of deviations l + 1 apart */
 	size_t pairs[LAGS];
 	double block_sq[BLOCKS];    /* squared deviations of block medians' logs */
 	size_t blocks[BLOCKS], block_rounds[BLOCKS];
 };
 
-/* The median of the logs x[0..n), n <= 12; buf holds n. */
+/* The median of the logs x[0..n); buf holds n. */
 static double log_median(const double *x, size_t n, double *buf)
 {
 	memcpy(buf, x, n * sizeof(*buf));
@@ -34,7 +35,7 @@ static double log_median(const double *x, size_t n, double *buf)
 /* Adds one round's logs x[0..n), in the order they ran. */
 static void add_round(struct structure *s, const double *x, size_t n)
 {
-	double mean = 0, buf[12];
+	double mean = 0, buf[LARGEST_BLOCK];
 	for (size_t i = 0; i < n; i++)
 		mean += x[i] / (double)n;
 	s->reps += n;
