@@ -342,6 +342,13 @@ static void print_worst(FILE *out, const struct side *a, const struct side *b,
 		speedup(b, (size_t)j), change * 100);
 }
 
+/* Whether a ratio of the machine's own between the runs moved by the
+ * practical threshold or more, either way. */
+static int machine_moved(double ratio)
+{
+	return fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD);
+}
+
 /* The reference's row in t of runner, workers and test as row r of u. */
 static long same_reference(const struct pb_table *t, const struct pb_table *u, size_t r)
 {
@@ -386,7 +393,7 @@ static void print_reference(FILE *out, const struct side *a, const struct side *
 	double ratio = exp(sum / (double)n);
 	fprintf(out, "bandwidth reference B/A (geometric mean of the %zu tests both ran): %.3f", n,
 		ratio);
-	if (fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD))
+	if (machine_moved(ratio))
 		fprintf(out, ": the memory system itself was %.0f%% %s in B, and memory-bound "
 			     "changes of about that size may be the machine's\n",
 			100 * fabs(ratio - 1), ratio > 1 ? "faster" : "slower");
@@ -405,7 +412,7 @@ static void print_probe(FILE *out, const struct side *a, const struct side *b)
 	double ratio = pb / pa;
 	fprintf(out, "speed probe B/A (the median of the fixed-work probe before each cell-round, "
 		     "%.0f ns and %.0f ns): %.3f", pa, pb, ratio);
-	if (fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD))
+	if (machine_moved(ratio))
 		fprintf(out, ": the machine itself was %.0f%% %s in B, and changes of about that "
 			     "size may be the machine's\n",
 			100 * fabs(1 / ratio - 1), ratio > 1 ? "slower" : "faster");
