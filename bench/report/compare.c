@@ -503,8 +503,8 @@ int pb_compare_runs(const char *a, const char *b, FILE *out, struct pb_compare_r
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	res->worst_change = res->worst_same_host = NAN;
-	if (!(rc = pb_run_open(a, PB_RUN_RAW | PB_RUN_EXTRAS, &s[0].run, err, errlen)) &&
-	    !(rc = pb_run_open(b, PB_RUN_RAW | PB_RUN_EXTRAS, &s[1].run, err, errlen)) &&
+	if (!(rc = pb_run_open(a, PB_RUN_RAW | PB_RUN_MACHINE, &s[0].run, err, errlen)) &&
+	    !(rc = pb_run_open(b, PB_RUN_RAW | PB_RUN_MACHINE, &s[1].run, err, errlen)) &&
 	    !(rc = find_columns(&s[0], err, errlen)) && !(rc = find_columns(&s[1], err, errlen)))
 		rc = compare(out, &s[0], &s[1], res, err, errlen);
 	pb_run_close(&s[0].run);

@@ -203,7 +203,7 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 	if (!e && count < 2)
 		e = pb_fail(err, errlen, -EINVAL, "coverage needs two runs or more");
 	for (size_t j = 0; !e && j < count; j++) {
-		if ((e = pb_run_open(paths[j], PB_RUN_EXTRAS, &runs[j], err, errlen)))
+		if ((e = pb_run_open(paths[j], PB_RUN_MACHINE, &runs[j], err, errlen)))
 			break;
 		if (columns_of(&runs[j].summary, &cols[j]))
 			e = pb_fail(err, errlen, -EINVAL, "%s/summary.csv lacks the median's CI columns",

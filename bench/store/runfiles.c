@@ -80,7 +80,7 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 	if ((e = pb_table_load(file, &run->summary)))
 		return pb_fail(err, errlen, read_error(e), "cannot read %s: %s", file,
 			    e == -EINVAL ? "not a table of the expected shape" : strerror(-e));
-	if ((what & PB_RUN_EXTRAS) && !(what & PB_RUN_RAW) &&
+	if ((what & (PB_RUN_EXTRAS | PB_RUN_MACHINE)) && !(what & PB_RUN_RAW) &&
 	    (e = load_optional(run, "raw.csv", &run->raw, err, errlen)))
 		return e;
 	if (what & PB_RUN_RAW) {
@@ -90,9 +90,11 @@ int pb_run_open(const char *path, unsigned what, struct pb_run *run, char *err,
 				    e == -EINVAL ? "not a table of the expected shape"
 						 : strerror(-e));
 	}
+	if ((what & (PB_RUN_EXTRAS | PB_RUN_MACHINE)) &&
+	    (e = load_optional(run, "reference.csv", &run->reference, err, errlen)))
+		return e;
 	if (what & PB_RUN_EXTRAS) {
 		if ((e = load_optional(run, "fits.csv", &run->fits, err, errlen)) ||
-		    (e = load_optional(run, "reference.csv", &run->reference, err, errlen)) ||
 		    (e = load_optional(run, "overhead.csv", &run->overhead, err, errlen)) ||
 		    (e = load_optional(run, "breakeven.csv", &run->breakeven, err, errlen)))
 			return e;

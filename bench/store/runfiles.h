@@ -25,6 +25,8 @@ enum {
 	PB_RUN_RAW = 1 << 0,    /* raw.csv, required */
 	PB_RUN_EXTRAS = 1 << 1, /* fits, reference, overhead, breakeven, and raw.csv
 				 * where it is there */
+	PB_RUN_MACHINE = 1 << 2, /* what tells the machine's own state: reference.csv
+				  * and raw.csv (its speed probe) where they are there */
 };
 
 /* Returns 0, or a negative errno with a one-line message in err (-EINVAL:
