@@ -63,6 +63,11 @@ static double binomial_half_cdf(size_t n, size_t k)
 	return sum;
 }
 
+double pb_relative_half_width(double point, double lo, double hi)
+{
+	return fmax(point - lo, hi - point) / point;
+}
+
 void pb_median_ci(const double *sorted, size_t count, double *lo, double *hi)
 {
 	if (count == 0) {

@@ -28,6 +28,10 @@ double pb_median_inplace(double *x, size_t count);
  */
 void pb_median_ci(const double *sorted, size_t count, double *lo, double *hi);
 
+/* How wide an interval [lo, hi] is about its point: its wider side over
+ * the point (0.05: +-5%). */
+double pb_relative_half_width(double point, double lo, double hi);
+
 /* Values outside Tukey's fences [Q1 - 1.5 IQR, Q3 + 1.5 IQR]. */
 size_t pb_outliers_tukey(const double *sorted, size_t count);
 

@@ -206,7 +206,7 @@ static double ci_width(const struct pb_cell_result *r)
 		double median = pb_median_inplace(ok, count);
 		median_ci(r, &lo, &hi, NULL);
 		if (median > 0 && isfinite(lo) && isfinite(hi))
-			width = fmax(median - lo, hi - median) / median;
+			width = pb_relative_half_width(median, lo, hi);
 	}
 	free(ok);
 	return width;

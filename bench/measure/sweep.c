@@ -111,8 +111,8 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 		c->workers);
 	if (r->stats.count) {
 		fprintf(log, " median %9.6f s +-%4.1f%% (%2u reps, %s)", r->stats.median,
-			100 * fmax(r->stats.median - r->ci_low, r->ci_high - r->stats.median) /
-				r->stats.median, r->rep_count, r->stop);
+			100 * pb_relative_half_width(r->stats.median, r->ci_low, r->ci_high),
+			r->rep_count, r->stop);
 		if (base && base->stats.count)
 			fprintf(log, "  speedup %5.2f", base->stats.median / r->stats.median);
 		if (isfinite(r->gbps))

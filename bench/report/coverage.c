@@ -245,7 +245,7 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		t->cells++;
 		for (size_t a = 0; a < count; a++) {
 			note_spread(t, &runs[a].summary, &cols[a], row[a]);
-			t->half[t->halves++] = fmax(v[a][0] - v[a][1], v[a][2] - v[a][0]) / v[a][0];
+			t->half[t->halves++] = pb_relative_half_width(v[a][0], v[a][1], v[a][2]);
 			for (size_t b = 0; b < count; b++) {
 				if (a == b)
 					continue;

@@ -18,7 +18,8 @@ static size_t of_kernel(const struct pb_table *t, const struct spread_columns *c
 	size_t n = 0;
 	for (size_t i = 0; i < t->row_count; i++) {
 		double s = pb_field_num(t, i, c->spread), m = pb_field_num(t, i, c->median);
-		double h = fmax(m - pb_field_num(t, i, c->lo), pb_field_num(t, i, c->hi) - m) / m;
+		double h = pb_relative_half_width(m, pb_field_num(t, i, c->lo),
+						  pb_field_num(t, i, c->hi));
 		if (strcmp(pb_field(t, i, c->kernel), kernel) != 0 || !isfinite(s) ||
 		    !isfinite(h) || (c->status >= 0 && strcmp(pb_field(t, i, c->status), "ok") != 0))
 			continue;
