@@ -349,13 +349,18 @@ static int machine_moved(double ratio)
 	return fabs(log(ratio)) >= log1p(PB_COMPARE_THRESHOLD);
 }
 
-/* The reference's row in t of runner, workers and test as row r of u. */
-static long same_reference(const struct pb_table *t, const struct pb_table *u, size_t r)
+/* The columns that name a reference test: runner, workers, test. */
+static void reference_key(const struct pb_table *t, int col[3])
 {
-	int tc[3] = {pb_table_column(t, "runner"), pb_table_column(t, "workers"),
-		     pb_table_column(t, "test")};
-	int uc[3] = {pb_table_column(u, "runner"), pb_table_column(u, "workers"),
-		     pb_table_column(u, "test")};
+	col[0] = pb_table_column(t, "runner");
+	col[1] = pb_table_column(t, "workers");
+	col[2] = pb_table_column(t, "test");
+}
+
+/* The row of t (key columns tc) with the test of row r of u (uc), or -1. */
+static long same_reference(const struct pb_table *t, const int tc[3], const struct pb_table *u,
+			   const int uc[3], size_t r)
+{
 	for (size_t i = 0; tc[0] >= 0 && tc[1] >= 0 && tc[2] >= 0 && i < t->row_count; i++) {
 		int same = 1;
 		for (int k = 0; k < 3 && same; k++)
@@ -375,11 +380,13 @@ static long same_reference(const struct pb_table *t, const struct pb_table *u, s
 static void print_reference(FILE *out, const struct side *a, const struct side *b)
 {
 	const struct pb_table *ta = &a->run.reference, *tb = &b->run.reference;
-	int ga = pb_table_column(ta, "gbps"), gb = pb_table_column(tb, "gbps");
+	int ga = pb_table_column(ta, "gbps"), gb = pb_table_column(tb, "gbps"), ka[3], kb[3];
 	double sum = 0;
 	size_t n = 0;
+	reference_key(ta, ka);
+	reference_key(tb, kb);
 	for (size_t r = 0; pb_table_present(ta) && pb_table_present(tb) && r < tb->row_count; r++) {
-		long i = same_reference(ta, tb, r);
+		long i = same_reference(ta, ka, tb, kb, r);
 		double x = i >= 0 ? pb_field_num(ta, (size_t)i, ga) : NAN, y = pb_field_num(tb, r, gb);
 		if (x > 0 && y > 0) {
 			sum += log(y / x);
