@@ -157,10 +157,11 @@ compare: $(BUILD)/parbench
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.
-# One apt-get, then one make for the three (they share build/, even under
-# make -j).
+# One apt-get, then the parts one after another (they share build/), each
+# timed, with how long each took and a total at the end (mk/run-tests.sh).
+TEST_PARTS = test-unit test-sanitize slurm-check cluster-check
 test: deps-test
-	@$(MAKE) --no-print-directory test-unit test-sanitize slurm-check cluster-check
+	@MAKE='$(MAKE)' sh mk/run-tests.sh $(TEST_PARTS)
 
 test-unit: $(BUILD)/parbench $(BUILD)/parbench-mpi $(BUILD)/tests/parbench-tests
 	PARBENCH_BIN=$(BUILD)/parbench PARBENCH_DATADIR=$(CURDIR)/plots $(TEST_ENV) \

@@ -31,6 +31,8 @@ struct pb_rank {
 	MPI_Win win;     /* one uint64 counter on rank 0: dynamic schedules */
 	uint64_t *counter;
 	int fail;        /* test hook: 0, 'a' (abort) or 'h' (hang) */
+	const char *mark; /* test hook: a file the last rank writes inside its
+			   * first timed run, where it then waits to be killed */
 	char (*nodes)[PB_MPI_NODE_MAX]; /* each rank's node (hostname) */
 	int machine_rank; /* index among the ranks on this rank's machine */
 	int ran;         /* RUN phases seen, for the test hook */

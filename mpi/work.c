@@ -136,6 +136,27 @@ static void maybe_fail(struct pb_rank *st, const struct pb_cmd *cmd)
 		pause();
 }
 
+/* Test hook (PARBENCH_MPI_TEST_MARK=PATH): the last rank, inside the
+ * timed region of its first run, writes its node's name to PATH and stays
+ * there until it is killed.  A test that loses the node once PATH exists
+ * knows the loss landed in a timed repetition, with no sleep to guess. */
+static void maybe_hold(struct pb_rank *st, const struct pb_cmd *cmd)
+{
+	static int held;
+	if (!st->mark || cmd->phase != PB_PHASE_RUN || held++ || st->rank != st->size - 1)
+		return;
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", st->mark);
+	FILE *f = fopen(tmp, "w");
+	if (f) {
+		fprintf(f, "%s\n", st->nodes ? st->nodes[st->rank] : "?");
+		if (fclose(f) == 0)
+			rename(tmp, st->mark); /* whole, or not there at all */
+	}
+	for (;;)
+		pause();
+}
+
 /* Scatter-mode layout: arrays of `items` uint64s, see the top comment. */
 struct layout {
 	int arrays, inputs, output; /* output: index or -1 */
@@ -265,6 +286,7 @@ void pb_rank_run(struct pb_rank *st, const struct pb_cmd *cmd, struct pb_run_res
 
 	pb_coll_barrier(st);
 	t0 = MPI_Wtime();
+	maybe_hold(st, cmd);
 	if (scatter && job.phase == PB_PHASE_RUN) {
 		scatter_inputs(st, &l, job.items);
 		pb_coll_barrier(st);

@@ -257,11 +257,14 @@ cluster_down() {
 	cluster_nodes=""
 }
 
-# The PIDs of the processes named COMM inside a node.
+# The PIDs of the live processes named COMM inside a node (a zombie, dead
+# and waiting for its parent to reap it, is not counted).
 cluster_node_find() { # cluster_node_find NODE COMM
-	local pid
+	local pid state
 	for pid in $(cluster_node_pids "$1"); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] && echo "$pid"
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || continue
+		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$state" ] && [ "$state" != Z ] && echo "$pid"
 	done
 }
 
