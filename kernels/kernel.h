@@ -9,24 +9,38 @@
 
 #include "../include/parbench/kernel.h"
 
-/* Optional members are read through these, checked once here: a kernel
- * without bytes needs no memory. */
-static inline size_t pb_kernel_bytes(const struct pb_kernel *k, uint64_t n)
-{
-	return k->bytes ? k->bytes(n) : 0;
-}
+/*
+ * The members the harness itself calls (the workers call init and run
+ * inside the cell's process) are read through these.  A built-in kernel's
+ * are called directly.  A user's (pb_kernel_is_user) are answered in a
+ * child process (guard.h), once per n and remembered, so that a crash or
+ * a hang there fails that kernel's cells instead of the sweep: the kernel
+ * is then broken (pb_kernel_broken says which member and how), and these
+ * answer 0 without calling it again.  Inside a guard's child, directly.
+ */
+uint64_t pb_kernel_items(const struct pb_kernel *k, uint64_t n);
+/* Shared memory it needs; a kernel without bytes needs none. */
+size_t pb_kernel_bytes(const struct pb_kernel *k, uint64_t n);
+/* The work model, or items(n) where the kernel has none. */
+double pb_kernel_work(const struct pb_kernel *k, uint64_t n);
+/* expect(n): 0 with the value, -ENOENT where the kernel has no expect,
+ * or -ECHILD where it broke (pb_kernel_broken). */
+int pb_kernel_expect(const struct pb_kernel *k, uint64_t n, uint64_t *value);
+/* Why a user's kernel cannot be run ("expect-crashed:SIGSEGV",
+ * "items-failed:timeout"), or NULL. */
+const char *pb_kernel_broken(const struct pb_kernel *k);
+/* Marks k broken for the reason (the first one given stays). */
+void pb_kernel_set_broken(const struct pb_kernel *k, const char *why);
+/* How long one answer (or a library's trial load) may take before the
+ * kernel counts as hung: 60 s unless set (the CLI passes --cell-timeout). */
+void pb_kernel_set_answer_timeout(double seconds);
+double pb_kernel_answer_timeout(void);
 
 /* The kernel's own trait: it moves no memory worth counting, so its time
  * is computing (bytes_per_item 0), and parallel efficiency is its figure. */
 static inline int pb_kernel_compute_bound(const struct pb_kernel *k)
 {
 	return k->bytes_per_item == 0;
-}
-
-/* The work model, or items(n) where the kernel has none. */
-static inline double pb_kernel_work(const struct pb_kernel *k, uint64_t n)
-{
-	return k->work ? k->work(n) : (double)k->items(n);
 }
 
 /* The result of a repetition against the expected one: exactly, or
@@ -54,10 +68,10 @@ static inline const char *pb_kernel_check_name(const struct pb_kernel *k)
  * the built-in ones, then those loaded with pb_kernel_register. */
 extern const struct pb_kernel *const *pb_kernels;
 
-/* Adds a kernel (one a library gave, normalised: every optional member
- * that was left out filled in); the registry keeps the pointer.  0,
- * -EEXIST (a kernel of that name is known) or -ENOMEM. */
-int pb_kernel_register(const struct pb_kernel *k);
+/* Adds kernels (those a library gave, normalised: every optional member
+ * that was left out filled in), all of them or none; the registry keeps
+ * the pointers.  0, -EEXIST (a name is known, or given twice) or -ENOMEM. */
+int pb_kernel_register(const struct pb_kernel *const *k, size_t count);
 
 /* The libraries the registered kernels came from, in the order they were
  * loaded, each by its absolute path: a program that receives jobs by

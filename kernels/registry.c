@@ -45,23 +45,31 @@ const struct pb_kernel *const *pb_kernels = built_in;
 static const struct pb_kernel **registered;
 static size_t registered_count, built_in_count;
 
-int pb_kernel_register(const struct pb_kernel *k)
+int pb_kernel_register(const struct pb_kernel *const *k, size_t count)
 {
-	if (pb_kernel_lookup(k->name))
-		return -EEXIST;
+	for (size_t i = 0; i < count; i++) {
+		if (pb_kernel_lookup(k[i]->name))
+			return -EEXIST;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(k[i]->name, k[j]->name) == 0)
+				return -EEXIST;
+	}
 	if (!registered) {
 		while (built_in[built_in_count])
 			built_in_count++;
 		registered_count = built_in_count;
 	}
+	/* All the room first: past this point nothing can fail, so either
+	 * every kernel is registered or none is. */
 	const struct pb_kernel **grown =
-		realloc(registered, (registered_count + 2) * sizeof(*grown));
+		realloc(registered, (registered_count + count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	if (!registered)
 		memcpy(grown, built_in, built_in_count * sizeof(*grown));
 	registered = grown;
-	registered[registered_count++] = k;
+	for (size_t i = 0; i < count; i++)
+		registered[registered_count++] = k[i];
 	registered[registered_count] = NULL;
 	pb_kernels = registered;
 	return 0;

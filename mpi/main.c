@@ -19,6 +19,7 @@
 
 #include "../kernels/library.h"
 #include "../runners/affinity.h"
+#include "../kernels/guard.h"
 #include "rank.h"
 
 #define LINE_MAX_ 512
@@ -261,7 +262,13 @@ int main(int argc, char **argv)
 		st.fail = 'h';
 	else if (fail && strcmp(fail, "no-lib") == 0)
 		st.fail = 'l';
+	st.mark = getenv("PARBENCH_MPI_TEST_MARK");
+	if (st.mark && !*st.mark)
+		st.mark = NULL;
 
+	/* A rank is a process of its own: a user's kernel is called here
+	 * directly, its crash the rank's (kernels/guard.h). */
+	pb_guard_enter();
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &st.size);

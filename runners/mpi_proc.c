@@ -31,6 +31,29 @@
 #define READ_CHUNK 4096
 #define LINE_LIMIT (1u << 20)
 
+/* The launchers alive, each the leader of its process group, so that a
+ * driver that leaves abruptly (its stop watchdog) takes every process of
+ * theirs with it, not the launcher alone (PR_SET_PDEATHSIG reaches only
+ * the launcher itself). */
+#define MAX_LIVE 64
+static volatile pid_t live[MAX_LIVE];
+
+static void track(pid_t old, pid_t pid)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] == old) {
+			live[i] = pid;
+			return;
+		}
+}
+
+void pb_mpi_kill_all(void)
+{
+	for (int i = 0; i < MAX_LIVE; i++)
+		if (live[i] > 0)
+			kill(-live[i], SIGKILL);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -122,6 +145,7 @@ int pb_mpi_spawn(struct pb_mpi_proc *p, char *const argv[], char *const envp[])
 		return err;
 	}
 	setpgid(pid, pid); /* also here: no race with an early kill */
+	track(0, pid);
 	shutdown(in[0], SHUT_RD);
 	shutdown(out[0], SHUT_WR);
 	shutdown(err_pair[0], SHUT_WR);
@@ -336,6 +360,10 @@ int pb_mpi_end(struct pb_mpi_proc *p, double grace)
 			while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 				;
 		}
+	}
+	if (p->pid > 0) {
+		kill(-p->pid, SIGKILL); /* what it left behind in its group */
+		track(p->pid, 0);
 	}
 	/* Gone now; a daemon of its group may still hold the stream open. */
 	drain_stderr(p, STDERR_DRAIN);

@@ -57,6 +57,10 @@ int pb_mpi_end(struct pb_mpi_proc *p, double grace);
  */
 int pb_mpi_blamed_node(const struct pb_mpi_proc *p, char *node, size_t len);
 
+/* Kills the process group of every launcher not yet ended (SIGKILL):
+ * for a driver that leaves now.  Async-signal-safe. */
+void pb_mpi_kill_all(void);
+
 /* Finds an executable: a name with a slash as is, else along PATH.
  * 0 or -ENOENT. */
 int pb_mpi_find_exe(const char *name, char *path, size_t size);

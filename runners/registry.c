@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "mpi_proc.h"
 #include "runner.h"
 
 extern const struct pb_runner pb_runner_seq, pb_runner_omp, pb_runner_pthread,
@@ -46,4 +47,9 @@ const struct pb_runner *pb_runner_find(const char *name)
 		if (strcmp((*r)->name, name) == 0)
 			return *r;
 	return NULL;
+}
+
+void pb_runners_abandon(void)
+{
+	pb_mpi_kill_all();
 }

@@ -133,6 +133,11 @@ struct pb_runner {
 	const char *(*node)(struct pb_pool *pool, unsigned w);
 };
 
+/* Ends at once what runners started outside this process and would
+ * outlive it (the process groups of MPI launchers), for a driver that
+ * leaves without closing its pools.  Async-signal-safe. */
+void pb_runners_abandon(void);
+
 /* NULL-terminated table of the runners this build has. */
 extern const struct pb_runner *const pb_runners[];
 

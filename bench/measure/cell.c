@@ -70,6 +70,17 @@ static void note_nodes(struct pb_cell_result *r, const struct pb_runner *runner,
 	r->nodes = list;
 }
 
+/* In a sandboxed round, where the child says which of the kernel's
+ * members it is in (shared with the harness), so that a crash or a hang
+ * is named after it; NULL elsewhere. */
+static const char **member_slot;
+
+static void in_member(const char *member)
+{
+	if (member_slot)
+		*member_slot = member;
+}
+
 /* Scratch arrays the runner fills with where each worker ran. */
 struct where {
 	int *bound, *start, *end;
@@ -82,6 +93,16 @@ static void set_failed(struct pb_cell_result *r, const char *fmt, const char *de
 	r->failed = 1;
 	snprintf(r->status, sizeof(r->status), fmt, detail);
 	pb_token_sanitize(r->status);
+}
+
+/* A sandboxed round ended by a signal or a timeout in a member:
+ * "run-crashed:SIGSEGV", "init-failed:timeout". */
+static void failed_in(struct pb_cell_result *r, const char *member, const char *why)
+{
+	char status[64];
+	snprintf(status, sizeof(status), "%s-%s:%s", member,
+		 strncmp(why, "SIG", 3) == 0 ? "crashed" : "failed", why);
+	set_failed(r, "%s", status);
 }
 
 /* Keeps where the workers of timed repetition i ran, and checks it against
@@ -99,6 +120,24 @@ static void record_where(struct pb_cell_result *r, unsigned i, const struct wher
 		r->binding_ok += seen[0] == r->cpus[k] && seen[1] == r->cpus[k] &&
 				 seen[2] == r->cpus[k];
 	}
+}
+
+/* Whether a wrong result of a kernel whose results are doubles is no
+ * number at all.  The partials of a NaN add up to anything (two of them
+ * wrap to 0), so where the sum looks like a number the whole range is run
+ * once more in one call, here, as seq would: the first failure only, and
+ * only where the kernel's memory is in this process. */
+static int not_a_number(const struct pb_cell_result *r, const struct pb_job *job,
+			uint64_t result)
+{
+	const struct pb_kernel *k = r->cell.kernel;
+	if (!(k->tolerance > 0) || r->failed)
+		return 0;
+	if (pb_result_is_not_a_number(result))
+		return 1;
+	if (r->cell.runner->distributed || k->waits)
+		return 0;
+	return pb_result_is_not_a_number(k->run(job->mem, job->n, 0, job->items));
 }
 
 /* One repetition; returns 0, or -EIO when the pool is unusable afterwards. */
@@ -127,7 +166,7 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 		return -EIO;
 	}
 	if (!rep->ok)
-		set_failed(r, "%s", "wrong-result");
+		set_failed(r, "%s", not_a_number(r, job, out.result) ? "not-a-number" : "wrong-result");
 	return 0;
 }
 
@@ -332,7 +371,8 @@ static void interference_summarise(struct pb_cell_result *r)
 		last_round = p->round;
 		if (isfinite(p->steal_pct) && !(p->steal_pct <= r->steal_pct_max))
 			r->steal_pct_max = p->steal_pct;
-		double slow = p->probe_ns / best_probe_ns;
+		/* No probe yet finite (none ran): no slowdown, not 0. */
+		double slow = isfinite(best_probe_ns) ? p->probe_ns / best_probe_ns : NAN;
 		if (isfinite(slow) && !(slow <= r->probe_slowdown_max))
 			r->probe_slowdown_max = slow;
 		if (x && p->ok && !p->disturbed)
@@ -381,7 +421,7 @@ void pb_cell_summarise(struct pb_cell_result *r)
 		r->peer_ns_min = isfinite(r->peer_ns_min) ? fmin(r->peer_ns_min, p) : p;
 		r->peer_ns_max = isfinite(r->peer_ns_max) ? fmax(r->peer_ns_max, p) : p;
 	}
-	uint64_t items = r->cell.kernel->items(r->cell.n);
+	uint64_t items = pb_kernel_items(r->cell.kernel, r->cell.n);
 	if (r->cell.kernel->bytes_per_item && r->stats.count)
 		r->gbps = (double)items * r->cell.kernel->bytes_per_item / r->stats.median / 1e9;
 	waits_summarise(r, items);
@@ -585,7 +625,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	struct pb_job job = {
 		.kernel = kernel,
 		.n = cell->n,
-		.items = kernel->items(cell->n),
+		.items = pb_kernel_items(kernel, cell->n),
 		.phase = PB_PHASE_INIT,
 		.sched = cell->sched,
 		.wait_ns = (uint64_t)cell->latency_us * 1000,
@@ -607,9 +647,11 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	job.task_ns = task_bytes ? (uint64_t *)(region + at) : NULL;
 	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
+	in_member("init");
 	err = runner->run(pool, &job, &out);
 	if (round == 0)
 		r->init_s = pb_now() - t0;
+	in_member("run");
 	if (err)
 		set_failed(r, "init-failed:%s", out.why[0] ? out.why : strerror(-err));
 
@@ -644,6 +686,8 @@ struct shared_cell {
 	unsigned rep_count, ok_count, binding_checked, binding_ok;
 	size_t task_count;
 	char nodes[PB_NODES_MAX];
+	const char *member;  /* the kernel's member the child is in, or NULL */
+	double best_probe_ns; /* the child's fastest probe, the sweep's sensor */
 };
 
 struct sandboxed {
@@ -666,7 +710,10 @@ static int measure_child(void *ctx)
 	struct shared_cell *o = s->out;
 	unsigned w = r->cell.workers;
 
+	member_slot = &o->member;
 	o->err = measure(s->m, s->round, s->peer_ns, r, s->where);
+	member_slot = NULL;
+	o->best_probe_ns = best_probe_ns;
 	o->failed = r->failed;
 	memcpy(o->status, r->status, sizeof(o->status));
 	memcpy(o->pin, r->pin, sizeof(o->pin));
@@ -720,6 +767,8 @@ static int adopt(struct pb_cell_result *r, const struct sandboxed *s)
 	r->stop = o->stop;
 	r->startup_s = o->startup_s;
 	r->init_s = o->init_s;
+	if (o->best_probe_ns < best_probe_ns)
+		best_probe_ns = o->best_probe_ns;
 	if (o->nodes[0]) {
 		char *nodes = strdup(o->nodes);
 		if (!nodes)
@@ -746,6 +795,7 @@ static int measure_sandboxed(const struct pb_measure *m, unsigned round, double 
 		return -ENOMEM;
 	struct sandboxed s = {.m = m, .round = round, .peer_ns = peer_ns, .r = r,
 			      .where = where, .out = (struct shared_cell *)map};
+	s.out->best_probe_ns = INFINITY;
 	char *at = map + (sizeof(struct shared_cell) + 15) / 16 * 16;
 	s.task_ns = (uint64_t *)at;
 	at += max_tasks * 8;
@@ -760,10 +810,13 @@ static int measure_sandboxed(const struct pb_measure *m, unsigned round, double 
 	char why[48];
 	int err = pb_sandbox_run(measure_child, &s,
 				 m->cell_timeout > 0 ? m->cell_timeout : 300, why, sizeof(why));
-	if (err == 0)
+	if (err == 0) {
 		err = adopt(r, &s);
-	else {
-		set_failed(r, "failed:%s", why); /* the round's repetitions are lost */
+	} else { /* the round's repetitions are lost */
+		if (s.out->member)
+			failed_in(r, s.out->member, why);
+		else
+			set_failed(r, "failed:%s", why);
 		if (!r->pin[0])
 			snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 		err = 0;
@@ -825,8 +878,8 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = r->comm_median_s = NAN;
 	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
-	const char *why = "";
-	if (pb_expected_of(m->expected, cell, &r->expected, &why)) {
+	const char *why = pb_kernel_broken(cell->kernel);
+	if (why || pb_expected_of(m->expected, cell, &r->expected, &why)) {
 		/* Nothing to check the cell against: it does not run. */
 		set_failed(r, "%s", why);
 		r->rounds = 1;

@@ -8,18 +8,24 @@
 #include "sandbox.h"
 
 /* One sequential run, as seq makes it: all items initialised, then run
- * in one call; the result goes to memory shared with the harness. */
+ * in one call; the result, and the member the child is in (for a crash's
+ * reason), go to memory shared with the harness. */
+struct reference_shared {
+	uint64_t result;
+	const char *member; /* a static string: the same address in the child */
+};
+
 struct reference_run {
 	const struct pb_kernel *kernel;
 	uint64_t n;
-	uint64_t *result;
+	struct reference_shared *out;
 };
 
 static int reference(void *ctx)
 {
 	struct reference_run *r = ctx;
 	const struct pb_kernel *k = r->kernel;
-	uint64_t items = k->items(r->n);
+	uint64_t items = pb_kernel_items(k, r->n);
 	size_t bytes = pb_kernel_bytes(k, r->n);
 	void *mem = NULL;
 	if (bytes) {
@@ -28,12 +34,37 @@ static int reference(void *ctx)
 		if (mem == MAP_FAILED)
 			return -ENOMEM;
 	}
+	r->out->member = "init";
 	if (k->init)
 		k->init(mem, r->n, 0, items);
-	*r->result = k->run(mem, r->n, 0, items);
+	r->out->member = "run";
+	r->out->result = k->run(mem, r->n, 0, items);
 	if (mem)
 		munmap(mem, bytes);
 	return 0;
+}
+
+/* The reference value of one kernel and size, into e. */
+static void reference_of(struct pb_expected *e, double timeout_s, struct reference_shared *shared)
+{
+	/* Asked here first (guarded, remembered): a crash in items or bytes
+	 * is named as theirs, not as the reference run's. */
+	pb_kernel_items(e->kernel, e->n);
+	pb_kernel_bytes(e->kernel, e->n);
+	const char *broken = pb_kernel_broken(e->kernel);
+	if (broken) {
+		snprintf(e->why, sizeof(e->why), "%s", broken);
+		return;
+	}
+	struct reference_run run = {e->kernel, e->n, shared};
+	char why[48] = "";
+	shared->member = "reference-run";
+	int err = pb_sandbox_run(reference, &run, timeout_s, why, sizeof(why));
+	if (err)
+		snprintf(e->why, sizeof(e->why), "%s-%s:%s", shared->member,
+			 strncmp(why, "SIG", 3) == 0 ? "crashed" : "failed", why);
+	else
+		e->value = shared->result;
 }
 
 static int known(const struct pb_expected_table *t, const struct pb_cell *c)
@@ -49,13 +80,13 @@ int pb_expected_prepare(const struct pb_plan *plan, double timeout_s,
 {
 	memset(t, 0, sizeof(*t));
 	t->item = calloc(plan->count + 1, sizeof(*t->item));
-	uint64_t *shared = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct reference_shared *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+					       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!t->item || shared == MAP_FAILED) {
 		free(t->item);
 		t->item = NULL;
 		if (shared != MAP_FAILED)
-			munmap(shared, sizeof(uint64_t));
+			munmap(shared, sizeof(*shared));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < plan->count; i++) {
@@ -63,16 +94,11 @@ int pb_expected_prepare(const struct pb_plan *plan, double timeout_s,
 		if (c->kernel->expect || known(t, c))
 			continue;
 		struct pb_expected *e = &t->item[t->count++];
-		struct reference_run run = {c->kernel, c->n, shared};
 		e->kernel = c->kernel;
 		e->n = c->n;
-		char why[48] = "";
-		if (pb_sandbox_run(reference, &run, timeout_s, why, sizeof(why)))
-			snprintf(e->why, sizeof(e->why), "reference-run-%s", why);
-		else
-			e->value = *shared;
+		reference_of(e, timeout_s, shared);
 	}
-	munmap(shared, sizeof(uint64_t));
+	munmap(shared, sizeof(*shared));
 	return 0;
 }
 
@@ -86,8 +112,11 @@ int pb_expected_of(const struct pb_expected_table *t, const struct pb_cell *c,
 		   uint64_t *value, const char **why)
 {
 	if (c->kernel->expect) {
-		*value = c->kernel->expect(c->n);
-		return 0;
+		int err = pb_kernel_expect(c->kernel, c->n, value);
+		*why = err ? pb_kernel_broken(c->kernel) : "";
+		if (err && !*why)
+			*why = "expect-failed:no-memory";
+		return err;
 	}
 	for (size_t i = 0; t && i < t->count; i++)
 		if (t->item[i].kernel == c->kernel && t->item[i].n == c->n) {

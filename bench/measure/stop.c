@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../base/paths.h"
+#include "../../runners/runner.h"
 #include "../store/rundir.h"
 #include "stop.h"
 
@@ -32,6 +33,7 @@ static void on_signal(int sig)
 static void stop_now(void)
 {
 	char dir[PB_PATH_MAX];
+	pb_runners_abandon(); /* a launcher's processes go with it */
 	pthread_mutex_lock(&guard_lock);
 	snprintf(dir, sizeof(dir), "%s", guarded);
 	pthread_mutex_unlock(&guard_lock);

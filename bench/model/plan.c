@@ -78,7 +78,7 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 					cell.oversubscribed = cell.workers > cfg->allowed_cpus;
 					if (cell.sched.kind != PB_SCHED_STATIC && !cell.sched.chunk)
 						cell.sched.chunk = pb_default_chunk(
-							kernel->items(cell.n), cell.workers);
+							pb_kernel_items(kernel, cell.n), cell.workers);
 					if (cell.sched.kind == PB_SCHED_STATIC)
 						cell.sched.chunk = 0;
 					if (push(plan, &cap, &cell))

@@ -62,7 +62,7 @@ static double num(const char *s)
 
 static double per_item(const struct pb_kernel *k, uint64_t n)
 {
-	uint64_t items = k && k->items ? k->items(n) : 0;
+	uint64_t items = k && k->items ? pb_kernel_items(k, n) : 0;
 	return items ? (double)items : 1;
 }
 
@@ -203,11 +203,11 @@ static int write_data(const char *path, const struct sizes *z, const struct pb_k
 static uint64_t n_filling(const struct pb_kernel *k, double bytes)
 {
 	uint64_t lo = 1, hi = k->max_n;
-	if ((double)k->bytes(hi) < bytes)
+	if ((double)pb_kernel_bytes(k, hi) < bytes)
 		return 0;
 	while (lo < hi) {
 		uint64_t mid = lo + (hi - lo) / 2;
-		if ((double)k->bytes(mid) >= bytes)
+		if ((double)pb_kernel_bytes(k, mid) >= bytes)
 			hi = mid;
 		else
 			lo = mid + 1;
