@@ -6,11 +6,13 @@
  * Each case is tests/userlib/misbehave.c built with one member chosen.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernels/kernel.h"
 #include "support.h"
 
 static char dir[64];
@@ -166,4 +168,33 @@ Test(members, probe_best_survives_the_sandbox)
 		cells++;
 	}
 	cr_expect_eq(cells, 3, "three cells");
+}
+
+static uint64_t one_item(uint64_t n)
+{
+	(void)n;
+	return 1;
+}
+
+static uint64_t no_work(void *mem, uint64_t n, uint64_t begin, uint64_t end)
+{
+	(void)mem, (void)n, (void)begin, (void)end;
+	return 0;
+}
+
+/* A library's kernels are registered all or none: where one of them
+ * cannot be (its name taken), none is left pointing at kernels the
+ * failed load frees. */
+Test(members, registration_is_all_or_none)
+{
+	static const struct pb_kernel fresh = {.name = "fresh-kernel", .default_n = 1,
+					       .items = one_item, .run = no_work};
+	static const struct pb_kernel taken = {.name = "fib", .default_n = 1, .items = one_item,
+					       .run = no_work};
+	const struct pb_kernel *batch[] = {&fresh, &taken};
+	cr_expect_eq(pb_kernel_register(batch, 2), -EEXIST);
+	cr_expect_null(pb_kernel_find("fresh-kernel"), "nothing of the batch registered");
+	const struct pb_kernel *twice[] = {&fresh, &fresh};
+	cr_expect_eq(pb_kernel_register(twice, 2), -EEXIST, "a name given twice");
+	cr_expect_null(pb_kernel_find("fresh-kernel"));
 }
