@@ -1,6 +1,7 @@
 /* Strict parsing of counts and worker lists. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <string.h>
 
 #include "../bench/base/parse.h"
 
@@ -88,4 +89,38 @@ Test(parse, size_ranges)
 			     bad[i]);
 		cr_expect(why && *why, "'%s' says why", bad[i]);
 	}
+}
+
+/* Bases that never grow: 1^E was once E rounds of a loop (1e14 for this
+ * one), so the test is bounded in time; each such power is settled at
+ * once, a huge exponent refused with a reason, and real powers unchanged. */
+Test(parse, powers_that_cannot_grow, .timeout = 5)
+{
+	uint64_t v[4], n;
+	const char *why;
+	cr_expect_eq(pb_parse_count("1^99999999999999", UINT64_MAX, &n), -EINVAL);
+	cr_expect_eq(pb_parse_count("1^18446744073709551615", UINT64_MAX, &n), -EINVAL);
+	cr_expect_eq(pb_parse_count("0^99999999999999", UINT64_MAX, &n), -EINVAL);
+	cr_expect_eq(pb_parse_count("0^0", UINT64_MAX, &n), -EINVAL, "0^0 has no value");
+	cr_expect_eq(pb_parse_count("2^99999999999999", UINT64_MAX, &n), -ERANGE);
+	cr_expect_eq(pb_parse_count("1^64", UINT64_MAX, &n), 0);
+	cr_expect_eq(n, 1);
+	cr_expect_eq(pb_parse_count("1^0", UINT64_MAX, &n), 0);
+	cr_expect_eq(n, 1);
+	cr_expect_eq(pb_parse_count("7^0", UINT64_MAX, &n), 0);
+	cr_expect_eq(n, 1);
+	cr_expect_eq(pb_parse_count("2^63", UINT64_MAX, &n), 0);
+	cr_expect_eq(n, UINT64_C(1) << 63);
+	cr_expect_eq(pb_parse_count("3^40", UINT64_MAX, &n), 0);
+	cr_expect_eq(n, UINT64_C(12157665459056928801));
+	cr_expect_eq(pb_parse_count("3^41", UINT64_MAX, &n), -ERANGE);
+
+	cr_expect_eq(pb_parse_sizes("1^99999999999999", UINT64_MAX, v, 4, &why), -EINVAL);
+	cr_expect(strstr(why, "exponent above 64"), "says why: %s", why);
+	cr_expect_eq(pb_parse_sizes("1^65..2^10", UINT64_MAX, v, 4, &why), -EINVAL);
+	cr_expect(strstr(why, "exponent above 64"), "says why: %s", why);
+	cr_expect_eq(pb_parse_sizes("2^99", UINT64_MAX, v, 4, &why), -ERANGE);
+	cr_expect(strstr(why, "too large"), "%s", why);
+	cr_expect_eq(pb_parse_sizes("1..1^99999999999999", UINT64_MAX, v, 4, &why), -EINVAL);
+	cr_expect_eq(pb_parse_sizes("1..10:+1^99999999999999", UINT64_MAX, v, 4, &why), -EINVAL);
 }

@@ -23,34 +23,64 @@ static int parse_digits(const char *s, size_t len, uint64_t *value)
 	return 0;
 }
 
-int pb_parse_count(const char *text, uint64_t max, uint64_t *value)
+/* No base below 2 grows, so 0^E and 1^E are settled without the loop
+ * (1^99999999999999 would spin 1e14 times), and an exponent that no base
+ * of 2 or more survives is, for them, a typo to refuse rather than a
+ * value.  From base 2 up the loop ends within 64 rounds: 2^64 overflows. */
+#define MAX_EXPONENT 64
+
+static int parse_power(const char *text, const char *caret, uint64_t *value, const char **why)
+{
+	uint64_t base, exp, v = 1;
+	int err;
+
+	if ((err = parse_digits(text, (size_t)(caret - text), &base)) ||
+	    (err = parse_digits(caret + 1, strlen(caret + 1), &exp)))
+		return err;
+	if (base < 2) {
+		if (exp > MAX_EXPONENT) {
+			*why = "has an exponent above 64 (B^E takes E from 0 to 64)";
+			return -EINVAL;
+		}
+		if (base == 0 && exp == 0) {
+			*why = "is 0^0, which has no value";
+			return -EINVAL;
+		}
+		*value = base;
+		return 0;
+	}
+	for (uint64_t i = 0; i < exp; i++) {
+		if (v > UINT64_MAX / base)
+			return -ERANGE;
+		v *= base;
+	}
+	*value = v;
+	return 0;
+}
+
+/* pb_parse_count, with *why set where a power is refused for a reason of
+ * its own (left alone otherwise). */
+static int parse_count(const char *text, uint64_t max, uint64_t *value, const char **why)
 {
 	const char *caret = strchr(text, '^');
 	uint64_t v;
 	int err;
 
-	if (caret) {
-		uint64_t base, exp;
-		if ((err = parse_digits(text, (size_t)(caret - text), &base)) ||
-		    (err = parse_digits(caret + 1, strlen(caret + 1), &exp)))
-			return err;
-		v = 1;
-		for (uint64_t i = 0; i < exp; i++) {
-			if (base != 0 && v > UINT64_MAX / base)
-				return -ERANGE;
-			v *= base;
-			if (v == 0)
-				break;
-		}
-	} else if ((err = parse_digits(text, strlen(text), &v))) {
+	if ((err = caret ? parse_power(text, caret, &v, why)
+			 : parse_digits(text, strlen(text), &v)))
 		return err;
-	}
 	if (v == 0)
 		return -EINVAL;
 	if (v > max)
 		return -ERANGE;
 	*value = v;
 	return 0;
+}
+
+int pb_parse_count(const char *text, uint64_t max, uint64_t *value)
+{
+	const char *why;
+	return parse_count(text, max, value, &why);
 }
 
 int pb_parse_decimal(const char *text, double min, double max, double *value)
@@ -148,9 +178,10 @@ int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
 
 	*why = "";
 	if (!dots) {
-		if ((err = pb_parse_count(text, max, &lo)))
-			return range_fail(why, err == -ERANGE ? "is too large"
-							      : not_count, err);
+		const char *power = NULL;
+		if ((err = parse_count(text, max, &lo, &power)))
+			return range_fail(why, power ? power
+					       : err == -ERANGE ? "is too large" : not_count, err);
 		if (!cap)
 			return range_fail(why, "has too many values", -E2BIG);
 		values[0] = lo;
@@ -165,10 +196,12 @@ int pb_parse_sizes(const char *text, uint64_t max, uint64_t *values, size_t cap,
 	lo_text[lo_len] = '\0';
 	memcpy(hi_text, dots + 2, hi_len);
 	hi_text[hi_len] = '\0';
-	if ((err = pb_parse_count(lo_text, max, &lo)) || (err = pb_parse_count(hi_text, max, &hi)))
-		return range_fail(why, err == -ERANGE ? "is too large at its high end"
-						      : "has an end that is not a positive integer",
-				  err);
+	const char *power = NULL;
+	if ((err = parse_count(lo_text, max, &lo, &power)) ||
+	    (err = parse_count(hi_text, max, &hi, &power)))
+		return range_fail(why, power ? power
+				       : err == -ERANGE ? "is too large at its high end"
+				       : "has an end that is not a positive integer", err);
 	if (hi < lo)
 		return range_fail(why, "has no values (its low end is above its high end)", -EINVAL);
 

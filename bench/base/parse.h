@@ -7,8 +7,11 @@
 
 /*
  * A positive integer: decimal digits, or a power written B^E (2^27).
- * No sign, no spaces, no trailing text, nothing above max.
- * Returns 0, or -EINVAL (not a number, zero, negative), -ERANGE (too big).
+ * No sign, no spaces, no trailing text, nothing above max.  A base of 0
+ * or 1 takes an exponent up to 64 only (1^E is 1 for any E, so a larger
+ * one is a typo), and 0^0 has no value.
+ * Returns 0, or -EINVAL (not a number, zero, negative, those powers),
+ * -ERANGE (too big).
  */
 int pb_parse_count(const char *text, uint64_t max, uint64_t *value);
 
