@@ -132,10 +132,35 @@ static int by_size(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The runner's measured dispatch overhead, NULL where there is none
+ * (--no-overhead, or its measure failed). */
+static const struct pb_overhead *overhead_of(const struct pb_runner *runner,
+					     const struct pb_overhead *o, size_t o_count)
+{
+	const struct pb_overhead *found = NULL;
+	for (size_t j = 0; j < o_count; j++)
+		if (o[j].runner == runner && !o[j].failed)
+			found = &o[j];
+	return found;
+}
+
+/* The modelled half of a row: N* from the fixed cost and the work scaled
+ * from the largest size, or nothing known without an overhead. */
+static void model_break_even(struct pb_breakeven *b, const struct pb_overhead *ov,
+			     const struct pb_cell_result *base)
+{
+	b->modelled = ov != NULL;
+	b->overhead_us = ov ? fmax(ov->overhead_us, 0) : NAN;
+	b->n_star = ov ? pb_break_even_n(b->cell->kernel, b->cell->n, base->stats.median,
+					 b->overhead_us * 1e-6, b->speedup)
+		       : 0;
+}
+
 /* One row per runner, schedule, placement and worker count: the model
  * read at the largest size measured (where the fixed cost matters least,
  * as a user who measured one large size would use it), beside the
- * crossing read from every size measured. */
+ * crossing read from every size measured.  The crossing needs no model,
+ * so a row without a dispatch overhead keeps it. */
 static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o_count,
 		      unsigned allowed, struct pb_analysis *a)
 {
@@ -170,19 +195,13 @@ static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o
 				d->cell.n, d->speedup, d->speedup_ci_low, d->speedup_ci_high};
 		}
 		const struct pb_cell *c = &largest->cell;
-		const struct pb_overhead *ov = NULL;
-		for (size_t j = 0; j < o_count; j++)
-			if (o[j].runner == c->runner && !o[j].failed)
-				ov = &o[j];
 		const struct pb_cell_result *base = pb_sweep_baseline(sw, c);
-		if (!ov || !base)
+		if (!base)
 			continue;
 		struct pb_breakeven *b = &a->breakeven[a->breakeven_count++];
 		b->cell = c;
-		b->overhead_us = fmax(ov->overhead_us, 0);
 		b->speedup = largest->speedup;
-		b->n_star = pb_break_even_n(c->kernel, c->n, base->stats.median,
-					    b->overhead_us * 1e-6, largest->speedup);
+		model_break_even(b, overhead_of(c->runner, o, o_count), base);
 		b->sizes = count;
 		qsort(pts, count, sizeof(*pts), by_size);
 		if (c->scaling == PB_SCALING_WEAK)
@@ -197,7 +216,8 @@ static int break_even(struct pb_sweep *sw, const struct pb_overhead *o, size_t o
 
 double pb_breakeven_model_ratio(const struct pb_breakeven *b)
 {
-	if (b->measured.kind != PB_CROSSING_BETWEEN || !b->n_star || b->n_star == UINT64_MAX)
+	if (!b->modelled || b->measured.kind != PB_CROSSING_BETWEEN || !b->n_star ||
+	    b->n_star == UINT64_MAX)
 		return NAN;
 	return (double)b->n_star / b->measured.cross;
 }
@@ -207,6 +227,8 @@ enum pb_model_verdict pb_breakeven_verdict(const struct pb_breakeven *b)
 	int never = !b->n_star || b->n_star == UINT64_MAX;
 	const struct pb_crossing *m = &b->measured;
 
+	if (!b->modelled)
+		return PB_MODEL_UNKNOWN;
 	switch (m->kind) {
 	case PB_CROSSING_BETWEEN: {
 		double ratio = pb_breakeven_model_ratio(b);
@@ -230,7 +252,8 @@ enum pb_model_verdict pb_breakeven_verdict(const struct pb_breakeven *b)
 
 const char *pb_model_verdict_name(enum pb_model_verdict v)
 {
-	return v == PB_MODEL_HOLDS ? "holds" : v == PB_MODEL_OFF ? "off" : "untested";
+	return v == PB_MODEL_HOLDS ? "holds" : v == PB_MODEL_OFF ? "off"
+		: v == PB_MODEL_UNKNOWN ? "unknown" : "untested";
 }
 
 void pb_weak_efficiency(struct pb_cell_result *results, size_t count)
@@ -314,13 +337,15 @@ int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a)
 	for (size_t i = 0; i < a->breakeven_count; i++) {
 		const struct pb_breakeven *b = &a->breakeven[i];
 		const struct pb_crossing *m = &b->measured;
-		fprintf(f, "%s,%s,%s,%s,%u,%s,%.4f,%.6g,%llu,", run_id, b->cell->kernel->name,
+		fprintf(f, "%s,%s,%s,%s,%u,%s,", run_id, b->cell->kernel->name,
 			b->cell->runner->name, pb_cell_schedule_name(b->cell), b->cell->workers,
-			pb_cell_pin_name(b->cell), b->overhead_us, b->speedup,
-			(unsigned long long)b->cell->n);
-		if (b->n_star && b->n_star != UINT64_MAX)
+			pb_cell_pin_name(b->cell));
+		if (b->modelled) /* empty: no overhead measured, so no model */
+			fprintf(f, "%.4f", b->overhead_us);
+		fprintf(f, ",%.6g,%llu,", b->speedup, (unsigned long long)b->cell->n);
+		if (b->modelled && b->n_star && b->n_star != UINT64_MAX)
 			fprintf(f, "%llu", (unsigned long long)b->n_star);
-		/* (empty: never, or beyond the largest size) */
+		/* (empty: never, beyond the largest size, or no model) */
 		fprintf(f, ",%zu,%s,", b->sizes, pb_crossing_name(m->kind));
 		if (m->significant_from)
 			fprintf(f, "%llu", (unsigned long long)m->significant_from);

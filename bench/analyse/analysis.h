@@ -33,6 +33,11 @@ struct pb_breakeven {
 	/* The cell at the largest worker count with a CPU each, at the
 	 * largest size measured: the model is read from it. */
 	const struct pb_cell *cell;
+	/* Whether the runner's dispatch overhead was measured: the model
+	 * needs it (not under --no-overhead, nor where its measure failed),
+	 * the measured crossing does not.  Unmodelled, overhead_us is NaN
+	 * and n_star 0, and neither means anything. */
+	int modelled;
 	double overhead_us, speedup;
 	uint64_t n_star; /* modelled; 0: never (speedup <= 1), UINT64_MAX: past max_n */
 	size_t sizes;    /* sizes this runner, schedule and worker count ran */
@@ -43,6 +48,7 @@ enum pb_model_verdict {
 	PB_MODEL_UNTESTED, /* one size: nothing measured to hold it against */
 	PB_MODEL_HOLDS,    /* within PB_MODEL_FACTOR of what was measured */
 	PB_MODEL_OFF,
+	PB_MODEL_UNKNOWN,  /* no model: no dispatch overhead measured */
 };
 
 struct pb_analysis {
@@ -66,13 +72,15 @@ void pb_weak_efficiency(struct pb_cell_result *results, size_t count);
 
 int pb_fits_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
 
-/* Writes fits.csv and (where there are rows) breakeven.csv into the run
+/* Writes fits.csv and (where there are rows: every runner, schedule and
+ * worker count with a seq baseline, with or without a model) breakeven.csv
+ * into the run
  * folder, each complete or not at all.  Returns 0 or a negative errno. */
 int pb_analysis_write(const struct pb_sweep *sw, const struct pb_analysis *a);
 int pb_breakeven_csv(FILE *f, const char *run_id, const struct pb_analysis *a);
 
 /* The modelled N* over the measured crossing (NaN unless both exist), and
- * what that says of the model. */
+ * what that says of the model (unknown where there is none). */
 double pb_breakeven_model_ratio(const struct pb_breakeven *b);
 enum pb_model_verdict pb_breakeven_verdict(const struct pb_breakeven *b);
 const char *pb_model_verdict_name(enum pb_model_verdict v);
