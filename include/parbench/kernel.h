@@ -21,6 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* C++ kernels see the same names parbench looks up with dlsym: no
+ * mangling, whatever the language of the library. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Bumped whenever struct pb_kernel changes in a way that breaks a library
  * built against an older header; parbench refuses a library built
  * against another. */
@@ -81,11 +87,28 @@ struct pb_kernel {
  */
 #define PB_RESULT_FRAC_BITS 24
 
+/* What pb_result_from_double gives for NaN, an infinity or a magnitude
+ * past 2^38: no number this form holds.  A result whose magnitude reaches
+ * 2^62 in this form is reported as "not-a-number", not as a wrong one. */
+#define PB_RESULT_NOT_A_NUMBER ((uint64_t)1 << 63)
+
 static inline uint64_t pb_result_from_double(double x)
 {
 	double scaled = x * (double)(1u << PB_RESULT_FRAC_BITS);
+	/* NaN fails both comparisons; past 2^62 the cast to int64_t would be
+	 * undefined, or the partials' sum could wrap. */
+	if (!(scaled > -4611686018427387904.0 && scaled < 4611686018427387904.0))
+		return PB_RESULT_NOT_A_NUMBER;
 	int64_t r = scaled >= 0 ? (int64_t)(scaled + 0.5) : -(int64_t)(-scaled + 0.5);
 	return (uint64_t)r;
+}
+
+/* Whether a result (in the form above) is no number: a NaN, an infinity
+ * or a magnitude beyond 2^38 in one of its partials. */
+static inline int pb_result_is_not_a_number(uint64_t r)
+{
+	int64_t v = (int64_t)r;
+	return v <= -((int64_t)1 << 62) || v >= ((int64_t)1 << 62);
 }
 
 static inline double pb_result_to_double(uint64_t r)
@@ -94,14 +117,34 @@ static inline double pb_result_to_double(uint64_t r)
 }
 
 /*
- * Exports a library's kernels, once per library:
+ * What PB_KERNEL_EXPORT defines, declared first: in C++ a const object at
+ * namespace scope has internal linkage unless declared extern, and would
+ * never reach dlsym; declared here, inside extern "C", both languages
+ * export the same two unmangled symbols, visible under
+ * -fvisibility=hidden too.
+ */
+#define PB_KERNEL_VISIBLE __attribute__((visibility("default")))
+PB_KERNEL_VISIBLE extern const unsigned pb_kernel_abi_version;
+PB_KERNEL_VISIBLE extern const struct pb_kernel *const pb_kernel_exports[];
+
+#ifdef __cplusplus
+}
+/* extern again on the definitions, so they keep external linkage even
+ * where this header's declarations are not in view; C warns of an
+ * initialised extern and needs none. */
+#define PB_KERNEL_DEFINE PB_KERNEL_VISIBLE extern
+#else
+#define PB_KERNEL_DEFINE PB_KERNEL_VISIBLE
+#endif
+
+/*
+ * Exports a library's kernels, once per library, at file (global
+ * namespace) scope:
  *   PB_KERNEL_EXPORT(&my_kernel, &my_other_kernel);
  * together with the ABI version the library was built against.
  */
 #define PB_KERNEL_EXPORT(...)                                                             \
-	__attribute__((visibility("default"))) const unsigned pb_kernel_abi_version =   \
-		PB_KERNEL_ABI_VERSION;                                                    \
-	__attribute__((visibility("default"))) const struct pb_kernel *const            \
-		pb_kernel_exports[] = {__VA_ARGS__, NULL}
+	PB_KERNEL_DEFINE const unsigned pb_kernel_abi_version = PB_KERNEL_ABI_VERSION;  \
+	PB_KERNEL_DEFINE const struct pb_kernel *const pb_kernel_exports[] = {__VA_ARGS__, NULL}
 
 #endif
