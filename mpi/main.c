@@ -6,6 +6,9 @@
  *
  *   parbench-mpi [--scatter] [--spin]   serve the driver
  *   parbench-mpi --latency [reps]       print MPI's fixed costs, then exit
+ *   parbench-mpi --sha256 PATH          print a file's SHA-256, without MPI
+ * --kernel-lib PATH [--kernel-lib-sha256 HEX] (repeatable): load a library,
+ * refused on a rank whose file at PATH has another digest than HEX.
  *
  * PARBENCH_MPI_TEST_FAIL=abort|hang makes the last rank crash or hang at the
  * first timed run: the hook the runner's tests use.
@@ -17,6 +20,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "../bench/base/sha256.h"
 #include "../kernels/library.h"
 #include "../runners/affinity.h"
 #include "../kernels/guard.h"
@@ -108,31 +112,87 @@ static void next_command(struct pb_cmd *cmd)
 	}
 }
 
+/* A library the driver's kernels came from (--kernel-lib), and the
+ * driver's digest of it (--kernel-lib-sha256; NULL: none given, nothing
+ * to check). */
+struct lib_arg {
+	const char *path, *sha256;
+};
+
 /*
- * Every rank loads the driver's kernel libraries.  One that cannot (the
- * path not visible on its node, say) is named to the driver in place of
+ * Whether the file this rank would load is the one the driver loaded: a
+ * path names a file on this node only, and another build at the same path
+ * on another node would run unnoticed.  0, or 1 with the reason in why
+ * (this file's digest, "not" the driver's: their first 12 digits, short
+ * enough for a cell's status, to hold against the provenance's
+ * kernel_lib_N_sha256) and both digests whole on stderr, once a machine.
+ */
+static int lib_differs(const struct pb_rank *st, const struct lib_arg *lib, char *why,
+		       size_t len)
+{
+	char hex[65], host[64] = "unknown-node";
+	uint64_t size;
+	if (!lib->sha256)
+		return 0;
+	/* A file this rank cannot read it cannot load either: the load
+	 * that follows says so, as without a digest. */
+	if (pb_sha256_file(lib->path, hex, &size) || strcmp(hex, lib->sha256) == 0)
+		return 0; /* (both digests pb_sha256_hex's lowercase) */
+	gethostname(host, sizeof(host) - 1);
+	snprintf(why, len, "sha256-%.12s-not-%.12s:%s", hex, lib->sha256, lib->path);
+	if (st->machine_rank == 0) /* once a machine, not once a rank */
+		fprintf(stderr, "parbench-mpi: rank %d on %s: %s has SHA-256 %s, the driver "
+			"loaded %s: another build, refused\n", st->rank, host, lib->path, hex,
+			lib->sha256);
+	return 1;
+}
+
+/* --sha256 PATH: the digest the driver passes back as --kernel-lib-sha256,
+ * by this program's code on the driver's node (the runners sit below
+ * bench/ and cannot call bench/base/sha256.c), before and without MPI. */
+static int print_sha256(const char *path)
+{
+	char hex[65];
+	uint64_t size;
+	int err = pb_sha256_file(path, hex, &size);
+	if (err) {
+		fprintf(stderr, "parbench-mpi: %s: %s\n", path, strerror(-err));
+		return 1;
+	}
+	printf("%s\n", hex);
+	return fflush(stdout) != 0;
+}
+
+/*
+ * Every rank loads the driver's kernel libraries, each only if it is the
+ * driver's very file (lib_differs).  One that cannot (the path not visible
+ * on its node, another build there) is named to the driver in place of
  * "ready", with its node: 0, or 1 after that reply.
  */
-static int load_libs(const struct pb_rank *st, const char *const *libs, int count)
+static int load_libs(const struct pb_rank *st, const struct lib_arg *libs, int count)
 {
-	char why[200] = "", host[64] = "unknown-node";
+	char why[240] = "", host[64] = "unknown-node";
+	const char *what = "kernel-lib-not-loaded";
 	int first_bad, bad = 0;
-	for (int i = 0; i < count && !bad; i++)
-		bad = pb_kernel_lib_load(libs[i], why, sizeof(why)) != 0;
+	for (int i = 0; i < count && !bad; i++) {
+		if ((bad = lib_differs(st, &libs[i], why, sizeof(why))))
+			what = "kernel-lib-differs";
+		else
+			bad = pb_kernel_lib_load(libs[i].path, why, sizeof(why)) != 0;
+	}
 	/* The test suite's stand-in for a node that cannot see the path. */
 	if (st->fail == 'l' && st->rank == st->size - 1 && count && !bad) {
-		snprintf(why, sizeof(why), "%s: No such file or directory", libs[0]);
+		snprintf(why, sizeof(why), "%s: No such file or directory", libs[0].path);
 		bad = 1;
 	}
 	MPI_Allreduce((int[]){bad ? st->rank : st->size}, &first_bad, 1, MPI_INT, MPI_MIN,
 		      MPI_COMM_WORLD);
 	if (first_bad == st->size)
 		return 0;
-	char msg[300];
+	char msg[340];
 	if (st->rank == first_bad) {
 		gethostname(host, sizeof(host) - 1);
-		snprintf(msg, sizeof(msg), "kernel-lib-not-loaded-on-%s(rank-%d):%s", host,
-			 st->rank, why);
+		snprintf(msg, sizeof(msg), "%s-on-%s(rank-%d):%s", what, host, st->rank, why);
 		for (char *p = msg; *p; p++) /* one token, as a cell's status is */
 			if (*p == ' ' || *p == ',' || *p == '\n')
 				*p = '-';
@@ -227,7 +287,7 @@ int main(int argc, char **argv)
 	struct pb_rank st = {0};
 	int latency = 0, reps = 100000;
 	const char *cpus = NULL; /* "0;1;...": the CPU of each rank on a machine */
-	const char *libs[16];    /* --kernel-lib: the driver's kernel libraries */
+	struct lib_arg libs[16] = {{0}}; /* --kernel-lib: the driver's kernel libraries */
 	int lib_count = 0;
 
 	/* Ranks die with their launcher (or local daemon): a driver that
@@ -247,7 +307,11 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc)
 			cpus = argv[++i];
 		else if (strcmp(argv[i], "--kernel-lib") == 0 && i + 1 < argc && lib_count < 16)
-			libs[lib_count++] = argv[++i];
+			libs[lib_count++].path = argv[++i];
+		else if (strcmp(argv[i], "--kernel-lib-sha256") == 0 && i + 1 < argc && lib_count)
+			libs[lib_count - 1].sha256 = argv[++i]; /* of the library just named */
+		else if (strcmp(argv[i], "--sha256") == 0 && i + 1 < argc)
+			return print_sha256(argv[i + 1]);
 		else if (latency && atoi(argv[i]) > 0)
 			reps = atoi(argv[i]);
 		else {

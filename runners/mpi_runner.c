@@ -34,6 +34,7 @@
  * root, Open MPI's run-as-root pair.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,9 +107,73 @@ struct launch {
 	char launcher[PATH_MAX], program[PATH_MAX], ranks[24], ranks_opt[40];
 	char *cpus;                /* "--cpus" list for the ranks, or NULL */
 	char *extra;               /* copy of PARBENCH_MPI_ARGS, split in place */
-	char *argv[MAX_EXTRA_ARGS + 24 + 2 * MAX_KERNEL_LIBS];
+	char *argv[MAX_EXTRA_ARGS + 24 + 4 * MAX_KERNEL_LIBS];
 	char **envp;
 };
+
+/* Up to len bytes from fd, until its end. */
+static size_t read_upto(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n == 0 || errno != EINTR)
+			break;
+	}
+	return got;
+}
+
+/*
+ * The SHA-256 of a library as parbench-mpi --sha256 computes it on the
+ * driver's node: the code that records it in the provenance
+ * (bench/base/sha256.c), which the runners, a layer below bench/, may not
+ * call.  0, or -EIO where it could not say (the file unreadable).
+ */
+static int digest_by_program(const char *program, const char *path, char hex[65])
+{
+	int fd[2], status;
+	if (pipe2(fd, O_CLOEXEC))
+		return -errno;
+	pid_t pid = fork();
+	if (pid == 0) { /* async-signal-safe calls only: the driver has threads */
+		dup2(fd[1], STDOUT_FILENO);
+		execl(program, program, "--sha256", path, (char *)NULL);
+		_exit(127);
+	}
+	int err = pid < 0 ? -errno : 0;
+	close(fd[1]);
+	char buf[80];
+	size_t got = err ? 0 : read_upto(fd[0], buf, sizeof(buf));
+	close(fd[0]);
+	if (err)
+		return err;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	/* 64 hex digits and a newline, from a clean exit */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || got != 65 || buf[64] != '\n')
+		return -EIO;
+	memcpy(hex, buf, 64);
+	hex[64] = '\0';
+	return 0;
+}
+
+/*
+ * The digest each rank must find its library to have: taken once, at the
+ * sweep's first MPI cell, and kept, so that a library rebuilt during the
+ * sweep fails the MPI cells that would run another build than the
+ * driver's.  NULL where it cannot be had (the ranks then load unchecked,
+ * as the provenance then records "unknown").
+ */
+static const char *expected_digest(const char *program, size_t i)
+{
+	static char digest[MAX_KERNEL_LIBS][65];
+	if (!digest[i][0]) /* written only where it succeeds */
+		digest_by_program(program, pb_kernel_lib_path(i), digest[i]);
+	return digest[i][0] ? digest[i] : NULL;
+}
 
 static int build_argv(struct launch *l, const struct pb_pool_opts *opts, int scatter)
 {
@@ -169,10 +234,16 @@ static int build_argv(struct launch *l, const struct pb_pool_opts *opts, int sca
 		return err;
 	l->argv[c++] = l->program;
 	/* Every rank loads the libraries the driver's kernels came from: on
-	 * a cluster their paths must be visible on every node. */
+	 * a cluster their paths must be visible on every node, and hold the
+	 * very file the driver loaded there, which each rank checks. */
 	for (size_t i = 0; i < pb_kernel_lib_count() && i < MAX_KERNEL_LIBS; i++) {
+		const char *digest = expected_digest(l->program, i);
 		l->argv[c++] = "--kernel-lib";
 		l->argv[c++] = (char *)pb_kernel_lib_path(i);
+		if (digest) {
+			l->argv[c++] = "--kernel-lib-sha256";
+			l->argv[c++] = (char *)digest;
+		}
 	}
 	if (scatter)
 		l->argv[c++] = "--scatter";
