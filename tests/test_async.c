@@ -1,10 +1,12 @@
 /* The async runner overlaps waits; latency-bound cells report percentiles. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../bench/base/stats.h"
+#include "../bench/store/table.h"
 #include "../runners/runner.h"
 #include "support.h"
 
@@ -79,6 +81,52 @@ Test(async, nearest_rank_percentiles)
 	cr_expect_eq(pb_nearest_rank(v, 0, 0.5), 0);
 }
 
+/* The task-latency percentiles summary.csv gives, shortest first. */
+static const char *const percentiles[] = {"task_p50_s", "task_p99_s", "task_p999_s"};
+#define PERCENTILES (sizeof(percentiles) / sizeof(percentiles[0]))
+
+/* Every cell of the summary at path that waits (kernel sleep) has each
+ * task-latency percentile, none shorter than wait_s and each no shorter
+ * than the one before; the cells that do not wait have none.  Returns
+ * the cells that wait. */
+static int expect_task_percentiles(const char *path, double wait_s)
+{
+	struct pb_table t;
+	cr_assert_eq(pb_table_load(path, &t), 0, "%s", path);
+	int kernel = pb_table_column(&t, "kernel"), runner = pb_table_column(&t, "runner");
+	int col[PERCENTILES];
+	for (size_t q = 0; q < PERCENTILES; q++) {
+		col[q] = pb_table_column(&t, percentiles[q]);
+		cr_assert_geq(col[q], 0, "summary.csv has %s", percentiles[q]);
+	}
+	int waiting = 0;
+	for (size_t i = 0; i < t.row_count; i++) {
+		char *const *row = t.rows[i];
+		int waits = strcmp(row[kernel], "sleep") == 0;
+		waiting += waits;
+		double before = 0;
+		for (size_t q = 0; q < PERCENTILES; q++) {
+			const char *text = row[col[q]];
+			if (!waits) {
+				cr_expect_str_empty(text, "%s on %s, which never waits: %s '%s'",
+						    row[kernel], row[runner], percentiles[q], text);
+				continue;
+			}
+			char *end;
+			double v = strtod(text, &end);
+			cr_expect(*text && !*end, "%s on %s: %s '%s' is a number", row[kernel],
+				  row[runner], percentiles[q], text);
+			cr_expect_geq(v, wait_s, "%s on %s: %s %g s is shorter than the %g s wait",
+				      row[kernel], row[runner], percentiles[q], v, wait_s);
+			cr_expect_geq(v, before, "%s on %s: %s %g s is below the one before (%g s)",
+				      row[kernel], row[runner], percentiles[q], v, before);
+			before = v;
+		}
+	}
+	pb_table_free(&t);
+	return waiting;
+}
+
 /* From the command line: every sleep cell verified, in-flight counts as
  * cells of their own, percentiles no shorter than the wait, the chart. */
 Test(async, a_latency_sweep_writes_percentiles_and_the_throughput_chart)
@@ -111,6 +159,8 @@ Test(async, a_latency_sweep_writes_percentiles_and_the_throughput_chart)
 	cr_expect_eq(async_sum, 2, "%s", s);
 	cr_expect(strstr(s, ",500,30,"), "latency and in flight in the key: %s", s);
 	cr_expect(!strstr(s, "wrong-result"), "%s", s);
+	/* --latency-us 500: each task waits 0.5 ms at least. */
+	cr_expect_eq(expect_task_percentiles(p, 500e-6), 7, "seq, pthread x 2 and async x 4");
 	char *report = pb_test_slurp(so);
 	cr_expect(report && strstr(report, "Latency-bound cells"), "%s", report);
 	cr_expect(report && strstr(report, "x30"), "%s", report);

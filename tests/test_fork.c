@@ -23,6 +23,7 @@
 #include "../bench/measure/cell.h"
 #include "../runners/affinity.h"
 #include "../runners/runner.h"
+#include "support.h"
 
 #define MAX_CHILDREN 64
 
@@ -136,21 +137,44 @@ Test(fork, killed_worker_is_reported_within_a_second)
 	expect_no_children("close after a death");
 }
 
-/* Under a dynamic schedule a death is noticed between the caller's
- * chunks, not once the caller has done the dead child's chunks too: here
- * a job of some seconds (fib 42 in chunks of one leaf) loses a child 0.2 s
- * in and fails well before the caller could have finished it alone. */
-static void *kill_first_child_later(void *arg)
+/* A child of this process killed once it has used `cpu_s` seconds of CPU
+ * more than when it was picked: provably at work in a job, whatever the
+ * load.  What the killer thread saw, for the test to judge. */
+struct killing {
+	double cpu_s;   /* in */
+	int killed;     /* out: 1 once the child was killed at work */
+	double at;      /* out: when (pb_test_now) */
+};
+
+/* Gives up after 60 s; a child that is gone or never works is not killed. */
+static void *kill_a_working_child(void *arg)
 {
-	(void)arg;
-	nanosleep(&(struct timespec){.tv_nsec = 200000000}, NULL);
+	struct killing *k = arg;
 	pid_t kids[MAX_CHILDREN];
-	if (children_of_self(kids, MAX_CHILDREN) > 0)
-		kill(kids[0], SIGKILL);
+	double end = pb_test_now() + 60, from = -1;
+	while (pb_test_now() < end) {
+		if (children_of_self(kids, MAX_CHILDREN) > 0) {
+			double cpu = pb_test_cpu_s(kids[0], 0);
+			if (from < 0)
+				from = cpu;
+			if (from >= 0 && cpu >= from + k->cpu_s) {
+				k->at = pb_test_now();
+				k->killed = kill(kids[0], SIGKILL) == 0;
+				return NULL;
+			}
+		}
+		pb_test_nap();
+	}
 	return NULL;
 }
 
-Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout = 60)
+/* Under a dynamic schedule a death is noticed between the caller's
+ * chunks, not once the caller has done the dead child's chunks too: here
+ * a job of some seconds (fib 42 in chunks of one leaf) loses its child
+ * while that child is provably taking chunks (it has used 30 ms of CPU in
+ * the job; it idles before) and fails well before the caller could have
+ * finished it alone. */
+Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout = 120)
 {
 	const struct pb_kernel *fib = pb_kernel_find("fib");
 	struct pb_pool *pool = open_pool(2);
@@ -158,15 +182,19 @@ Test(fork, a_death_under_a_dynamic_schedule_is_noticed_between_chunks, .timeout 
 			     .phase = PB_PHASE_RUN, .sched = {PB_SCHED_DYNAMIC, 1}};
 	struct pb_outcome out = {0};
 	pb_outcome_reset(&out);
+	struct killing k = {.cpu_s = 0.03};
 	pthread_t thread;
-	cr_assert_eq(pthread_create(&thread, NULL, kill_first_child_later, NULL), 0);
+	cr_assert_eq(pthread_create(&thread, NULL, kill_a_working_child, &k), 0);
 	double t0 = now_s();
 	int err = fork_runner()->run(pool, &job, &out);
-	double waited = now_s() - t0;
+	double done = now_s();
 	pthread_join(thread, NULL);
+	cr_assert(k.killed, "the child was killed while at work in the job (%.1f s in)",
+		  done - t0);
 	cr_expect_lt(err, 0, "the job fails");
 	cr_expect_str_eq(out.why, "SIGKILL");
-	cr_expect_lt(waited, 1.0, "death noticed %.3f s into the job (0.2 s after it)", waited);
+	cr_expect_lt(done - k.at, 1.0, "death noticed %.3f s after it, %.3f s into the job",
+		     done - k.at, done - t0);
 	fork_runner()->close(pool);
 	expect_no_children("close after a death");
 }
@@ -246,23 +274,7 @@ Test(fork, a_stuck_worker_times_out)
 	expect_no_children("close after a timeout");
 }
 
-/* Kills one child of this process some time after the pool appears. */
-static void *killer(void *arg)
-{
-	int *killed = arg;
-	pid_t kids[MAX_CHILDREN];
-	for (int i = 0; i < 5000; i++) { /* up to 5 s for the pool to open */
-		if (children_of_self(kids, MAX_CHILDREN) > 0)
-			break;
-		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
-	}
-	/* Well after open() (even on a loaded machine), well before the end. */
-	nanosleep(&(struct timespec){.tv_nsec = 200000000}, NULL);
-	*killed = children_of_self(kids, MAX_CHILDREN) > 0 && kill(kids[0], SIGKILL) == 0;
-	return NULL;
-}
-
-Test(fork, harness_reports_a_dead_worker_and_goes_on, .timeout = 60)
+Test(fork, harness_reports_a_dead_worker_and_goes_on, .timeout = 120)
 {
 	const struct pb_kernel *fib = pb_kernel_find("fib");
 	struct pb_cell cell = {
@@ -272,16 +284,17 @@ Test(fork, harness_reports_a_dead_worker_and_goes_on, .timeout = 60)
 	};
 	struct pb_cell_result r;
 	pthread_t thread;
-	int killed = 0;
+	/* Thousands of reps of some ms each, the child's share of one a few
+	 * ms of CPU: at 100 ms it is past the warm-up, in the timed ones. */
+	struct killing k = {.cpu_s = 0.1};
 
-	cr_assert_eq(pthread_create(&thread, NULL, killer, &killed), 0);
-	/* Thousands of reps of some ms each: the kill lands mid-cell. */
+	cr_assert_eq(pthread_create(&thread, NULL, kill_a_working_child, &k), 0);
 	struct pb_measure m = {.warmup = 1, .min_reps = 5000, .max_reps = 5000,
 			       .target_ci = 0.02, .budget_s = 60,
 			       .allowed_cpus = pb_allowed_cpus()};
 	cr_assert_eq(pb_cell_run(&cell, &m, &r), 0);
 	pthread_join(thread, NULL);
-	cr_assert(killed, "no child to kill");
+	cr_assert(k.killed, "no child was killed in the cell's repetitions");
 	cr_expect(r.failed, "the cell did not fail");
 	cr_expect(strstr(r.status, "SIGKILL"), "status: %s", r.status);
 	cr_expect_lt(r.rep_count, 5000);
@@ -461,15 +474,13 @@ Test(fork, children_die_with_their_parent)
 	cr_assert_eq(len, (ssize_t)(2 * sizeof(*kids)));
 
 	for (int i = 0; i < 2; i++) {
-		int gone = 0;
-		for (int t = 0; t < 1000 && !gone; t++) {
-			char state;
-			pid_t ppid;
-			/* Gone, or a zombie waiting for a reaper that is not us. */
-			gone = proc_stat(kids[i], &state, &ppid) != 0 || state == 'Z';
-			if (!gone)
-				nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
-		}
-		cr_expect(gone, "child %d outlived its parent", (int)kids[i]);
+		/* Gone, or a zombie waiting for a reaper that is not us; a
+		 * loaded machine may take a while to run the death. */
+		double end = pb_test_now() + 30;
+		char state;
+		while (!((state = pb_test_proc_state(kids[i])) == 0 || state == 'Z') &&
+		       pb_test_now() < end)
+			pb_test_nap();
+		cr_expect(state == 0 || state == 'Z', "child %d outlived its parent", (int)kids[i]);
 	}
 }

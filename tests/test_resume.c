@@ -47,6 +47,15 @@ static int contains(const char *path, const char *what)
 	return found;
 }
 
+/* Waits until the sweep's log (out) has the line that begins with what:
+ * "[  1/" once its first cell is finished and logged.  The log is checked
+ * each 5 ms, the signal that follows comes at once: the rest of the sweep
+ * (some tenths of a second per cell) is the margin. */
+static void await_logged(const char *out, const char *what)
+{
+	pb_test_await(contains(out, what), 60, "the sweep logged '%s' (%s)", what, out);
+}
+
 /* Distinct cells (kernel..base_n) and rows of a CSV file. */
 static size_t cells_of(const char *path, size_t *rows)
 {
@@ -106,9 +115,7 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = pb_test_start(out, err, args);
 	/* After the first cell is logged: a stop in the middle of the sweep. */
-	struct timespec tick = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
-		nanosleep(&tick, NULL);
+	await_logged(out, "[  1/");
 	kill(pid, SIGTERM);
 	int status = pb_test_finish(pid);
 	cr_assert_eq(status, 3, "exit status of a stopped sweep");
@@ -214,9 +221,7 @@ Test(resume, a_kill_during_a_resume_leaves_a_resumable_folder, .timeout = 120)
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
 	pid_t pid = pb_test_start(out, err, args);
-	struct timespec tick = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
-		nanosleep(&tick, NULL);
+	await_logged(out, "[  1/");
 	kill(pid, SIGTERM);
 	cr_assert_eq(pb_test_finish(pid), 3, "stopped");
 	only_run(results, dir, sizeof(dir));
@@ -246,9 +251,7 @@ Test(resume, a_kill_in_the_middle_resumes_from_the_partial_rows, .timeout = 120)
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
 	pid_t pid = pb_test_start(out, err, args);
-	struct timespec tick = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 6000 && !contains(out, "[  2/"); i++)
-		nanosleep(&tick, NULL);
+	await_logged(out, "[  2/");
 	kill(pid, SIGKILL);
 	cr_assert_eq(pb_test_finish(pid), 128 + SIGKILL);
 	only_run(results, dir, sizeof(dir));
@@ -351,9 +354,7 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = pb_test_start(out, err, args);
 	/* A cell is logged after its last round: the sweep is then in round 3. */
-	struct timespec tick = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 6000 && !contains(out, "[  1/"); i++)
-		nanosleep(&tick, NULL);
+	await_logged(out, "[  1/");
 	kill(pid, SIGTERM);
 	cr_assert_eq(pb_test_finish(pid), 3, "exit status of a stopped sweep");
 
@@ -432,6 +433,25 @@ Test(resume, repeated_sizes_and_placements_are_one_cell_each, .timeout = 60)
 	remove_tree(root);
 }
 
+/* A run folder in results that has its sweep.args, into dir (that file's
+ * path into args_file); 0 while there is none. */
+static int find_args(const char *results, char *dir, size_t len, char *args_file,
+		     size_t args_len)
+{
+	DIR *d = opendir(results);
+	struct dirent *e;
+	dir[0] = '\0';
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "latest")) {
+			snprintf(args_file, args_len, "%s/%s/sweep.args", results, e->d_name);
+			if (access(args_file, R_OK) == 0)
+				snprintf(dir, len, "%s/%s", results, e->d_name);
+		}
+	if (d)
+		closedir(d);
+	return dir[0] != '\0';
+}
+
 /* One writer per run folder: a --resume of a folder that a sweep is
  * writing says so and leaves it alone (two once tore raw.csv apart). */
 Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
@@ -445,30 +465,23 @@ Test(resume, a_busy_folder_is_refused_and_left_alone, .timeout = 120)
 			      "static", "--reps", "60", "--max-reps", "60", "--repeat-disturbed", "0", "--rounds", "1",
 			      "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t first = pb_test_start(out, errf, args);
-	/* Its folder, once it has written its options. */
+	/* Its folder, once it has written its options (it holds the folder's
+	 * lock from before that). */
 	char dir[300] = "";
-	for (int t = 0; t < 500 && !dir[0]; t++) {
-		DIR *d = opendir(results);
-		struct dirent *e;
-		while (d && (e = readdir(d)))
-			if (e->d_name[0] != '.' && strcmp(e->d_name, "latest")) {
-				snprintf(args_file, sizeof(args_file), "%s/%s/sweep.args", results,
-					 e->d_name);
-				if (access(args_file, R_OK) == 0)
-					snprintf(dir, sizeof(dir), "%s/%s", results, e->d_name);
-			}
-		if (d)
-			closedir(d);
-		if (!dir[0])
-			usleep(10000);
-	}
-	cr_assert(dir[0], "the first sweep made its folder");
+	pb_test_await(find_args(results, dir, sizeof(dir), args_file, sizeof(args_file)), 60,
+		      "the first sweep made its folder in %s", results);
+	/* Held still while the second one tries: it cannot have finished and
+	 * let go of the folder before the --resume looks, however slowly
+	 * that starts, and it still runs after, by construction. */
+	cr_assert_eq(kill(first, SIGSTOP), 0);
+	pb_test_await(pb_test_proc_state(first) == 'T', 30, "the first sweep is stopped");
 	const char *again[] = {"--resume", dir, NULL};
-	cr_expect_eq(run(root, again), 2, "a busy folder is bad input for --resume");
+	int status = run(root, again);
+	cr_assert_eq(kill(first, SIGCONT), 0, "the first sweep is still there");
+	cr_expect_eq(status, 2, "a busy folder is bad input for --resume");
 	char err_path[256];
 	snprintf(err_path, sizeof(err_path), "%s/err", root);
 	cr_expect(contains(err_path, "another parbench is writing it"), "and it says so");
-	cr_expect_eq(kill(first, 0), 0, "the first sweep still runs");
 	cr_expect_eq(pb_test_finish(first), 0, "and finishes, untouched");
 	char summary[400];
 	snprintf(summary, sizeof(summary), "%s/summary.csv", dir);

@@ -51,25 +51,29 @@ static int finish_within(pid_t pid, double limit)
 	}
 }
 
+/* The run folder in results that has its sweep.args, into dir; 0 while
+ * there is none. */
+static int find_folder(const char *results, char *dir, size_t len)
+{
+	DIR *d = opendir(results);
+	struct dirent *e;
+	dir[0] = '\0';
+	while (d && (e = readdir(d))) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s/%s/sweep.args", results, e->d_name);
+		if (e->d_name[0] != '.' && access(path, R_OK) == 0)
+			snprintf(dir, len, "%s/%s", results, e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return dir[0] != '\0';
+}
+
 /* Waits until the sweep has made its run folder (its sweep.args). */
 static void wait_for_folder(const char *results, char *dir, size_t len)
 {
-	dir[0] = '\0';
-	for (int t = 0; t < 1000 && !dir[0]; t++) {
-		DIR *d = opendir(results);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			char path[600];
-			snprintf(path, sizeof(path), "%s/%s/sweep.args", results, e->d_name);
-			if (e->d_name[0] != '.' && access(path, R_OK) == 0)
-				snprintf(dir, len, "%s/%s", results, e->d_name);
-		}
-		if (d)
-			closedir(d);
-		if (!dir[0])
-			usleep(10000);
-	}
-	cr_assert(dir[0], "the sweep made its folder in %s", results);
+	pb_test_await(find_folder(results, dir, len), 60, "the sweep made its folder in %s",
+		      results);
 }
 
 static int file_has(const char *root, const char *name, const char *what)
@@ -92,23 +96,46 @@ static void remove_tree(const char *root)
 	cr_expect_eq(system(cmd), 0);
 }
 
+/* Waits until pid, a sweep of one seq cell, is inside that cell's first
+ * repetition: its progress line has named the cell (written just before
+ * the cell starts), and since then its main thread, which runs seq's
+ * kernel, has used 0.3 s of CPU, far more than what comes before the
+ * first repetition (probes, the pool, the init phase) and far less than
+ * the repetition itself (about 5 s of fib(44)). */
+static void wait_inside_the_repetition(const char *root, pid_t pid)
+{
+	char err[300];
+	snprintf(err, sizeof(err), "%s/err", root);
+	pb_test_await(pb_test_file_has(err, "cell 1 of 1"), 60,
+		      "the sweep reached its cell (no progress line in %s)", err);
+	double at = pb_test_cpu_s(pid, pid);
+	cr_assert_geq(at, 0, "the sweep is gone before its repetition");
+	pb_test_await(pb_test_cpu_s(pid, pid) >= at + 0.3, 60,
+		      "the sweep's main thread ran its repetition (CPU %.2f s, then %.2f s)", at,
+		      pb_test_cpu_s(pid, pid));
+}
+
 /* A repetition of several seconds (fib(44) alone) in flight: signals come
- * 0.3 s into it. */
+ * once it provably is. */
 static void stop_a_long_repetition(int sig, int twice)
 {
 	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], path[500];
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
+	/* --progress: its line says when the cell starts. */
 	const char *args[] = {"-k", "fib", "-n", "fib=44", "-r", "seq", "--reps", "3",
 			      "--max-reps", "3", "--repeat-disturbed", "0", "--warmup", "0", "--rounds", "1", "--no-overhead",
-			      "--no-plot", "-o", results, NULL};
+			      "--no-plot", "--progress", "-o", results, NULL};
 	pid_t pid = start(root, args);
 	wait_for_folder(results, dir, sizeof(dir));
-	usleep(300000);
+	wait_inside_the_repetition(root, pid);
 	double t0 = now();
 	kill(pid, sig);
 	if (twice) {
-		usleep(100000);
+		/* The second after the handler has taken the first: two
+		 * signals sent at once would merge into one. */
+		pb_test_await(pb_test_signal_pending(pid, sig) == 0, 30,
+			      "the first SIG%s reached the sweep", sigabbrev_np(sig));
 		kill(pid, sig);
 	}
 	int status = finish_within(pid, 10);
@@ -156,6 +183,34 @@ static int alive(pid_t pid)
 	return state && state != 'Z' && state != 'X';
 }
 
+/* The pid a file holds, 0 while it holds none (the shell that writes it
+ * creates it first). */
+static pid_t read_pid(const char *path)
+{
+	long pid = 0;
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+/* Whether process pid runs the command name (its /proc/PID/comm). */
+static int has_command(pid_t pid, const char *name)
+{
+	char path[64], comm[64] = "";
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(comm, sizeof(comm), f) != NULL;
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return ok && strcmp(comm, name) == 0;
+}
+
 /* A launcher that never starts the job: the cell would wait for
  * PARBENCH_MPI_TIMEOUT (45 s here); a stop ends the run within a second,
  * and the launcher goes with it. */
@@ -177,10 +232,12 @@ Test(stop, sigterm_while_the_mpi_launcher_hangs, .timeout = 60)
 			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
 	pid_t pid = start(root, args);
 	wait_for_folder(results, dir, sizeof(dir));
-	for (int t = 0; t < 500 && access(pid_file, R_OK) != 0; t++)
-		usleep(10000);
-	cr_assert_eq(access(pid_file, R_OK), 0, "the launcher started");
-	usleep(300000);
+	pid_t hang = 0;
+	pb_test_await((hang = read_pid(pid_file)) > 0, 60, "the launcher started (%s)", pid_file);
+	/* Its shell has become the sleep: the launcher hangs, and parbench
+	 * waits for a job that never starts. */
+	pb_test_await(has_command(hang, "sleep"), 60, "the launcher (%d) reached its hang",
+		      (int)hang);
 	double t0 = now();
 	kill(pid, SIGTERM);
 	int status = finish_within(pid, 10);
@@ -190,18 +247,14 @@ Test(stop, sigterm_while_the_mpi_launcher_hangs, .timeout = 60)
 	unsetenv("PARBENCH_MPI_TIMEOUT");
 	cr_expect_eq(status, 3, "a stopped sweep's status, not %d", status);
 	cr_expect_lt(took, 1.5, "within a second or so of the stop (%.2f s)", took);
-	long hang = 0;
-	f = fopen(pid_file, "r");
-	cr_assert(f && fscanf(f, "%ld", &hang) == 1);
-	fclose(f);
-	int gone = 0;
-	for (int t = 0; t < 200 && !gone; t++) {
-		gone = !alive((pid_t)hang);
-		if (!gone)
-			usleep(10000);
-	}
+	/* It dies with parbench: soon, but a loaded machine may take a while
+	 * to run its death. */
+	double end = now() + 30;
+	while (alive(hang) && now() < end)
+		pb_test_nap();
+	int gone = !alive(hang);
 	if (!gone)
-		kill((pid_t)hang, SIGKILL);
+		kill(hang, SIGKILL);
 	cr_expect(gone, "the launcher went with parbench");
 	remove_tree(root);
 }
@@ -222,8 +275,8 @@ static pid_t child_of(pid_t pid)
 }
 
 /* A sweep of a 2-worker fork cell (and seq) under root, started; its
- * folder into dir and its fork worker's pid into *worker, 0.2 s into the
- * fork cell. */
+ * folder into dir and its fork worker's pid into *worker, once that
+ * worker is in the cell's repetitions. */
 static pid_t start_fork_sweep(char *root, char *dir, size_t len, pid_t *worker)
 {
 	char results[100];
@@ -234,14 +287,15 @@ static pid_t start_fork_sweep(char *root, char *dir, size_t len, pid_t *worker)
 			      "--no-plot", "-o", results, NULL};
 	pid_t pid = start(root, args);
 	wait_for_folder(results, dir, len);
+	/* After the seq cell, maybe: the fork pool is the sweep's only child. */
 	*worker = 0;
-	for (int t = 0; t < 2000 && !*worker; t++) { /* after the seq cell, maybe */
-		*worker = child_of(pid);
-		if (!*worker)
-			usleep(10000);
-	}
-	cr_assert_gt(*worker, 0, "a fork worker");
-	usleep(200000);
+	pb_test_await((*worker = child_of(pid)) > 0, 60, "a fork worker");
+	/* A forked worker starts with no CPU time: 50 ms of it is its share
+	 * of a few repetitions (fib's init phase has nothing to do), a
+	 * twentieth of its 100. */
+	pb_test_await(pb_test_cpu_s(*worker, 0) >= 0.05, 60,
+		      "the fork worker %d ran repetitions (CPU %.2f s)", (int)*worker,
+		      pb_test_cpu_s(*worker, 0));
 	return pid;
 }
 

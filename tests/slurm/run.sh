@@ -117,16 +117,28 @@ PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$tmp/slurm.conf"
 
-for _ in $(seq 50); do
-	[ -S "$tmp/munge/socket" ] && break
+# The waits below are for what can be seen (a socket, a state, a line),
+# bounded by the clock: a loaded machine takes its time, a broken one is
+# not waited on for ever.
+deadline() { # deadline SECONDS: the time (date +%s) that many seconds from now
+	echo $(($(date +%s) + $1))
+}
+before() { # before DEADLINE: it has not passed
+	[ "$(date +%s)" -lt "$1" ]
+}
+
+end=$(deadline 30)
+while [ ! -S "$tmp/munge/socket" ] && before "$end"; do
 	sleep 0.1
 done
+check "munged is up (its socket is there)" '[ -S "$tmp/munge/socket" ]'
 slurmctld -D >"$tmp/slurmctld.out" 2>&1 &
 pids="$! $pids"
 slurmd -D >"$tmp/slurmd.out" 2>&1 &
 pids="$! $pids"
 up=""
-for _ in $(seq 100); do
+end=$(deadline 60)
+while before "$end"; do
 	if [ "$(sinfo -h -N -o %T 2>/dev/null)" = idle ]; then
 		up=yes
 		break
@@ -185,6 +197,23 @@ max_workers() { # the largest worker count in a summary
 
 no_partials() {
 	[ -z "$(find "$1" -name '*.partial')" ]
+}
+
+bin_real=$(readlink -f "$bin")
+job_parbench() { # the pid of the parbench that job $1 runs, if it runs one
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" = "$bin_real" ] || continue
+		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "SLURM_JOB_ID=$1" || continue
+		echo "${p#/proc/}"
+		return
+	done
+}
+
+signal_pending() { # signal_pending PID SIGNUM: sent to it, not yet taken
+	local mask
+	mask=$(sed -n 's/^ShdPnd:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$mask" ] && [ $((0x$mask >> ($2 - 1) & 1)) -eq 1 ]
 }
 
 # 1. One job and a job array of two tasks, side by side.
@@ -273,19 +302,38 @@ long="--kernels fib --size fib=32 --reps 20 --max-reps 20 --repeat-disturbed 0 -
 PARBENCH_RUNNERS=seq,omp,pthread PARBENCH_ARGS="$long" submit "$tmp/submit-term.txt" \
 	--job-name=parbench-term --cpus-per-task="$job_cpus" &
 term=$!
-term_job=""
-for _ in $(seq 300); do
-	id=$(squeue -h -n parbench-term -o %i 2>/dev/null | head -n 1)
-	term_job=${id:-$term_job}
-	# Stop polling when the first cell is in or the job is gone.
-	if [ -n "$term_job" ] && { [ -z "$id" ] ||
-		grep -q '^\[  1/' "$work/job-$term_job.out" 2>/dev/null; }; then
+# The job's parbench, once the job runs it (a job may wait to start).
+term_job="" term_pid="" held=""
+end=$(deadline 120)
+while [ -z "$term_pid" ] && before "$end" && kill -0 "$term" 2>/dev/null; do
+	[ -n "$term_job" ] || term_job=$(squeue -h -n parbench-term -o %i 2>/dev/null | head -n 1)
+	[ -z "$term_job" ] || term_pid=$(job_parbench "$term_job")
+	[ -n "$term_pid" ] || sleep 0.1
+done
+# Held still (SIGSTOP: this is its node) as soon as its first cell is
+# logged: the TERM, which goes through slurmctld, slurmd and the batch
+# shell, then lands before the next cells however long that chain takes,
+# instead of racing the seconds they last.
+while [ -n "$term_pid" ] && before "$end" && kill -0 "$term_pid" 2>/dev/null; do
+	if grep -q '^\[  1/' "$work/job-$term_job.out" 2>/dev/null; then
+		kill -STOP "$term_pid" 2>/dev/null && held=yes
 		break
 	fi
-	sleep 0.1
+	sleep 0.05
 done
+check "the job's parbench logged its first cell and was held there (job ${term_job:-none}, pid ${term_pid:-none})" \
+	'[ -n "$held" ] && ! grep -q "^\[  9/" "$work/job-$term_job.out"'
 if [ -n "$term_job" ]; then
 	scancel --batch --signal=TERM "$term_job"
+fi
+if [ -n "$held" ]; then
+	# Let go once the TERM the batch shell forwards is there.
+	end=$(deadline 60)
+	while ! signal_pending "$term_pid" 15 && before "$end"; do
+		sleep 0.05
+	done
+	check "the batch shell forwarded the TERM to parbench" 'signal_pending "$term_pid" 15'
+	kill -CONT "$term_pid" 2>/dev/null || true
 fi
 status=0
 wait "$term" || status=$?
