@@ -8,29 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "support.h"
 
-static double seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Whether pid is a live process (not a zombie). */
+/* Whether pid runs (a zombie, gone but not reaped, does not). */
 static int alive(pid_t pid)
 {
-	char path[64], state = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-		state = 0;
-	fclose(f);
+	char state = pb_test_proc_state(pid);
 	return state && state != 'Z' && state != 'X';
 }
 
@@ -59,7 +44,7 @@ Test(launcher, a_stop_takes_the_launchers_children_with_it, .timeout = 60)
 	unsetenv("PARBENCH_MPI_LAUNCHER");
 	unsetenv("PARBENCH_MPI_TIMEOUT");
 	long child = 0;
-	for (double end = seconds() + 30; seconds() < end && !child;) {
+	for (double end = pb_test_now() + 30; pb_test_now() < end && !child;) {
 		f = fopen(pid_file, "r");
 		if (f && fscanf(f, "%ld", &child) != 1)
 			child = 0;
@@ -73,7 +58,7 @@ Test(launcher, a_stop_takes_the_launchers_children_with_it, .timeout = 60)
 	int status = pb_test_finish(pid);
 	cr_expect_eq(status, 3, "a stopped sweep's status, not %d", status);
 	int gone = 0;
-	for (double end = seconds() + 5; seconds() < end && !gone;) {
+	for (double end = pb_test_now() + 5; pb_test_now() < end && !gone;) {
 		gone = !alive((pid_t)child);
 		if (!gone)
 			usleep(10000);
