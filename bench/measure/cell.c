@@ -726,8 +726,9 @@ static int measure_child(void *ctx)
 	o->binding_ok = r->binding_ok;
 	o->task_count = r->task_count < s->max_tasks ? r->task_count : s->max_tasks;
 	snprintf(o->nodes, sizeof(o->nodes), "%s", r->nodes ? r->nodes : "");
-	memcpy(s->reps, r->reps, o->rep_count * sizeof(*r->reps));
-	if (r->seen)
+	if (o->rep_count) /* none where the pool did not open: reps is NULL */
+		memcpy(s->reps, r->reps, o->rep_count * sizeof(*r->reps));
+	if (r->seen && o->rep_count)
 		memcpy(s->seen, r->seen, (size_t)o->rep_count * w * 3 * sizeof(int));
 	memcpy(s->cpus, r->cpus, w * sizeof(int));
 	if (o->task_count)
