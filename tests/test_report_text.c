@@ -225,3 +225,53 @@ Test(report_text, no_fit_from_fewer_than_three_worker_counts)
 	for (int i = 0; i < 6; i++)
 		free(r[i].cpus), free(r[i].seen);
 }
+
+/* One worker against seq: each cell's time ratio with its interval and
+ * the winner's rule (a tie where the CI holds 1, else within 3% or
+ * outside), only for one-worker cells; and fits too short to make said
+ * once for all, not once a series. */
+Test(report_text, one_worker_against_seq_with_its_interval)
+{
+	static struct pb_rep reps[5][12];
+	struct pb_cell_result r[5];
+	char root[] = "/tmp/pb-report-text-XXXXXX", cmd[300];
+	cr_assert(mkdtemp(root));
+	timed_cell(&r[0], reps[0], "seq", 1, 1.0);
+	/* time over seq's, and the CI of that ratio */
+	const struct {
+		const char *runner;
+		double ratio, low, high;
+		unsigned inflight;
+	} cells[] = {{"omp", 1.10, 1.08, 1.12, 1}, {"pthread", 1.01, 1.005, 1.015, 1},
+		     {"fork", 1.20, 0.90, 1.50, 1}, {"async", 0.10, 0.09, 0.11, 10}};
+	for (size_t i = 0; i < 4; i++) {
+		timed_cell(&r[i + 1], reps[i + 1], cells[i].runner, 1, cells[i].ratio);
+		r[i + 1].cell.inflight = cells[i].inflight;
+		r[i + 1].speedup = 1 / cells[i].ratio;
+		r[i + 1].speedup_ci_low = 1 / cells[i].high;
+		r[i + 1].speedup_ci_high = 1 / cells[i].low;
+	}
+	write_run(root, r, 5, NULL, 0);
+	FILE *f = create(root, "fits.csv");
+	fputs("run_id,kernel,runner,schedule,points,serial_fraction,serial_fraction_se\n"
+	      "run,sum,omp,static,1,,\nrun,sum,pthread,static,1,,\nrun,sum,fork,static,1,,\n", f);
+	fclose(f);
+	char *text = report_of(root);
+	cr_expect(strstr(text, "omp         static   +10.00% [+8.00% .. +12.00%]  slower, "
+			       "outside 3%"), "%s", text);
+	cr_expect(strstr(text, "pthread     static    +1.00% [+0.50% .. +1.50%]  within 3%"),
+		  "%s", text);
+	cr_expect(strstr(text, "fork        static   +20.00% [-10.00% .. +50.00%]  a tie with "
+			       "seq"), "%s", text);
+	cr_expect(!strstr(text, "async       static"), "10 in flight is no one-worker cell:\n%s",
+		  text);
+	cr_expect(strstr(text, "3 cells: 1 tied with seq, 1 within 3%, 1 outside"), "%s", text);
+	cr_expect(strstr(text, "Amdahl fit: none for 3 kernel/runner/schedule series: at most 2 "
+			       "worker counts (1 included), a fit needs 3"), "%s", text);
+	cr_expect(!strstr(text, "no fit: not enough"), "said once, not per series:\n%s", text);
+	free(text);
+	for (int i = 0; i < 5; i++)
+		free(r[i].cpus), free(r[i].seen);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}

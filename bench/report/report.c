@@ -5,6 +5,7 @@
 
 #include "../../kernels/kernel.h"
 #include "../analyse/analysis.h"
+#include "../analyse/vs_seq.h"
 #include "../base/disturbed.h"
 #include "report.h"
 #include "spread.h"
@@ -155,20 +156,29 @@ static void print_efficiency(FILE *f, const struct pb_results *r, const struct c
 	}
 }
 
-static void print_baseline(FILE *f, const struct pb_results *r, const struct columns *c)
+static void print_baseline(FILE *f, const struct pb_results *r)
 {
-	fprintf(f, "\nOne worker against seq (median time, target within %.0f%%):\n",
-		BASELINE_TOLERANCE * 100);
-	for (size_t i = 0; i < r->run.summary.row_count; i++) {
-		double s = num(r, i, c->speedup);
-		if (!strcmp(key(r, i, PB_KEY_SCHEDULE), "none") || workers_of(r, i) != 1 ||
-		    !isfinite(s))
-			continue;
-		double diff = 1 / s - 1; /* time relative to seq */
-		print_cell(f, r, i);
-		fprintf(f, " %+6.2f%%%s\n", 100 * diff,
-			fabs(diff) <= BASELINE_TOLERANCE ? "" : "  [outside 3%]");
+	size_t cap = r->run.summary.row_count + 1;
+	struct pb_vs_seq *v = malloc(cap * sizeof(*v));
+	size_t n = v ? pb_vs_seq_find(&r->found, v, cap) : 0, count[PB_VS_SEQ_FASTER + 1] = {0};
+	if (n)
+		fprintf(f, "\nOne worker against seq (time against seq's [95%% CI]; a tie where the "
+			"CI holds 0%%, as for the winner; else within %.0f%% or outside):\n",
+			PB_VS_SEQ_TOLERANCE * 100);
+	for (size_t i = 0; i < n; i++) {
+		print_cell(f, r, v[i].row);
+		fprintf(f, " %+6.2f%%", 100 * (v[i].ratio - 1));
+		if (v[i].verdict != PB_VS_SEQ_NO_INTERVAL)
+			fprintf(f, " [%+.2f%% .. %+.2f%%]", 100 * (v[i].low - 1), 100 * (v[i].high - 1));
+		fprintf(f, "  %s\n", pb_vs_seq_words(v[i].verdict));
+		count[v[i].verdict]++;
 	}
+	if (n)
+		fprintf(f, "  %zu cells: %zu tied with seq, %zu within %.0f%%, %zu outside, %zu "
+			"without an interval\n", n, count[PB_VS_SEQ_TIE], count[PB_VS_SEQ_WITHIN],
+			PB_VS_SEQ_TOLERANCE * 100, count[PB_VS_SEQ_SLOWER] + count[PB_VS_SEQ_FASTER],
+			count[PB_VS_SEQ_NO_INTERVAL]);
+	free(v);
 }
 
 static void print_overhead(FILE *f, const struct pb_table *t)
@@ -259,23 +269,31 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 	}
 }
 
+/* One line a fit, and one for all those too short to fit: the same
+ * reason said once, not once per runner and schedule. */
 static void print_fits(FILE *f, const struct pb_table *t)
 {
 	int kernel = pb_table_column(t, "kernel"), runner = pb_table_column(t, "runner"),
 	    sched = pb_table_column(t, "schedule"), points = pb_table_column(t, "points"),
 	    sf = pb_table_column(t, "serial_fraction"), se = pb_table_column(t, "serial_fraction_se");
 	int any = 0;
+	size_t short_of = 0;
+	double most = 0;
 	for (size_t i = 0; pb_table_present(t) && i < t->row_count; i++) {
 		double p = pb_field_num(t, i, points);
 		if (!(p > 0))
 			continue;
+		int fitted = isfinite(pb_field_num(t, i, sf));
+		if (!fitted && p + 1 < PB_FIT_MIN_COUNTS) {
+			short_of++;
+			most = fmax(most, p + 1);
+			continue;
+		}
 		if (!any++)
 			fputs("\nAmdahl fit, serial fraction f (+- standard error):\n", f);
 		fprintf(f, "  %-9s %-11s %-8s ", pb_field(t, i, kernel), pb_field(t, i, runner),
 			pb_field(t, i, sched));
-		if (!isfinite(pb_field_num(t, i, sf)) && p + 1 < PB_FIT_MIN_COUNTS)
-			fputs("no fit: not enough worker counts (a fit needs 3, 1 included)\n", f);
-		else if (!isfinite(pb_field_num(t, i, sf)))
+		if (!fitted)
 			fputs("no fit\n", f);
 		else if (isfinite(pb_field_num(t, i, se)))
 			fprintf(f, "f = %.4f +- %.4f (%.0f points)\n", pb_field_num(t, i, sf),
@@ -284,6 +302,10 @@ static void print_fits(FILE *f, const struct pb_table *t)
 			fprintf(f, "f = %.4f (%.0f point: no error estimate)\n",
 				pb_field_num(t, i, sf), p);
 	}
+	if (short_of)
+		fprintf(f, "%sAmdahl fit: none for %zu kernel/runner/schedule series: %s%.0f worker "
+			"counts (1 included), a fit needs %d\n", any ? "  " : "\n", short_of,
+			short_of > 1 ? "at most " : "", most, PB_FIT_MIN_COUNTS);
 }
 
 static const char *placement_name(enum pb_peer_placement p)
@@ -563,7 +585,7 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_pinning(f, r, &c);
 	print_best(f, r, &c);
 	print_efficiency(f, r, &c);
-	print_baseline(f, r, &c);
+	print_baseline(f, r);
 	print_fits(f, &r->run.fits);
 	print_bandwidth(f, r, &c);
 	print_overhead(f, &r->run.overhead);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analyse/vs_seq.h"
 #include "../../runners/runner.h"
 #include "../base/fail.h"
 #include "chartdata.h"
@@ -149,6 +150,44 @@ static void winners(const struct pb_doc_ops *d, FILE *f, const struct pb_run *ru
 		   "excludes 1); otherwise the row says tie and names the runners within it. A "
 		   "run without raw.csv has no repetitions to test with, and its rows say "
 		   "nothing of significance.");
+}
+
+/* One worker against seq, as the text report has it (analyse/vs_seq.h). */
+static void against_seq(const struct pb_doc_ops *d, FILE *f, const struct pb_run *run,
+			const struct pb_findings *found)
+{
+	const struct pb_table *t = &run->summary;
+	struct pb_vs_seq *v = malloc((t->row_count + 1) * sizeof(*v));
+	size_t n = v ? pb_vs_seq_find(found, v, t->row_count + 1) : 0;
+	static const char *const head[] = {"kernel", "n", "runner", "schedule",
+					   "time against seq", "95% CI", "verdict"};
+	if (!n) {
+		free(v);
+		return;
+	}
+	d->heading(f, 2, "One worker against seq");
+	d->table_begin(f, head, 7);
+	for (size_t i = 0; i < n; i++) {
+		char diff[32], ci[64] = "";
+		size_t row = v[i].row;
+		snprintf(diff, sizeof(diff), "%+.2f%%", 100 * (v[i].ratio - 1));
+		if (v[i].verdict != PB_VS_SEQ_NO_INTERVAL)
+			snprintf(ci, sizeof(ci), "%+.2f%% .. %+.2f%%", 100 * (v[i].low - 1),
+				 100 * (v[i].high - 1));
+		const char *cells[7] = {pb_field(t, row, found->key[PB_KEY_KERNEL]),
+					pb_field(t, row, found->key[PB_KEY_N]),
+					pb_field(t, row, found->key[PB_KEY_RUNNER]),
+					pb_field(t, row, found->key[PB_KEY_SCHEDULE]), diff, ci,
+					pb_vs_seq_words(v[i].verdict)};
+		d->table_row(f, cells, 7);
+	}
+	d->table_end(f);
+	d->para(f, "What a runner's machinery costs with nothing to share: each one-worker cell's "
+		   "median time against seq's at the same kernel and size, with the 95% CI of that "
+		   "ratio. The rule is the winner's: a tie where the interval holds 0%; where it "
+		   "does not, within 3% (practically the same) or outside. Cells with more than one "
+		   "task in flight are not one-worker cells and are left out.");
+	free(v);
 }
 
 /* A drawn chart as an image linking its SVG. */
@@ -359,6 +398,7 @@ static void document(const struct pb_doc_ops *d, FILE *f, const struct pb_run *r
 	d->para(f, line);
 	placements(d, f, run, found);
 	winners(d, f, run, found);
+	against_seq(d, f, run, found);
 	charts(d, f, run, found, drawn);
 	round_spreads(d, f, run);
 	csv_section(d, f, &run->overhead, "Dispatch overhead", "overhead.csv",
