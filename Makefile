@@ -150,10 +150,11 @@ plots: $(BUILD)/parbench
 	$(BUILD)/parbench plot $(RUN)
 
 # Two runs side by side, B against A: make compare A=results/<id> B=results/latest
+# (FAIL_IF_SLOWER=1: exit 4 where a cell of B is significantly slower, a CI gate)
 B ?= results/latest
 compare: $(BUILD)/parbench
 	@test -n "$(A)" || { echo "usage: make compare A=RUN_DIR [B=RUN_DIR]" >&2; exit 2; }
-	$(BUILD)/parbench compare $(A) $(B)
+	$(BUILD)/parbench compare $(if $(FAIL_IF_SLOWER),--fail-if-slower) $(A) $(B)
 
 # The suite, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer in a build folder of its own.

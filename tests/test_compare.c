@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "../bench/report/compare.h"
+#include "support.h"
 #include "../bench/base/ratio_ci.h"
 
 #define REPS 20
@@ -426,6 +427,37 @@ Test(compare, placements_are_cells_of_their_own)
 		  none);
 	free(text);
 	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* compare as a CI gate: with --fail-if-slower it exits 4 where a cell of
+ * B is significantly slower by the threshold or more, naming it; 0 where
+ * none is; and the option means nothing to a sweep. */
+Test(compare, fail_if_slower_gates_on_the_printed_rule)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], c[128], out[160], err[160];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	snprintf(c, sizeof(c), "%s/C", root);
+	snprintf(out, sizeof(out), "%s/out", root);
+	snprintf(err, sizeof(err), "%s/err", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.20, 1.005, 2); /* omp 20% slower */
+	write_run(c, cells, 3, 1.005, 0.99, 3); /* nothing by 2% or more */
+	const char *slower[] = {"compare", "--fail-if-slower", a, b, NULL};
+	cr_expect_eq(pb_test_finish(pb_test_start(out, err, slower)), 4);
+	char *text = pb_test_slurp(err);
+	cr_expect(text && strstr(text, "1 cell of ") && strstr(text, "fib n=30 omp static "
+								       "workers=2"), "%s", text);
+	const char *same[] = {"compare", "--fail-if-slower", a, c, NULL};
+	cr_expect_eq(pb_test_finish(pb_test_start(out, err, same)), 0, "%s", pb_test_slurp(err));
+	const char *plain[] = {"compare", a, b, NULL};
+	cr_expect_eq(pb_test_finish(pb_test_start(out, err, plain)), 0, "no gate asked for");
+	const char *sweep[] = {"--fail-if-slower", "-k", "fib", NULL};
+	cr_expect_eq(pb_test_finish(pb_test_start(out, err, sweep)), 2);
+	char cmd[200];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	cr_assert_eq(system(cmd), 0);
 }

@@ -42,7 +42,7 @@ enum {
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
 	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT, OPT_KERNEL_LIB,
 	OPT_CELL_TIMEOUT, OPT_REPEAT_DISTURBED, OPT_MAX_ROUNDS,
-	OPT_EXTRA_ROUNDS,
+	OPT_EXTRA_ROUNDS, OPT_FAIL_IF_SLOWER,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +78,7 @@ static const struct option long_options[] = {
 	{"kernel-lib", required_argument, NULL, OPT_KERNEL_LIB},
 	{"cell-timeout", required_argument, NULL, OPT_CELL_TIMEOUT},
 	{"repeat-disturbed", required_argument, NULL, OPT_REPEAT_DISTURBED},
+	{"fail-if-slower", no_argument, NULL, OPT_FAIL_IF_SLOWER},
 	{NULL, 0, NULL, 0},
 };
 
@@ -87,6 +88,9 @@ void pb_cli_usage(FILE *out)
 "usage: parbench [options]            run a sweep, write results/ and plots/\n"
 "       parbench plot RUN_DIR         render the plots and report of a run\n"
 "       parbench compare A B          compare two runs cell by cell (B against A)\n"
+"       parbench compare --fail-if-slower A B\n"
+"                                     the same, as a gate: exit 4 where a cell of B\n"
+"                                     is significantly slower, by 2% or more\n"
 "       parbench coverage A B [C...]  how often runs of one sweep fall in each other's CIs\n"
 "       parbench noise RUN_DIR        how a run's repetitions vary over time (bench-noise)\n"
 "       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
@@ -583,6 +587,9 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 				return -EINVAL;
 			break;
 		case OPT_KERNEL_LIB: break; /* loaded before the other options */
+		case OPT_FAIL_IF_SLOWER:
+			cli->fail_if_slower = 1;
+			break;
 		case OPT_REPEAT_DISTURBED: {
 			unsigned n = 0;
 			if (parse_small("--repeat-disturbed", optarg, MAX_ROUNDS, 1, &n, err, len))
@@ -629,6 +636,8 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		cli->action = PB_CLI_RESUME;
 		return 0;
 	}
+	if (cli->fail_if_slower && (optind >= argc || strcmp(argv[optind], "compare") != 0))
+		return pb_fail(err, len, -EINVAL, "--fail-if-slower is an option of parbench compare");
 	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
 		if (optind + 3 > argc)
 			return pb_fail(err, len, -EINVAL, "usage: parbench merge OUT RUN_DIR...");

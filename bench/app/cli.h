@@ -24,6 +24,7 @@ struct pb_cli {
 	struct pb_config cfg;
 	const char *plot_run; /* for PB_CLI_PLOT and PB_CLI_NOISE */
 	const char *compare_a, *compare_b; /* for PB_CLI_COMPARE */
+	int fail_if_slower; /* compare exits 4 where a cell is significantly slower */
 	const char *resume_run; /* for PB_CLI_RESUME */
 	const char *merge_out; /* for PB_CLI_MERGE */
 	char **merge_runs;     /* also the runs of PB_CLI_COVERAGE */

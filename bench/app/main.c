@@ -25,7 +25,7 @@
 #include "../measure/stop.h"
 #include "../measure/sweep.h"
 
-enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = PB_STOP_EXIT };
+enum { EXIT_FAILED_CELLS = 1, EXIT_USAGE = 2, EXIT_STOPPED = PB_STOP_EXIT, EXIT_SLOWER = 4 };
 
 /* The one place errors are printed: one line, whatever the message quotes
  * (an option value may hold a newline). */
@@ -42,6 +42,29 @@ static int die(int status, const char *msg)
 static int exit_status(int err)
 {
 	return err == -EINVAL ? EXIT_USAGE : err == -EINTR ? EXIT_STOPPED : EXIT_FAILED_CELLS;
+}
+
+/* parbench compare A B, and with --fail-if-slower a gate for a CI job:
+ * its own status where a cell of B is significantly slower than A's by
+ * the practical threshold or more (the rule the table prints), naming
+ * them. */
+static int compare(const struct pb_cli *cli)
+{
+	char err[512];
+	struct pb_compare_result res;
+	int e = pb_compare_runs(cli->compare_a, cli->compare_b, stdout, &res, err, sizeof(err));
+	if (e)
+		return die(exit_status(e), err);
+	if (!cli->fail_if_slower || !res.slower)
+		return 0;
+	fflush(stdout);
+	fprintf(stderr, "parbench compare: %zu cell%s of %s significantly slower than %s by "
+		"%.0f%% or more:", res.slower, res.slower > 1 ? "s" : "", cli->compare_b,
+		cli->compare_a, PB_COMPARE_THRESHOLD * 100);
+	for (size_t i = 0; i < res.slower && i < PB_COMPARE_NAMED; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", res.slower_cells[i]);
+	fprintf(stderr, "%s\n", res.slower > PB_COMPARE_NAMED ? ", ..." : "");
+	return EXIT_SLOWER;
 }
 
 /* Loads the topology and checks each --pin policy against it: a list
@@ -272,10 +295,7 @@ int main(int argc, char **argv)
 		printf("Plots: %s/\n", dir);
 		return 0;
 	case PB_CLI_COMPARE:
-		if ((e = pb_compare_runs(cli.compare_a, cli.compare_b, stdout, NULL, err,
-					 sizeof(err))))
-			return die(exit_status(e), err);
-		return 0;
+		return compare(&cli);
 	case PB_CLI_COVERAGE:
 		if ((e = pb_coverage_runs(cli.merge_runs, cli.merge_count, stdout, err, sizeof(err))))
 			return die(exit_status(e), err);

@@ -248,6 +248,17 @@ static double cliffs_delta(const double *a, size_t na, const double *b, size_t n
 	return na && nb ? (more - less) / ((double)na * (double)nb) : NAN;
 }
 
+
+/* A cell as the comparison names it: "fib n=30 omp static workers=2". */
+static void cell_name(const struct side *a, char **r, char *out, size_t len)
+{
+	char sched[160];
+	schedule_label(a, r, sched, sizeof(sched));
+	snprintf(out, len, "%s n=%s %s %s workers=%s", r[a->skey[PB_KEY_KERNEL]],
+		 r[a->skey[PB_KEY_N]], r[a->skey[PB_KEY_RUNNER]], sched,
+		 r[a->skey[PB_KEY_WORKERS]]);
+}
+
 static int compare_cell(FILE *out, const struct side *a, const struct side *b, size_t ia,
 			size_t ib, double *xa, double *xb, unsigned *round, size_t cap,
 			double lowest, struct pb_compare_result *res, struct worst *worst)
@@ -283,6 +294,9 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 			res->small++;
 		} else if (ci.low > 1) {
 			change = "slower";
+			if (res->slower < PB_COMPARE_NAMED)
+				cell_name(a, ra, res->slower_cells[res->slower],
+					  sizeof(res->slower_cells[0]));
 			res->slower++;
 		} else if (ci.high < 1) {
 			change = "faster";

@@ -20,6 +20,7 @@
 /* A change smaller than this (2%) is not called one, significant or not:
  * below what a rerun on a shared machine moves by itself. */
 #define PB_COMPARE_THRESHOLD 0.02
+#define PB_COMPARE_NAMED 8
 
 /* What a comparison found, for callers and tests. */
 struct pb_compare_result {
@@ -29,6 +30,9 @@ struct pb_compare_result {
 	size_t small;           /* CI excludes 1, but the change is below it */
 	double worst_change;    /* B/A - 1 of the median speedup, largest |.|; NaN: none */
 	size_t same_host;       /* cells with the same CPU-to-CPU latency in both */
+	/* The first slower cells, named as the table names them (a gate
+	 * says which): "fib n=30 omp static workers=2". */
+	char slower_cells[PB_COMPARE_NAMED][96];
 	double worst_same_host; /* worst_change among those; NaN: none */
 };
 
