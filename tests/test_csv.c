@@ -33,9 +33,9 @@ static struct pb_cell_result sample(struct pb_rep *reps)
 Test(csv, raw_rows_parse_back)
 {
 	struct pb_rep reps[3] = {
-		{0.125, -1, UINT64_C(18446744073709551615), 1, 0, 48.5, 1.5, 250000, 3, 0},
-		{0.375, 0.0625, 7, 0, 1, 212.25, NAN, NAN, -1, 0},
-		{1e-7, -1, 0, 1, 2, NAN, 4.25, 400000, 0, 1},
+		{0.125, -1, UINT64_C(18446744073709551615), 1, 0, 48.5, 1.5, 250000, 3, 0, 2e-3, 0},
+		{0.375, 0.0625, 7, 0, 1, 212.25, NAN, NAN, -1, 0, NAN, 0},
+		{1e-7, -1, 0, 1, 2, NAN, 4.25, 400000, 0, 1, 0, 0},
 	};
 	struct pb_cell_result r = sample(reps);
 	char path[] = "/tmp/pb-csv-XXXXXX";

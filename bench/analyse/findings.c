@@ -129,7 +129,7 @@ static int raw_columns(const struct pb_table *raw, struct raw_columns *c)
 	c->round = pb_table_column(raw, "round");
 	c->peer = pb_table_column(raw, "peer_ns");
 	c->seconds = pb_table_column(raw, "seconds");
-	c->ok = pb_table_column(raw, "ok");
+	c->ok = pb_raw_counted_column(raw);
 	return c->peer < 0 || c->seconds < 0 ? -EINVAL : 0;
 }
 

@@ -13,6 +13,7 @@
 #include "../placement/peer.h"
 #include "expected.h"
 #include "interference.h"
+#include "queued.h"
 #include "sandbox.h"
 #include "stop.h"
 
@@ -84,6 +85,7 @@ static void in_member(const char *member)
 /* Scratch arrays the runner fills with where each worker ran. */
 struct where {
 	int *bound, *start, *end;
+	struct pb_queued queued; /* the round's tasks' run-queue wait */
 };
 
 static void set_failed(struct pb_cell_result *r, const char *fmt, const char *detail)
@@ -107,7 +109,7 @@ static void failed_in(struct pb_cell_result *r, const char *member, const char *
 
 /* Keeps where the workers of timed repetition i ran, and checks it against
  * their binding. */
-static void record_where(struct pb_cell_result *r, unsigned i, const struct where *w)
+static void record_where(struct pb_cell_result *r, unsigned i, struct where *w)
 {
 	for (unsigned k = 0; k < r->cell.workers; k++) {
 		int *seen = pb_cell_seen(r, i, k);
@@ -143,7 +145,7 @@ static int not_a_number(const struct pb_cell_result *r, const struct pb_job *job
 /* One repetition; returns 0, or -EIO when the pool is unusable afterwards. */
 static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 		   const struct pb_job *job, struct pb_cell_result *r,
-		   struct pb_rep *rep, const struct where *where)
+		   struct pb_rep *rep, struct where *where)
 {
 	struct pb_outcome out = {0};
 
@@ -153,14 +155,17 @@ static int one_rep(const struct pb_runner *runner, struct pb_pool *pool,
 	out.cpu_start = where->start;
 	out.cpu_end = where->end;
 	pb_outcome_reset(&out);
+	pb_queued_start(&where->queued);
 	double t0 = pb_now();
 	int err = runner->run(pool, job, &out);
 	double t1 = pb_now();
+	rep->queued_s = pb_queued_stop(&where->queued);
 
 	rep->seconds = out.seconds >= 0 ? out.seconds : t1 - t0;
 	rep->comm_seconds = out.comm_seconds;
 	rep->result = out.result;
 	rep->ok = !err && pb_result_matches(r->cell.kernel, out.result, r->expected);
+	rep->queued = pb_rep_waited(rep->queued_s, rep->seconds);
 	if (err) {
 		set_failed(r, "failed:%s", out.why[0] ? out.why : strerror(-err));
 		return -EIO;
@@ -176,7 +181,7 @@ double *pb_cell_ok_seconds(const struct pb_cell_result *r, size_t *count)
 
 	*count = 0;
 	for (unsigned i = 0; ok && i < r->rep_count; i++)
-		if (r->reps[i].ok)
+		if (pb_rep_counts(r, i))
 			ok[(*count)++] = r->reps[i].seconds;
 	return ok;
 }
@@ -196,7 +201,7 @@ int pb_cell_ok_rounds(const struct pb_cell_result *r, struct pb_rounds *s)
 	int err = x && round ? 0 : -ENOMEM;
 	memset(s, 0, sizeof(*s));
 	for (unsigned i = 0; !err && i < r->rep_count; i++)
-		if (r->reps[i].ok) {
+		if (pb_rep_counts(r, i)) {
 			x[n] = r->reps[i].seconds;
 			round[n++] = r->reps[i].round;
 		}
@@ -375,7 +380,7 @@ static void interference_summarise(struct pb_cell_result *r)
 		double slow = isfinite(best_probe_ns) ? p->probe_ns / best_probe_ns : NAN;
 		if (isfinite(slow) && !(slow <= r->probe_slowdown_max))
 			r->probe_slowdown_max = slow;
-		if (x && p->ok && !p->disturbed)
+		if (x && pb_rep_counts(r, i) && !p->disturbed)
 			x[n++] = p->seconds;
 	}
 	if (n)
@@ -398,9 +403,28 @@ static void comm_summarise(struct pb_cell_result *r)
 	free(comm);
 }
 
+/* How many verified repetitions waited for the CPU, and the median with
+ * them, which the estimate leaves out. */
+static void queued_summarise(struct pb_cell_result *r)
+{
+	double *x = malloc((r->rep_count ? r->rep_count : 1) * sizeof(*x));
+	size_t n = 0;
+	r->queued_reps = 0;
+	r->median_with_queued_s = NAN;
+	for (unsigned i = 0; i < r->rep_count; i++) {
+		r->queued_reps += r->reps[i].ok && r->reps[i].queued;
+		if (x && r->reps[i].ok)
+			x[n++] = r->reps[i].seconds;
+	}
+	if (n && r->queued_reps)
+		r->median_with_queued_s = pb_median_inplace(x, n);
+	free(x);
+}
+
 void pb_cell_summarise(struct pb_cell_result *r)
 {
 	size_t count;
+	queued_summarise(r);
 	double *ok = pb_cell_ok_seconds(r, &count);
 
 	pb_stats_compute(ok, ok ? count : 0, &r->stats);
@@ -510,7 +534,7 @@ static void round_take_back(struct pb_cell_result *r, struct pb_cell_result befo
 static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		      const struct pb_job *job, const struct pb_measure *m, unsigned round,
 		      double peer_ns, struct pb_cell_result *r, unsigned *cap,
-		      const struct where *where)
+		      struct where *where)
 {
 	unsigned rounds = m->rounds ? m->rounds : 1, first = r->rep_count;
 	/* A planned round times its share of min_reps and of the planned
@@ -543,7 +567,7 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 	 * thirty-second since the last look (Hoefler and Belli: every k
 	 * runs), so a cell costs O(n log n) of it, not O(n^2 log n), for at
 	 * most 3% more repetitions than it needed. */
-	unsigned next_look = 0;
+	unsigned next_look = 0, waited = 0;
 	int err = 0;
 
 	/* Never past the round's share of max_reps; below that every round
@@ -556,7 +580,7 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 			r->stop = "max";
 			break;
 		}
-		if (i - first >= own_min) {
+		if (i - first - waited >= own_min) {
 			if (judged && i >= next_look) {
 				if (ci_width(r) <= m->target_ci) {
 					r->stop = "ci";
@@ -580,6 +604,10 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
 		timed += r->reps[i].seconds;
 		r->rep_count = i + 1;
 		r->ok_count += r->reps[i].ok;
+		/* One that waited for the CPU is repeated: it does not count
+		 * toward the round's share (max_reps and the budget still cap). */
+		waited += r->reps[i].ok && r->reps[i].queued;
+		r->queued_reps += r->reps[i].ok && r->reps[i].queued;
 	}
 	return err;
 }
@@ -588,7 +616,7 @@ static int timed_reps(const struct pb_runner *runner, struct pb_pool *pool,
  * and times.  Returns 0, or a negative errno when the harness cannot go
  * on; a failure of the runner is recorded in r. */
 static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
-		   struct pb_cell_result *r, const struct where *where)
+		   struct pb_cell_result *r, struct where *where)
 {
 	const struct pb_cell *cell = &r->cell;
 	const struct pb_runner *runner = cell->runner;
@@ -657,11 +685,17 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 
 	job.phase = PB_PHASE_RUN;
 	struct pb_rep scratch;
+	/* Now the pool's threads and processes all exist (libgomp's team
+	 * starts with its first region). */
+	where->queued.count = 0;
+	if (!runner->distributed)
+		pb_queued_open(&where->queued);
 	/* A stop request abandons the round within one repetition. */
 	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)
 		err = one_rep(runner, pool, &job, r, &scratch, where);
 	if (!err)
 		err = timed_reps(runner, pool, &job, m, round, peer_ns, r, &cap, where);
+	pb_queued_close(&where->queued);
 	runner->free(pool, region, region_bytes);
 	runner->close(pool);
 	pb_machine_sample(&after);
@@ -695,7 +729,7 @@ struct sandboxed {
 	unsigned round;
 	double peer_ns;
 	struct pb_cell_result *r;
-	const struct where *where;
+	struct where *where;
 	struct shared_cell *out;
 	struct pb_rep *reps;
 	int *seen, *cpus;
@@ -781,7 +815,7 @@ static int adopt(struct pb_cell_result *r, const struct sandboxed *s)
 }
 
 static int measure_sandboxed(const struct pb_measure *m, unsigned round, double peer_ns,
-			     struct pb_cell_result *r, const struct where *where)
+			     struct pb_cell_result *r, struct where *where)
 {
 	unsigned w = r->cell.workers;
 	/* Extra rounds (for disturbed ones) add at most as much again. */
@@ -832,8 +866,8 @@ static int run_round(const struct pb_measure *m, unsigned round, struct pb_cell_
 	unsigned workers = r->cell.workers;
 	struct pb_cell_result before = *r;
 	struct where where = {
-		calloc(workers, sizeof(int)), calloc(workers, sizeof(int)),
-		calloc(workers, sizeof(int)),
+		.bound = calloc(workers, sizeof(int)), .start = calloc(workers, sizeof(int)),
+		.end = calloc(workers, sizeof(int)),
 	};
 	int err = -ENOMEM;
 

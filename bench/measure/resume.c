@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/disturbed.h"
 #include "../base/fail.h"
 #include "../model/identity.h"
 #include "cell.h"
@@ -264,6 +265,8 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 	int c_steal = pb_table_column(t, "steal_pct"), c_probe = pb_table_column(t, "probe_ns"),
 	    c_invol = pb_table_column(t, "invol_switches"),
 	    c_disturbed = pb_table_column(t, "disturbed");
+	/* Not in older runs: their repetitions all counted. */
+	int c_queued = pb_table_column(t, "queued_s");
 	unsigned *cap = calloc(sw->done + 1, sizeof(*cap));
 	char key[512];
 	int rc = 0;
@@ -306,6 +309,9 @@ static int load_raw(struct pb_sweep *sw, const struct pb_table *t, char *err, si
 		rep->probe_ns = c_probe >= 0 ? field_number(row[c_probe]) : NAN;
 		rep->invol = c_invol >= 0 && *row[c_invol] ? strtol(row[c_invol], NULL, 10) : -1;
 		rep->disturbed = c_disturbed >= 0 && strcmp(row[c_disturbed], "1") == 0;
+		rep->queued_s = c_queued >= 0 ? field_number(row[c_queued]) : NAN;
+		/* By the rule the sweep judged it by (base/disturbed.h). */
+		rep->queued = pb_rep_waited(rep->queued_s, rep->seconds);
 		r->ok_count += rep->ok;
 		if (c_nodes >= 0 && *row[c_nodes] && !r->nodes && !(r->nodes = strdup(row[c_nodes]))) {
 			rc = pb_fail(err, len, -ENOMEM, "out of memory");

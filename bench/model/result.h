@@ -25,7 +25,19 @@ struct pb_rep {
 	double steal_pct, probe_ns;
 	long invol;
 	int disturbed;
+	/* The longest any task doing the cell's work waited for a CPU during
+	 * this repetition, in seconds (NaN: unknown), and whether that was
+	 * past base/disturbed.h's share: such a repetition is left out of the
+	 * cell's estimate (pb_rep_counts) and repeated. */
+	double queued_s;
+	int queued;
 };
+
+/* Whether repetition i is in the cell's estimate: verified, and not left
+ * out for waiting on the CPU, unless every verified one waited (then the
+ * cell has nothing else, and its queued_reps says so). */
+#define pb_rep_counts(r, i)                                                               \
+	((r)->reps[i].ok && (!(r)->reps[i].queued || (r)->queued_reps >= (r)->ok_count))
 
 struct pb_expected_table;
 
@@ -50,6 +62,10 @@ struct pb_cell_result {
 	 * none left), the largest steal and probe slowdown seen. */
 	unsigned disturbed_rounds, extra_rounds;
 	double median_undisturbed_s, steal_pct_max, probe_slowdown_max;
+	/* Verified repetitions left out for waiting on the CPU, and the
+	 * median the cell would have with them. */
+	unsigned queued_reps;
+	double median_with_queued_s;
 	unsigned outliers;
 	/* NaN where not applicable: */
 	double speedup, speedup_ci_low, speedup_ci_high, efficiency, karp_flatt;

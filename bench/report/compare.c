@@ -47,7 +47,7 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
 	s->peer_max = pb_table_column(&s->run.summary, "peer_ns_max");
 	s->seconds = pb_table_column(&s->run.raw, "seconds");
-	s->ok = pb_table_column(&s->run.raw, "ok");
+	s->ok = pb_raw_counted_column(&s->run.raw);
 	s->round = pb_table_column(&s->run.raw, "round");
 	if (s->median < 0 || s->seconds < 0)
 		return pb_fail(err, errlen, -EINVAL, "%s: no median_s in summary.csv or no seconds in raw.csv",

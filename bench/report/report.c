@@ -251,11 +251,21 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 	      "the largest size;\nmeasured: where the speedup crosses 1 between the sizes run:\n",
 	      f);
 	for (size_t i = 0; i < t->row_count; i++) {
-		double s = pb_field_num(t, i, speedup);
-		fprintf(f, "  %-9s %-11s %-8s w=%-3s fixed cost %8.3f us, speedup %.2f at n = %s\n"
-			   "      model:    ",
-			pb_field(t, i, kernel), pb_field(t, i, runner), pb_field(t, i, sched),
-			pb_field(t, i, workers), pb_field_num(t, i, over), s, pb_field(t, i, n));
+		double s = pb_field_num(t, i, speedup), cost = pb_field_num(t, i, over);
+		fprintf(f, "  %-9s %-11s %-8s w=%-3s ", pb_field(t, i, kernel),
+			pb_field(t, i, runner), pb_field(t, i, sched), pb_field(t, i, workers));
+		if (isfinite(cost))
+			fprintf(f, "fixed cost %8.3f us, ", cost);
+		else
+			fputs("fixed cost not measured, ", f);
+		fprintf(f, "speedup %.2f at n = %s\n      model:    ", s, pb_field(t, i, n));
+		/* No fixed cost (--no-overhead): nothing modelled, the
+		 * measured crossing alone (breakeven.csv's model "unknown"). */
+		if (!isfinite(cost)) {
+			fputs("none (no dispatch overhead measured)\n", f);
+			print_measured_breakeven(f, t, i);
+			continue;
+		}
 		/* breakeven.csv leaves n_star empty for "never" and for "beyond
 		 * the largest size": the model finds a size only for a speedup
 		 * above 1 and a kernel with a work model (analysis.c). */
@@ -530,6 +540,41 @@ static void print_nodes(FILE *f, const struct pb_table *t)
 }
 
 /* What the machine did to the rounds, and the cells it moved. */
+/* The verified repetitions whose workers waited for a CPU past the share,
+ * left out of their cells' estimates: how many, in which cells, and how
+ * far each cell's median would move with them. */
+static void print_queued(FILE *f, const struct pb_results *r)
+{
+	const struct pb_table *t = &r->run.summary;
+	int queued = pb_table_column(t, "queued_reps"), ok = pb_table_column(t, "ok_reps"),
+	    with = pb_table_column(t, "median_with_queued_s"), median = pb_table_column(t, "median_s");
+	if (queued < 0 || ok < 0)
+		return; /* a run from before the sensor */
+	unsigned long left = 0, all = 0, cells = 0;
+	for (size_t i = 0; i < t->row_count; i++) {
+		unsigned long q = strtoul(pb_field(t, i, queued), NULL, 10);
+		left += q;
+		all += strtoul(pb_field(t, i, ok), NULL, 10);
+		cells += q > 0;
+	}
+	fprintf(f, "  Waiting for a CPU (workers runnable but not running for over %.0f%% of a "
+		   "repetition): %lu of %lu verified repetitions, in %lu cells, left out of the "
+		   "estimates and repeated\n", PB_QUEUED_SHARE * 100, left, all, cells);
+	for (size_t i = 0, shown = 0; left && i < t->row_count && shown < 10; i++) {
+		unsigned long q = strtoul(pb_field(t, i, queued), NULL, 10);
+		double m = pb_field_num(t, i, median), w = pb_field_num(t, i, with);
+		if (!q)
+			continue;
+		shown++;
+		fprintf(f, "  ");
+		print_cell(f, r, i);
+		fprintf(f, " w=%-3s %lu left out; with them the median %.6f s would be %+.1f%%\n",
+			key(r, i, PB_KEY_WORKERS), q, w, 100 * (w / m - 1));
+	}
+	if (cells > 10)
+		fprintf(f, "  ... and %lu more cells (queued_reps in summary.csv)\n", cells - 10);
+}
+
 static void print_interference(FILE *f, const struct pb_table *t)
 {
 	int rounds = pb_table_column(t, "rounds"), disturbed = pb_table_column(t, "disturbed_rounds"),
@@ -593,5 +638,6 @@ void pb_report_print(FILE *f, const struct pb_results *r)
 	print_latency(f, &r->run.summary);
 	print_nodes(f, &r->run.summary);
 	print_interference(f, &r->run.summary);
+	print_queued(f, r);
 	pb_report_round_spread(f, &r->run);
 }

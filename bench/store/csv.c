@@ -52,7 +52,7 @@ int pb_csv_raw_header(FILE *f)
 {
 	return fputs(KEY_COLUMNS ",rep,round,peer_ns,seconds,comm_seconds,result,expected,ok,cpus,"
 		     "cpus_bound,cpus_start,cpus_end,on_binding,nodes,migrations,steal_pct,probe_ns,"
-		     "invol_switches,disturbed\n", f) < 0 ? -EIO : 0;
+		     "invol_switches,disturbed,queued_s,counted\n", f) < 0 ? -EIO : 0;
 }
 
 int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
@@ -99,7 +99,11 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 			fprintf(f, ",%ld", rep->invol);
 		else
 			fputc(',', f);
-		fprintf(f, ",%d\n", rep->disturbed);
+		fprintf(f, ",%d", rep->disturbed);
+		number(f, rep->queued_s);
+		/* In the cell's estimate: verified, and not left out for
+		 * waiting on the CPU (pb_rep_counts). */
+		fprintf(f, ",%d\n", pb_rep_counts(r, i) ? 1 : 0);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -112,7 +116,8 @@ int pb_csv_summary_header(FILE *f)
 		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
 		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
 		     "task_p999_s,comm_median_s,disturbed_rounds,extra_rounds,median_undisturbed_s,"
-		     "steal_pct_max,probe_slowdown_max,nodes,check,status\n",
+		     "steal_pct_max,probe_slowdown_max,queued_reps,median_with_queued_s,nodes,check,"
+		     "status\n",
 		     f) < 0 ? -EIO : 0;
 }
 
@@ -153,6 +158,8 @@ int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result 
 	number(f, r->median_undisturbed_s);
 	number(f, r->steal_pct_max);
 	number(f, r->probe_slowdown_max);
+	fprintf(f, ",%u", r->queued_reps);
+	number(f, r->median_with_queued_s);
 	fprintf(f, ",%u,%s,%s\n", pb_nodes_count(r->nodes), pb_kernel_check_name(r->cell.kernel),
 		r->status);
 	return ferror(f) ? -EIO : 0;

@@ -118,3 +118,9 @@ const char *pb_run_provenance(const struct pb_run *run, const char *key)
 {
 	return pb_keyvalues_get(&run->provenance, key);
 }
+
+int pb_raw_counted_column(const struct pb_table *raw)
+{
+	int counted = pb_table_column(raw, "counted");
+	return counted >= 0 ? counted : pb_table_column(raw, "ok");
+}

@@ -54,6 +54,11 @@ static inline const char *pb_field(const struct pb_table *t, size_t row, int col
 /* A numeric field, NaN where it is empty, absent or not a number. */
 double pb_field_num(const struct pb_table *t, size_t row, int col);
 
+/* The column of raw.csv that says a repetition is in its cell's estimate
+ * ("1"): counted (verified, and not left out for waiting on the CPU), or
+ * ok in runs older than it; -1: neither. */
+int pb_raw_counted_column(const struct pb_table *raw);
+
 /* The lowest positive number of a column, +inf when it has none. */
 double pb_column_lowest(const struct pb_table *t, int col);
 
