@@ -51,9 +51,31 @@ static int contains(const char *path, const char *what)
  * "[  1/" once its first cell is finished and logged.  The log is checked
  * each 5 ms, the signal that follows comes at once: the rest of the sweep
  * (some tenths of a second per cell) is the margin. */
-static void await_logged(const char *out, const char *what)
+/* Starts parbench so that it stops itself after logging each cell
+ * (PARBENCH_TEST_STOP, base/testhook.h). */
+static pid_t start_stopping(const char *out, const char *err, const char *const *args)
 {
-	pb_test_await(contains(out, what), 60, "the sweep logged '%s' (%s)", what, out);
+	setenv("PARBENCH_TEST_STOP", "cell-logged", 1);
+	pid_t pid = pb_test_start(out, err, args);
+	unsetenv("PARBENCH_TEST_STOP");
+	return pid;
+}
+
+/* Lets a sweep started by start_stopping go on, cell by cell, until it has
+ * logged `what`; then sends sig while it is stopped there and lets it go
+ * on: the signal lands after that cell, before the next begins. */
+static void signal_when_logged(pid_t pid, const char *out, const char *what, int sig)
+{
+	for (;;) {
+		pb_test_await(pb_test_proc_state(pid) == 'T', 60, "the sweep stopped after a cell "
+			      "(%s)", out);
+		if (contains(out, what))
+			break;
+		kill(pid, SIGCONT);
+		pb_test_await(pb_test_proc_state(pid) != 'T', 10, "the sweep went on");
+	}
+	kill(pid, sig);
+	kill(pid, SIGCONT);
 }
 
 /* Distinct cells (kernel..base_n) and rows of a CSV file. */
@@ -113,10 +135,9 @@ Test(resume, sigterm_saves_finished_cells_and_resume_completes_the_sweep, .timeo
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
 			      "--reps", "20", "--max-reps", "20", "--repeat-disturbed", "0", "--warmup", "1", "--no-shuffle",
 			      "--rounds", "1", "--no-overhead", "--no-plot", "-o", results, NULL};
-	pid_t pid = pb_test_start(out, err, args);
+	pid_t pid = start_stopping(out, err, args);
 	/* After the first cell is logged: a stop in the middle of the sweep. */
-	await_logged(out, "[  1/");
-	kill(pid, SIGTERM);
+	signal_when_logged(pid, out, "[  1/", SIGTERM);
 	int status = pb_test_finish(pid);
 	cr_assert_eq(status, 3, "exit status of a stopped sweep");
 	cr_expect(contains(err, "stopped by SIGTERM") && contains(err, "--resume"),
@@ -220,9 +241,8 @@ Test(resume, a_kill_during_a_resume_leaves_a_resumable_folder, .timeout = 120)
 	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
-	pid_t pid = pb_test_start(out, err, args);
-	await_logged(out, "[  1/");
-	kill(pid, SIGTERM);
+	pid_t pid = start_stopping(out, err, args);
+	signal_when_logged(pid, out, "[  1/", SIGTERM);
 	cr_assert_eq(pb_test_finish(pid), 3, "stopped");
 	only_run(results, dir, sizeof(dir));
 	setenv("PARBENCH_TEST_KILL", "raw-committed", 1);
@@ -250,9 +270,8 @@ Test(resume, a_kill_in_the_middle_resumes_from_the_partial_rows, .timeout = 120)
 	const char *args[sizeof(kill_args) / sizeof(kill_args[0])];
 	memcpy(args, kill_args, sizeof(args));
 	args[sizeof(args) / sizeof(args[0]) - 2] = results;
-	pid_t pid = pb_test_start(out, err, args);
-	await_logged(out, "[  2/");
-	kill(pid, SIGKILL);
+	pid_t pid = start_stopping(out, err, args);
+	signal_when_logged(pid, out, "[  2/", SIGKILL);
 	cr_assert_eq(pb_test_finish(pid), 128 + SIGKILL);
 	only_run(results, dir, sizeof(dir));
 	snprintf(partial, sizeof(partial), "%s/raw.csv.partial", dir);
@@ -352,10 +371,9 @@ Test(resume, a_sweep_stopped_between_rounds_resumes_the_missing_rounds, .timeout
 	const char *args[] = {"-k", "fib", "-n", "fib=30", "-r", "omp,pthread", "-w", "1,2",
 			      "--reps", "12", "--max-reps", "12", "--repeat-disturbed", "0", "--warmup", "1", "--seed", "7",
 			      "--rounds", "3", "--no-overhead", "--no-plot", "-o", results, NULL};
-	pid_t pid = pb_test_start(out, err, args);
+	pid_t pid = start_stopping(out, err, args);
 	/* A cell is logged after its last round: the sweep is then in round 3. */
-	await_logged(out, "[  1/");
-	kill(pid, SIGTERM);
+	signal_when_logged(pid, out, "[  1/", SIGTERM);
 	cr_assert_eq(pb_test_finish(pid), 3, "exit status of a stopped sweep");
 
 	struct cell_rows cells[CELLS];

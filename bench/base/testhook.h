@@ -19,4 +19,16 @@ static inline void pb_test_kill_point(const char *point)
 		raise(SIGKILL);
 }
 
+/* Test-only stop points: where PARBENCH_TEST_STOP names the point, the
+ * process stops itself (SIGSTOP) there, each time it passes.  A test that
+ * must signal a sweep between two cells waits for it to be stopped, sends
+ * its signal, then SIGCONT: the signal provably lands at that point, not
+ * wherever a busy machine let the sweep get to. */
+static inline void pb_test_stop_point(const char *point)
+{
+	const char *at = getenv("PARBENCH_TEST_STOP");
+	if (at && strcmp(at, point) == 0)
+		raise(SIGSTOP);
+}
+
 #endif

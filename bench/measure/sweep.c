@@ -126,6 +126,7 @@ static void log_cell(FILE *log, size_t i, size_t count, const struct pb_cell_res
 		fprintf(log, " (%u nodes)", nodes);
 	fputc('\n', log);
 	fflush(log);
+	pb_test_stop_point("cell-logged");
 }
 
 /* Where the sweep is: cell-round `unit` of `todo` (the ETA's basis), which
