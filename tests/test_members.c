@@ -7,11 +7,14 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../kernels/guard.h"
 #include "../kernels/kernel.h"
 #include "support.h"
 
@@ -197,4 +200,23 @@ Test(members, registration_is_all_or_none)
 	const struct pb_kernel *twice[] = {&fresh, &fresh};
 	cr_expect_eq(pb_kernel_register(twice, 2), -EEXIST, "a name given twice");
 	cr_expect_null(pb_kernel_find("fresh-kernel"));
+}
+
+static int slow_success(void *ctx)
+{
+	(void)ctx;
+	usleep(50000);
+	return 0;
+}
+
+/* A child that cannot be waited for (here: SIGCHLD ignored, so the kernel
+ * reaps it itself) is no clean exit: the guard says so and does not read
+ * a status it never had as success. */
+Test(members, a_child_that_cannot_be_waited_for_is_not_a_success)
+{
+	char why[64] = "";
+	signal(SIGCHLD, SIG_IGN);
+	int err = pb_guard_run(slow_success, NULL, 10, NULL, why, sizeof(why));
+	cr_expect_neq(err, 0, "not a success");
+	cr_expect(strncmp(why, "wait-", 5) == 0, "why: %s", why);
 }
