@@ -131,6 +131,11 @@ static void print_best(FILE *f, const struct pb_results *r, const struct columns
 		fputc('\n', f);
 		print_verdict(f, r, g);
 	}
+	/* What the intervals do not cover: the run as a level of its own
+	 * (Kalibera and Jones); parbench coverage measures it. */
+	fputs("  These 95% CIs cover this run only (how much its rounds differ); another run on "
+	      "this machine\n  varies more than that. make bench-coverage measures how much, over "
+	      "three runs.\n", f);
 }
 
 static void print_efficiency(FILE *f, const struct pb_results *r, const struct columns *c)
