@@ -19,7 +19,7 @@ static void run_rounds(unsigned min, unsigned max, unsigned rounds, double targe
 			       .workers = 1};
 	struct pb_measure m = {.warmup = 0, .min_reps = min, .max_reps = max,
 			       .target_ci = target_ci, .budget_s = 60, .rounds = rounds,
-			       .allowed_cpus = pb_allowed_cpus()};
+			       .allowed_cpus = pb_allowed_cpus(), .no_queued = 1};
 	cr_assert_eq(pb_cell_run(&cell, &m, r), 0);
 	for (unsigned k = 1; k < rounds; k++)
 		cr_assert_eq(pb_cell_run_round(&m, k, r), 0);

@@ -688,7 +688,7 @@ static int measure(const struct pb_measure *m, unsigned round, double peer_ns,
 	/* Now the pool's threads and processes all exist (libgomp's team
 	 * starts with its first region). */
 	where->queued.count = 0;
-	if (!runner->distributed)
+	if (!runner->distributed && !m->no_queued)
 		pb_queued_open(&where->queued);
 	/* A stop request abandons the round within one repetition. */
 	for (unsigned i = 0; !err && !pb_stop_requested() && i < m->warmup; i++)

@@ -126,6 +126,10 @@ struct pb_measure {
 	double cell_timeout;
 	int sandbox_fork_unsafe; /* some cells run in a child: so do those of
 				  * fork-unsafe runners (runner.h) */
+	/* No contention sensor (measure/queued.h): no repetition is left out
+	 * for waiting on the CPU.  For tests of the stopping rule, whose
+	 * counts would otherwise depend on how busy the machine is. */
+	int no_queued;
 };
 
 /* Whether the round last measured was disturbed (measure/interference.h). */
