@@ -398,19 +398,28 @@ static void axis_notes(struct pb_cli *cli, int latency_set, int inflight_set)
 	}
 }
 
+/* The value of option `name` at argv[*i] ("--name V" or "--name=V"),
+ * moving *i past it; NULL where argv[*i] is another argument.  For the
+ * options read before getopt, wherever they stand. */
+static const char *early_option(int argc, char **argv, int *i, const char *name)
+{
+	size_t len = strlen(name);
+	if (strncmp(argv[*i], name, len) != 0)
+		return NULL;
+	if (argv[*i][len] == '=')
+		return argv[*i] + len + 1;
+	if (argv[*i][len] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
 /* --cell-timeout, wherever it stands, bounds each question a user's
  * kernel is asked from its loading on (kernels/members.c); the option
  * itself is checked where it is parsed. */
 static void members_timeout(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		if (!strcmp(argv[i], "--cell-timeout") && i + 1 < argc)
-			v = argv[++i];
-		else if (!strncmp(argv[i], "--cell-timeout=", 15))
-			v = argv[i] + 15;
-		else if (!strcmp(argv[i], "--"))
-			break;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *v = early_option(argc, argv, &i, "--cell-timeout");
 		double s = v ? strtod(v, NULL) : 0;
 		if (s >= 0.001 && s <= 86400)
 			pb_kernel_set_answer_timeout(s);
@@ -422,14 +431,8 @@ static void members_timeout(int argc, char **argv)
 static int load_kernel_libs(int argc, char **argv, char *err, size_t len)
 {
 	members_timeout(argc, argv);
-	for (int i = 1; i < argc; i++) {
-		const char *path = NULL;
-		if (!strcmp(argv[i], "--kernel-lib") && i + 1 < argc)
-			path = argv[++i];
-		else if (!strncmp(argv[i], "--kernel-lib=", 13))
-			path = argv[i] + 13;
-		else if (!strcmp(argv[i], "--"))
-			break;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *path = early_option(argc, argv, &i, "--kernel-lib");
 		if (!path)
 			continue;
 		/* A library named again (or parsed again) is loaded once.  One
