@@ -217,13 +217,18 @@ static int has_command(pid_t pid, const char *name)
 Test(stop, sigterm_while_the_mpi_launcher_hangs, .timeout = 60)
 {
 	char root[] = "/tmp/pb-stop-XXXXXX", results[100], dir[400], launcher[200], pid_file[200];
+	char child_file[200];
 	cr_assert(mkdtemp(root));
 	snprintf(results, sizeof(results), "%s/results", root);
 	snprintf(launcher, sizeof(launcher), "%s/hang", root);
 	snprintf(pid_file, sizeof(pid_file), "%s/hang.pid", root);
+	snprintf(child_file, sizeof(child_file), "%s/child.pid", root);
 	FILE *f = fopen(launcher, "w");
 	cr_assert_not_null(f);
-	fprintf(f, "#!/bin/sh\necho $$ > %s\nexec sleep 600\n", pid_file);
+	/* With a child of its own, as mpirun's daemons and srun's helpers
+	 * are: the driver's PR_SET_PDEATHSIG reaches the launcher alone. */
+	fprintf(f, "#!/bin/sh\nsleep 600 &\necho $! > %s\necho $$ > %s\nexec sleep 600\n",
+		child_file, pid_file);
 	fclose(f);
 	cr_assert_eq(chmod(launcher, 0755), 0);
 	setenv("PARBENCH_MPI_LAUNCHER", launcher, 1);
@@ -256,6 +261,15 @@ Test(stop, sigterm_while_the_mpi_launcher_hangs, .timeout = 60)
 	if (!gone)
 		kill(hang, SIGKILL);
 	cr_expect(gone, "the launcher went with parbench");
+	pid_t child = read_pid(child_file);
+	cr_assert(child > 0, "the launcher's child (%s)", child_file);
+	end = now() + 30;
+	while (alive(child) && now() < end)
+		pb_test_nap();
+	gone = !alive(child);
+	if (!gone)
+		kill(child, SIGKILL);
+	cr_expect(gone, "the launcher's child went with it (its process group)");
 	remove_tree(root);
 }
 
