@@ -12,6 +12,9 @@
 #   make bench QUICK=1  a smoke sweep (under a minute)
 #   make bench-sizes, bench-latency, bench-userkernel, bench-reps ...
 #   make bench-coverage  the sweep three times: do its CIs hold on a rerun?
+#   make bench-calibrate  the sweep three times: this machine's run-to-run
+#                     variation, stored as results/machine.profile, which
+#                     later sweeps' intervals include
 #   make bench-noise  how this machine's noise runs over time
 #                     benchmarks that print a figure beside its target
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
@@ -246,6 +249,18 @@ bench-coverage: deps
 		$(BENCH_ARGS)) || exit $$?; \
 	$(BUILD)/parbench coverage $$runs
 .PHONY: bench-coverage
+
+# This machine's run level: the same sweep RUNS times with intervals over
+# each run alone, then how much whole runs differ beyond them, per class,
+# written as the machine profile later sweeps read from results/ (and
+# make bench-coverage then checks with them).
+PROFILE ?= results/machine.profile
+bench-calibrate: deps
+	@$(MAKE) --no-print-directory all
+	@runs=$$(sh mk/sweeps.sh $(RUNS) $(BUILD)/bench-calibrate $(BUILD)/parbench --no-plot \
+		--no-profile $(BENCH_ARGS)) || exit $$?; \
+	$(BUILD)/parbench coverage --save-profile $(PROFILE) $$runs
+.PHONY: bench-calibrate
 
 # How this machine's noise runs over time, what makes rounds differ: fib 35
 # on one pinned CPU, 300 repetitions in one round (about 20 s), then

@@ -214,7 +214,7 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	snprintf(out, sizeof(out), "%s/out.txt", root);
 	FILE *f = fopen(out, "w");
 	char err[256] = "";
-	cr_assert_eq(pb_coverage_runs(runs, 3, f, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pb_coverage_runs(runs, 3, NULL, f, err, sizeof(err)), 0, "%s", err);
 	fclose(f);
 	f = fopen(out, "r");
 	char text[4096] = "";
@@ -233,7 +233,7 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	cr_expect(strstr(text, "(geometric, over 1 cell): +0.0%, +1.0%, -1.0%\n"), "%s", text);
 	cr_expect(!strstr(text, "rounds differ"), "runs without round_spread: no floor\n%s", text);
 	cr_expect(!strstr(text, "speed probe"), "runs without raw.csv: no probe\n%s", text);
-	cr_expect_eq(pb_coverage_runs(runs, 1, stderr, err, sizeof(err)), -EINVAL);
+	cr_expect_eq(pb_coverage_runs(runs, 1, NULL, stderr, err, sizeof(err)), -EINVAL);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);
 }
@@ -271,7 +271,7 @@ Test(coverage, says_what_the_rounds_allow)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	cr_assert(f);
-	cr_assert_eq(pb_coverage_runs(runs, 2, f, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pb_coverage_runs(runs, 2, NULL, f, err, sizeof(err)), 0, "%s", err);
 	fclose(f);
 	cr_expect(strstr(text, "rounds differ by 8.0% at the median cell (round_spread, over 4 "
 			 "rounds): an honest 5% would take about 13 rounds a cell\n"), "%s", text);

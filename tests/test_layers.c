@@ -23,6 +23,7 @@
 /* Where hwloc may be included, relative to the tree's root. */
 static const char *const hwloc_users[] = {
 	"bench/placement/placement.c",
+	"bench/placement/host.c",
 	"bench/measure/provenance.c",
 };
 

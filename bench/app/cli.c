@@ -15,6 +15,7 @@
 #include "../model/plan.h"
 #include "../base/parse.h"
 #include "../../kernels/library.h"
+#include "../store/profile.h"
 
 #define DEFAULT_REPS 12
 #define DEFAULT_WARMUP 1
@@ -42,7 +43,7 @@ enum {
 	OPT_MAX_REPS, OPT_SEED, OPT_NO_SHUFFLE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_PIN,
 	OPT_SCALING, OPT_RESUME, OPT_ROUNDS, OPT_LATENCY, OPT_INFLIGHT, OPT_KERNEL_LIB,
 	OPT_CELL_TIMEOUT, OPT_REPEAT_DISTURBED, OPT_MAX_ROUNDS,
-	OPT_EXTRA_ROUNDS, OPT_FAIL_IF_SLOWER,
+	OPT_EXTRA_ROUNDS, OPT_FAIL_IF_SLOWER, OPT_PROFILE, OPT_NO_PROFILE, OPT_SAVE_PROFILE,
 };
 
 static const struct option long_options[] = {
@@ -79,6 +80,9 @@ static const struct option long_options[] = {
 	{"cell-timeout", required_argument, NULL, OPT_CELL_TIMEOUT},
 	{"repeat-disturbed", required_argument, NULL, OPT_REPEAT_DISTURBED},
 	{"fail-if-slower", no_argument, NULL, OPT_FAIL_IF_SLOWER},
+	{"profile", required_argument, NULL, OPT_PROFILE},
+	{"no-profile", no_argument, NULL, OPT_NO_PROFILE},
+	{"save-profile", required_argument, NULL, OPT_SAVE_PROFILE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -92,6 +96,9 @@ void pb_cli_usage(FILE *out)
 "                                     the same, as a gate: exit 4 where a cell of B\n"
 "                                     is significantly slower, by 2% or more\n"
 "       parbench coverage A B [C...]  how often runs of one sweep fall in each other's CIs\n"
+"       parbench coverage --save-profile FILE A B C [...]\n"
+"                                     the same, and this machine's run-to-run variation\n"
+"                                     from 3 runs or more, as a profile for later sweeps\n"
 "       parbench noise RUN_DIR        how a run's repetitions vary over time (bench-noise)\n"
 "       parbench --resume RUN_DIR     finish a stopped sweep in its own folder\n"
 "       parbench merge OUT RUN_DIR... one run folder OUT from several runs\n"
@@ -127,6 +134,12 @@ void pb_cli_usage(FILE *out)
 "      --extra-rounds N   at most N such extra cell-rounds in the sweep, the\n"
 "                         widest first (default: a tenth of the planned\n"
 "                         cell-rounds; 0: none)\n"
+"      --profile FILE     the machine profile whose run-to-run variation every\n"
+"                         interval includes (default: machine.profile in the\n"
+"                         results folder, where there is one; make\n"
+"                         bench-calibrate writes it); one of another machine\n"
+"                         is refused\n"
+"      --no-profile       intervals over this run's rounds only\n"
 "      --repeat-disturbed N  a round disturbed by steal or a slow speed probe\n"
 "                         earns an extra round, up to N a cell (default 1,\n"
 "                         0: never); both rounds are kept\n"
@@ -593,6 +606,17 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 		case OPT_FAIL_IF_SLOWER:
 			cli->fail_if_slower = 1;
 			break;
+		case OPT_PROFILE:
+			if (!*optarg)
+				return pb_fail(err, len, -EINVAL, "--profile needs a file name");
+			cfg->profile_path = optarg;
+			break;
+		case OPT_NO_PROFILE: cfg->no_profile = 1; break;
+		case OPT_SAVE_PROFILE:
+			if (!*optarg)
+				return pb_fail(err, len, -EINVAL, "--save-profile needs a file name");
+			cli->save_profile = optarg;
+			break;
 		case OPT_REPEAT_DISTURBED: {
 			unsigned n = 0;
 			if (parse_small("--repeat-disturbed", optarg, MAX_ROUNDS, 1, &n, err, len))
@@ -641,6 +665,10 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	}
 	if (cli->fail_if_slower && (optind >= argc || strcmp(argv[optind], "compare") != 0))
 		return pb_fail(err, len, -EINVAL, "--fail-if-slower is an option of parbench compare");
+	if (cli->save_profile && (optind >= argc || strcmp(argv[optind], "coverage") != 0))
+		return pb_fail(err, len, -EINVAL, "--save-profile is an option of parbench coverage");
+	if (cfg->profile_path && cfg->no_profile)
+		return pb_fail(err, len, -EINVAL, "--profile and --no-profile: choose one");
 	if (optind < argc && strcmp(argv[optind], "merge") == 0) {
 		if (optind + 3 > argc)
 			return pb_fail(err, len, -EINVAL, "usage: parbench merge OUT RUN_DIR...");
@@ -653,6 +681,10 @@ int pb_cli_parse(int argc, char **argv, struct pb_cli *cli, char *err, size_t le
 	if (optind < argc && strcmp(argv[optind], "coverage") == 0) {
 		if (optind + 3 > argc)
 			return pb_fail(err, len, -EINVAL, "usage: parbench coverage RUN_DIR RUN_DIR...");
+		if (cli->save_profile && optind + 1 + PB_PROFILE_LEAST_RUNS > argc)
+			return pb_fail(err, len, -EINVAL, "--save-profile needs %d runs or more of "
+				       "one sweep: two cannot tell a run's level from chance",
+				       PB_PROFILE_LEAST_RUNS);
 		cli->action = PB_CLI_COVERAGE;
 		cli->merge_runs = argv + optind + 1;
 		cli->merge_count = (size_t)(argc - optind - 1);

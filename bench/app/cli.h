@@ -28,6 +28,7 @@ struct pb_cli {
 	const char *resume_run; /* for PB_CLI_RESUME */
 	const char *merge_out; /* for PB_CLI_MERGE */
 	char **merge_runs;     /* also the runs of PB_CLI_COVERAGE */
+	const char *save_profile; /* coverage --save-profile FILE, or NULL */
 	size_t merge_count;
 	char note[160]; /* a sweep's options that shape no cell, or "" */
 };

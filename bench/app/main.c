@@ -3,6 +3,7 @@
  * machine, by how much, and why.  The only file that prints and exits.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "../report/coverage.h"
 #include "../report/noise.h"
 #include "../store/merge.h"
+#include "../store/profile.h"
 #include "../measure/context.h"
 #include "../report/render.h"
 #include "../report/report.h"
@@ -121,6 +123,81 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 
 /* After the cells: context measurements, analysis, files, report, plots.
  * Returns the exit status. */
+/* What a machine profile says about --target-ci: where this machine's
+ * run level alone is wider, no rounds in one run reach it. */
+static void profile_plan(const struct pb_config *cfg)
+{
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++) {
+		const struct pb_run_level *l = &cfg->run_level[k];
+		double floor = expm1(PB_Z95 * l->run_sd);
+		if (l->cells && floor >= cfg->target_ci)
+			printf("--target-ci %g%% is below what %s-bound cells can reach on this "
+			       "machine (+-%.1f%% from its run level alone): they stopped at their "
+			       "planned rounds (stop=run-level)\n", 100 * cfg->target_ci,
+			       pb_profile_class_names[k], 100 * floor);
+	}
+}
+
+/*
+ * Loads the machine profile into cfg: --profile's, else the results
+ * folder's where there is one.  One of another machine is refused (with
+ * --profile, as a usage error); a corrupt one is reported and ignored.
+ * Returns 0 or an exit status.
+ */
+static int load_profile(struct pb_config *cfg)
+{
+	char path[PB_PATH_MAX], err[600], why[600];
+	struct pb_profile p;
+	struct pb_host host;
+	int given = cfg->profile_path != NULL;
+
+	if (cfg->no_profile)
+		return 0;
+	snprintf(path, sizeof(path), "%s", given ? cfg->profile_path : "");
+	if (!given)
+		snprintf(path, sizeof(path), "%s/%s", cfg->results_root, PB_PROFILE_NAME);
+	int e = pb_profile_read(path, &p, err, sizeof(err));
+	if ((e == -ENOENT || e == -ENOTDIR) && !given)
+		return 0; /* none there: a results folder not yet made, or not one */
+	if (e == -ENOENT) {
+		snprintf(why, sizeof(why), "--profile %s: no such file", path);
+		return die(EXIT_USAGE, why);
+	}
+	if (e) {
+		fprintf(stderr, "parbench: warning: machine profile ignored: %s; the intervals cover "
+			"this run only\n", err);
+		return 0;
+	}
+	pb_host_read(&host);
+	if (pb_profile_matches(&p, &host, err, sizeof(err))) {
+		snprintf(why, sizeof(why), "%smachine profile %s refused: %s", given ? "--profile: " : "",
+			 path, err);
+		if (given)
+			return die(EXIT_USAGE, why);
+		fprintf(stderr, "parbench: warning: %s; the intervals cover this run only (make "
+			"bench-calibrate measures this machine)\n", why);
+		return 0;
+	}
+	memcpy(cfg->run_level, p.level, sizeof(cfg->run_level));
+	snprintf(cfg->profile_used, sizeof(cfg->profile_used), "%s", path);
+	return 0;
+}
+
+/* The machine profile the intervals include, said with the results. */
+static void print_profile(const struct pb_config *cfg)
+{
+	if (!cfg->profile_used[0])
+		return;
+	printf("Machine profile: %s: every median's interval includes this machine's run-to-run "
+	       "variation", cfg->profile_used);
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++)
+		if (cfg->run_level[k].cells)
+			printf(", %s-bound %.1f%%", pb_profile_class_names[k],
+			       100 * cfg->run_level[k].run_sd);
+	putchar('\n');
+	profile_plan(cfg);
+}
+
 static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 {
 	char err[512], plots[PB_PATH_MAX];
@@ -130,6 +207,7 @@ static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 	int e, status = 0, opened = 0;
 
 	printf("\nseed %llu (replay the order with --seed)\n", (unsigned long long)cfg->seed);
+	print_profile(cfg);
 	pb_context_measure(cfg, sw, &context);
 	if (pb_analyse(sw, cfg->seed, context.ref, context.ref_count, context.overheads,
 		       context.overhead_count, cfg->allowed_cpus, &analysis)) {
@@ -213,6 +291,8 @@ static int sweep(struct pb_config *cfg)
 		cfg->progress = isatty(STDERR_FILENO);
 	if (check_runners(cfg, err, sizeof(err)))
 		return die(EXIT_USAGE, err);
+	if ((status = load_profile(cfg)))
+		return status;
 	if ((e = pb_timer_slack_least()))
 		fprintf(stderr, "parbench: note: timer slack left as it is: %s\n", strerror(-e));
 	if (prepare_placement(cfg, err, sizeof(err))) {
@@ -297,7 +377,8 @@ int main(int argc, char **argv)
 	case PB_CLI_COMPARE:
 		return compare(&cli);
 	case PB_CLI_COVERAGE:
-		if ((e = pb_coverage_runs(cli.merge_runs, cli.merge_count, stdout, err, sizeof(err))))
+		if ((e = pb_coverage_runs(cli.merge_runs, cli.merge_count, cli.save_profile, stdout,
+					  err, sizeof(err))))
 			return die(exit_status(e), err);
 		return 0;
 	case PB_CLI_NOISE:

@@ -9,6 +9,7 @@
 #include "cell.h"
 #include "../base/clock.h"
 #include "../base/rounds_ci.h"
+#include "../base/run_level.h"
 #include "../store/csv.h"
 #include "../placement/peer.h"
 #include "expected.h"
@@ -240,7 +241,8 @@ static void median_ci(const struct pb_cell_result *r, double *lo, double *hi, do
 	pb_rounds_free(&s);
 }
 
-/* Relative half-width of the median's 95% CI (the wider side), or +inf. */
+/* Relative half-width of the median's 95% CI (the wider side), the run
+ * level included, or +inf. */
 static double ci_width(const struct pb_cell_result *r)
 {
 	size_t count;
@@ -249,11 +251,19 @@ static double ci_width(const struct pb_cell_result *r)
 	if (ok && count >= CI_MIN_REPS) {
 		double median = pb_median_inplace(ok, count);
 		median_ci(r, &lo, &hi, NULL);
+		pb_run_level_widen(median, r->cell.run_sd, &lo, &hi);
 		if (median > 0 && isfinite(lo) && isfinite(hi))
 			width = pb_relative_half_width(median, lo, hi);
 	}
 	free(ok);
 	return width;
+}
+
+/* Whether the machine's run level alone makes the interval wider than the
+ * target: then no round of this run can bring it there. */
+static int target_below_run_level(const struct pb_measure *m, const struct pb_cell_result *r)
+{
+	return r->cell.run_sd > 0 && expm1(PB_Z95 * r->cell.run_sd) >= m->target_ci;
 }
 
 /* Rounds measured so far, the planned and the extra ones. */
@@ -274,6 +284,8 @@ double pb_cell_round_need(const struct pb_measure *m, const struct pb_cell_resul
 								  : m->extra_rounds_max;
 	if (r->extra_rounds < owed)
 		return PB_NEED_DISTURBED + fmin(width / target, PB_NEED_DISTURBED / 2);
+	if (target_below_run_level(m, r))
+		return 0;
 	return width > m->target_ci ? fmin(width / target, PB_NEED_DISTURBED / 2) : 0;
 }
 
@@ -284,6 +296,8 @@ void pb_cell_settle(const struct pb_measure *m, struct pb_cell_result *r)
 		return;
 	if (ci_width(r) <= m->target_ci)
 		r->stop = "ci";
+	else if (target_below_run_level(m, r))
+		r->stop = "run-level"; /* the machine's runs differ by more */
 	else if (m->max_rounds <= rounds)
 		return; /* no extra round could run: as its last round said */
 	else if (rounds_measured(r) >= m->max_rounds)
@@ -431,7 +445,10 @@ void pb_cell_summarise(struct pb_cell_result *r)
 	r->round_spread = NAN;
 	if (ok && count) {
 		pb_median_inplace(ok, count); /* sorts */
-		median_ci(r, &r->ci_low, &r->ci_high, &r->round_spread);
+		median_ci(r, &r->own_ci_low, &r->own_ci_high, &r->round_spread);
+		r->ci_low = r->own_ci_low;
+		r->ci_high = r->own_ci_high;
+		pb_run_level_widen(r->stats.median, r->cell.run_sd, &r->ci_low, &r->ci_high);
 		r->outliers = (unsigned)pb_outliers_tukey(ok, count);
 	}
 	free(ok);
@@ -911,6 +928,7 @@ int pb_cell_run(const struct pb_cell *cell, const struct pb_measure *m,
 	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
 	r->startup_s = r->init_s = r->ci_low = r->ci_high = r->comm_median_s = NAN;
+	r->own_ci_low = r->own_ci_high = NAN;
 	r->stop = "failed";
 	snprintf(r->status, sizeof(r->status), "ok");
 	const char *why = pb_kernel_broken(cell->kernel);

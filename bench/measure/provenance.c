@@ -10,6 +10,7 @@
 
 #include "../../kernels/kernel.h"
 #include "../base/sha256.h"
+#include "../placement/host.h"
 #include "../placement/peer.h"
 #include "provenance.h"
 
@@ -21,26 +22,6 @@
 #endif
 
 extern char **environ;
-
-void pb_cpu_model(char *buf, size_t len)
-{
-	hwloc_topology_t topo;
-
-	snprintf(buf, len, "unknown");
-	if (hwloc_topology_init(&topo) != 0)
-		return;
-	if (hwloc_topology_load(topo) == 0) {
-		hwloc_obj_t pkg = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, 0);
-		const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
-		if (model) {
-			snprintf(buf, len, "%s", model);
-			/* Some CPUs pad their model string with blanks. */
-			for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
-				buf[n - 1] = '\0';
-		}
-	}
-	hwloc_topology_destroy(topo);
-}
 
 static void topology_facts(FILE *f)
 {
@@ -89,20 +70,21 @@ static void first_line(const char *path, char *buf, size_t len)
 
 int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg)
 {
-	char host[256] = "unknown", model[256], date[64], buf[256];
+	char date[64], buf[256];
+	struct pb_host host;
 	struct utsname uts;
 	time_t now = time(NULL);
 	struct tm tm;
 
-	gethostname(host, sizeof(host) - 1);
-	pb_cpu_model(model, sizeof(model));
+	pb_host_read(&host);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&now, &tm));
 
-	fprintf(f, "run_id=%s\ndate=%s\nhost=%s\n", run_id, date, host);
+	fprintf(f, "run_id=%s\ndate=%s\nhost=%s\nboot_id=%s\n", run_id, date, host.name,
+		host.boot_id);
 	if (uname(&uts) == 0)
 		fprintf(f, "kernel=%s %s %s\n", uts.sysname, uts.release, uts.machine);
-	fprintf(f, "cpu_model=%s\n", model);
-	fprintf(f, "online_cpus=%ld\nallowed_cpus=%u\n", sysconf(_SC_NPROCESSORS_ONLN),
+	fprintf(f, "cpu_model=%s\n", host.cpu_model);
+	fprintf(f, "online_cpus=%ld\nallowed_cpus=%u\n", host.cpus,
 		cfg->allowed_cpus);
 	double load[3];
 	if (getloadavg(load, 3) == 3) /* how busy the machine was as the run began */
@@ -161,6 +143,13 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 		cfg->repeat_disturbed < 0 ? 1 : cfg->repeat_disturbed, cfg->quick,
 		cfg->shuffle,
 		(unsigned long long)cfg->seed);
+	/* The machine profile whose run level the intervals include. */
+	fprintf(f, "profile=%s\n", cfg->profile_used[0] ? cfg->profile_used : "none");
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++)
+		if (cfg->profile_used[0] && cfg->run_level[k].cells)
+			fprintf(f, "profile_%s_run_sd=%.6f\nprofile_%s_pair_sd=%.6f\n",
+				k == PB_LEVEL_COMPUTE ? "compute" : "memory", cfg->run_level[k].run_sd,
+				k == PB_LEVEL_COMPUTE ? "compute" : "memory", cfg->run_level[k].pair_sd);
 	fputs("pin=", f);
 	for (size_t i = 0; i < cfg->pin_count; i++)
 		fprintf(f, "%s%s", i ? " " : "", pb_placement_name(&cfg->pins[i]));

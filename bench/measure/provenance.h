@@ -9,7 +9,4 @@
 /* Writes key=value lines, one per fact; unknown facts say "unknown". */
 int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg);
 
-/* "model name" of the CPU, or "unknown". */
-void pb_cpu_model(char *buf, size_t len);
-
 #endif

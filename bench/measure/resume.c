@@ -136,6 +136,7 @@ static struct pb_cell_result *begin_cell(struct pb_sweep *sw, int oversubscribed
 	r->efficiency = r->karp_flatt = r->weak_efficiency = NAN;
 	r->gbps = r->gbps_reference = r->gbps_ratio = NAN;
 	r->ci_low = r->ci_high = r->comm_median_s = NAN;
+	r->own_ci_low = r->own_ci_high = NAN;
 	r->startup_s = r->init_s = NAN;
 	snprintf(r->pin, sizeof(r->pin), "%s", pb_cell_pin_name(&r->cell));
 	snprintf(r->status, sizeof(r->status), "ok");

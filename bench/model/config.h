@@ -7,6 +7,8 @@
 
 #include "../../kernels/kernel.h"
 #include "../../runners/runner.h"
+#include "../base/paths.h"
+#include "../base/run_level.h"
 #include "../placement/placement.h"
 #include "scaling.h"
 
@@ -67,6 +69,14 @@ struct pb_config {
 	int quick, plot, overhead;
 	enum pb_scaling scaling; /* weak: sizes grow with the workers */
 	const char *resume;     /* run folder to complete (--resume), or NULL */
+	/* The machine profile (store/profile.h): --profile, or NULL for the
+	 * results folder's; --no-profile; and what the program loaded from
+	 * it: each class's run level (cells 0: none) and the file ("" when
+	 * none was used). */
+	const char *profile_path;
+	int no_profile;
+	struct pb_run_level run_level[PB_LEVEL_CLASSES];
+	char profile_used[PB_PATH_MAX];
 	const char *command_line;
 	int argc;               /* the command line itself, for --resume */
 	char **argv;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "plan.h"
@@ -25,6 +26,16 @@ int pb_plan_leaves_out(const struct pb_runner *runner, const struct pb_kernel *k
 	return runner->moves_data && !pb_kernel_bytes(kernel, n);
 }
 
+/* The profile's run level of the kernel's class, or NULL: a kernel that
+ * waits has none, nor a class the profile did not measure. */
+static const struct pb_run_level *run_level_of(const struct pb_config *cfg,
+					       const struct pb_kernel *kernel)
+{
+	const struct pb_run_level *l =
+		&cfg->run_level[pb_kernel_compute_bound(kernel) ? PB_LEVEL_COMPUTE : PB_LEVEL_MEMORY];
+	return kernel->waits || !l->cells ? NULL : l;
+}
+
 int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 {
 	size_t cap = 0;
@@ -38,6 +49,7 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 
 		/* Kernels that do not wait have one latency (none). */
 		size_t latencies = kernel->waits ? cfg->latency_count : 1;
+		const struct pb_run_level *level = run_level_of(cfg, kernel);
 		for (size_t s = 0; s < size_count; s++)
 		for (size_t l = 0; l < latencies; l++)
 		for (size_t pin = 0; pin < cfg->pin_count; pin++)
@@ -51,6 +63,8 @@ int pb_plan_build(const struct pb_config *cfg, struct pb_plan *plan)
 				.scaling = cfg->scaling, .base_n = sizes[s],
 				.latency_us = kernel->waits ? cfg->latencies_us[l] : 0,
 				.inflight = 1,
+				.run_sd = level ? level->run_sd : NAN,
+				.pair_sd = level ? level->pair_sd : NAN,
 			};
 			if (!runner->schedules) {
 				cell.workers = 1;

@@ -23,6 +23,10 @@ struct pb_cell {
 	unsigned inflight;         /* tasks each worker keeps waiting at once:
 				    * --inflight for runners that overlap waits
 				    * on kernels that wait, 1 otherwise */
+	/* The machine profile's run level for this cell's class
+	 * (base/run_level.h): what its median's interval adds for a rerun,
+	 * and what a ratio with a cell of the same run adds; NaN: none. */
+	double run_sd, pair_sd;
 	size_t order;              /* position in the unshuffled plan */
 	size_t position;           /* in the sweep's (shuffled) order */
 };

@@ -54,7 +54,9 @@ struct pb_cell_result {
 	char status[96];     /* "ok" or a reason, one token without commas */
 	const char *stop;    /* why repetitions stopped: ci, budget, max, failed */
 	struct pb_stats stats; /* of the seconds of the verified repetitions */
-	double ci_low, ci_high; /* 95% CI of the median */
+	double ci_low, ci_high; /* 95% CI of the median: with the cell's run level
+				 * (cell.run_sd) where a machine profile gave one */
+	double own_ci_low, own_ci_high; /* the same over this run's rounds alone */
 	double round_spread;    /* how much the rounds differ (pb_rounds_spread) */
 	double comm_median_s; /* median of comm_seconds, NaN: not measured */
 	/* Interference: rounds flagged disturbed, the extra rounds run for

@@ -2,12 +2,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../kernels/kernel.h"
 #include "../base/fail.h"
 #include "../base/rounds_ci.h"
+#include "../base/run_level.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
+#include "../store/profile.h"
 #include "../store/runfiles.h"
 #include "coverage.h"
 #include "speed.h"
@@ -34,10 +37,15 @@ struct tally {
 	double worst;  /* largest relative difference of two medians */
 	char worst_cell[200];
 	double worst_a[3], worst_b[3]; /* median, lo, hi of the two */
+	/* For the run level: per cell in every run, run by run, its log
+	 * median and the standard error its own run's interval gave. */
+	double *logm, *se;
+	size_t level_cells;
 };
 
 struct columns {
 	int key[PB_KEY_COUNT], median, lo, hi, status, gbps, latency, spread, rounds, extra;
+	int own_lo, own_hi; /* the run's own interval, before any profile's run level */
 };
 
 static int columns_of(const struct pb_table *t, struct columns *c)
@@ -53,6 +61,12 @@ static int columns_of(const struct pb_table *t, struct columns *c)
 	c->spread = pb_table_column(t, "round_spread"); /* -1 in older runs */
 	c->rounds = pb_table_column(t, "rounds");
 	c->extra = pb_table_column(t, "extra_rounds");
+	c->own_lo = pb_table_column(t, "rounds_ci_low_s");
+	c->own_hi = pb_table_column(t, "rounds_ci_high_s");
+	if (c->own_lo < 0 || c->own_hi < 0) { /* a run from before profiles */
+		c->own_lo = c->lo;
+		c->own_hi = c->hi;
+	}
 	return c->median < 0 || c->lo < 0 || c->hi < 0 ? -EINVAL : 0;
 }
 
@@ -106,6 +120,18 @@ static void note_spread(struct tally *t, const struct pb_table *tab, const struc
 		return;
 	t->spread[t->spreads] = s;
 	t->rounds[t->spreads++] = pb_field_num(tab, row, c->rounds) + (isfinite(x) ? x : 0);
+}
+
+/* Keeps a cell's log median and its run's own standard error of it. */
+static void note_level(struct tally *t, const struct pb_table *tab, const struct columns *c,
+		       size_t row, size_t count, size_t a, double median)
+{
+	double x = pb_field_num(tab, row, c->extra), r = pb_field_num(tab, row, c->rounds);
+	unsigned rounds = (unsigned)((isfinite(r) ? r : 1) + (isfinite(x) ? x : 0));
+	size_t at = t->level_cells * count + a;
+	t->logm[at] = log(median);
+	t->se[at] = pb_run_level_se(pb_field_num(tab, row, c->own_lo),
+				    pb_field_num(tab, row, c->own_hi), rounds);
 }
 
 /* Why a class's intervals are as wide as they are (half, at the median
@@ -193,7 +219,99 @@ static void print_probes(FILE *out, const struct pb_run *runs, size_t count)
 	free(logs);
 }
 
-int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, size_t errlen)
+/* What the runs' intervals covered: one run, or a machine profile's run
+ * level too (their provenance says). */
+static void print_scope(FILE *out, const struct pb_run *runs, size_t count)
+{
+	size_t with = 0;
+	for (size_t a = 0; a < count; a++) {
+		const char *p = pb_run_provenance(&runs[a], "profile");
+		with += p && strcmp(p, "none") != 0;
+	}
+	if (with == count)
+		fputs("  the intervals held the machine profile's run-to-run variation "
+		      "(provenance: profile)\n", out);
+	else if (with == 0)
+		fputs("  the intervals covered their own run only (no machine profile; make "
+		      "bench-calibrate measures one)\n", out);
+	else
+		fprintf(out, "  %zu of the %zu runs' intervals held a machine profile's run level\n",
+			with, count);
+}
+
+/* The machine the runs were measured on, from their provenance: all the
+ * same one, or -EINVAL. */
+static int runs_host(const struct pb_run *runs, size_t count, struct pb_host *h, char *err,
+		     size_t errlen)
+{
+	static const char *const keys[] = {"host", "cpu_model", "online_cpus"};
+	for (size_t a = 0; a < count; a++)
+		for (size_t k = 0; k < 3; k++) {
+			const char *v = pb_run_provenance(&runs[a], keys[k]);
+			const char *first = pb_run_provenance(&runs[0], keys[k]);
+			if (!v || !first)
+				return pb_fail(err, errlen, -EINVAL, "%s/provenance.txt has no %s: "
+					       "cannot say which machine it measured", runs[a].dir,
+					       keys[k]);
+			if (strcmp(v, first) != 0)
+				return pb_fail(err, errlen, -EINVAL, "%s and %s were measured on "
+					       "different machines (%s %s, %s): a profile is of one",
+					       runs[0].dir, runs[a].dir, keys[k], first, v);
+		}
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", pb_run_provenance(&runs[0], "host"));
+	snprintf(h->cpu_model, sizeof(h->cpu_model), "%s", pb_run_provenance(&runs[0], "cpu_model"));
+	const char *boot = pb_run_provenance(&runs[count - 1], "boot_id");
+	snprintf(h->boot_id, sizeof(h->boot_id), "%s", boot ? boot : "unknown");
+	h->cpus = strtol(pb_run_provenance(&runs[0], "online_cpus"), NULL, 10);
+	return 0;
+}
+
+/* Measures each class's run level and writes it to path. */
+static int save_profile(const char *path, const struct pb_run *runs, size_t count,
+			const struct tally *tally, FILE *out, char *err, size_t errlen)
+{
+	struct pb_profile p = {.runs = (unsigned)count};
+	time_t now = time(NULL);
+	struct tm tm;
+	int e;
+
+	if (count < PB_PROFILE_LEAST_RUNS)
+		return pb_fail(err, errlen, -EINVAL, "--save-profile needs %d runs or more of one "
+			       "sweep (got %zu): two cannot tell a run's level from chance",
+			       PB_PROFILE_LEAST_RUNS, count);
+	if ((e = runs_host(runs, count, &p.host, err, errlen)))
+		return e;
+	strftime(p.date, sizeof(p.date), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&now, &tm));
+	static const enum cell_class of[PB_LEVEL_CLASSES] = {CLASS_COMPUTE, CLASS_MEMORY};
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++) {
+		const struct tally *t = &tally[of[k]];
+		if (t->level_cells >= 2 &&
+		    (e = pb_run_level_estimate(t->logm, t->se, t->level_cells, count, &p.level[k])))
+			return pb_fail(err, errlen, e, "out of memory");
+	}
+	if (!p.level[PB_LEVEL_COMPUTE].cells && !p.level[PB_LEVEL_MEMORY].cells)
+		return pb_fail(err, errlen, -EINVAL, "--save-profile: no class has two cells in "
+			       "every run");
+	if ((e = pb_profile_write(path, &p, err, errlen)))
+		return e;
+	fprintf(out, "Machine profile: %s (%s, %zu runs), the run level beyond each run's own "
+		     "interval:\n", path, p.host.name, count);
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++) {
+		const struct pb_run_level *l = &p.level[k];
+		if (l->cells)
+			fprintf(out, "  %-14s runs differ by %.1f%% (sd of the log median), %.1f%% "
+				     "of it not shared by a run's cells, over %zu cells\n",
+				class_names[of[k]], 100 * l->run_sd, 100 * l->pair_sd, l->cells);
+		else
+			fprintf(out, "  %-14s no two cells in every run: not measured\n",
+				class_names[of[k]]);
+	}
+	return 0;
+}
+
+int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE *out,
+		     char *err, size_t errlen)
 {
 	struct pb_run *runs = calloc(count, sizeof(*runs));
 	struct columns *cols = calloc(count, sizeof(*cols));
@@ -214,7 +332,9 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		if (!(tally[k].half = malloc((rows * count + 1) * sizeof(double))) ||
 		    !(tally[k].spread = malloc((rows * count + 1) * sizeof(double))) ||
 		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))) ||
-		    !(tally[k].shift = calloc(count, sizeof(double))))
+		    !(tally[k].shift = calloc(count, sizeof(double))) ||
+		    !(tally[k].logm = malloc((rows * count + 1) * sizeof(double))) ||
+		    !(tally[k].se = malloc((rows * count + 1) * sizeof(double))))
 			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
 	size_t *row = !e ? malloc(count * sizeof(*row)) : NULL; /* the cell's row in each run */
@@ -243,6 +363,9 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 		for (size_t a = 0; a < count; a++)
 			t->shift[a] += log(v[a][0]) - mean;
 		t->cells++;
+		for (size_t a = 0; a < count; a++)
+			note_level(t, &runs[a].summary, &cols[a], row[a], count, a, v[a][0]);
+		t->level_cells++;
 		for (size_t a = 0; a < count; a++) {
 			note_spread(t, &runs[a].summary, &cols[a], row[a]);
 			t->half[t->halves++] = pb_relative_half_width(v[a][0], v[a][1], v[a][2]);
@@ -274,12 +397,17 @@ int pb_coverage_runs(char *const *paths, size_t count, FILE *out, char *err, siz
 			if (k != CLASS_LATENCY || tally[k].pairs)
 				print_class(out, &tally[k], (enum cell_class)k, count);
 		print_probes(out, runs, count);
+		print_scope(out, runs, count);
 	}
+	if (!e && profile)
+		e = save_profile(profile, runs, count, tally, out, err, errlen);
 	for (int k = 0; k < CLASS_COUNT; k++) {
 		free(tally[k].half);
 		free(tally[k].spread);
 		free(tally[k].rounds);
 		free(tally[k].shift);
+		free(tally[k].logm);
+		free(tally[k].se);
 	}
 	free(v);
 	free(row);

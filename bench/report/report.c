@@ -133,9 +133,15 @@ static void print_best(FILE *f, const struct pb_results *r, const struct columns
 	}
 	/* What the intervals do not cover: the run as a level of its own
 	 * (Kalibera and Jones); parbench coverage measures it. */
-	fputs("  These 95% CIs cover this run only (how much its rounds differ); another run on "
-	      "this machine\n  varies more than that. make bench-coverage measures how much, over "
-	      "three runs.\n", f);
+	const char *profile = pb_run_provenance(&r->run, "profile");
+	if (profile && strcmp(profile, "none") != 0)
+		fprintf(f, "  The medians' 95%% CIs include this machine's run-to-run variation "
+			"(machine profile %s):\n  a rerun's median should fall inside about 4 in 5 of "
+			"them. Speedups compare cells of one run.\n", profile);
+	else
+		fputs("  These 95% CIs cover this run only (how much its rounds differ); another run "
+		      "on this machine\n  varies more than that. make bench-calibrate measures how "
+		      "much, and later sweeps include it.\n", f);
 }
 
 static void print_efficiency(FILE *f, const struct pb_results *r, const struct columns *c)

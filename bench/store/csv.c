@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "summary_columns.h"
 
 #define KEY_COLUMNS "run_id,kernel,n,runner,schedule,chunk,workers,pin,oversubscribed,scaling," \
 	"base_n,latency_us,inflight"
@@ -110,58 +111,22 @@ int pb_csv_raw_rows(FILE *f, const char *run_id, const struct pb_cell_result *r,
 
 int pb_csv_summary_header(FILE *f)
 {
-	return fputs(KEY_COLUMNS ",reps,ok_reps,rounds,stop,startup_s,init_s,median_s,"
-		     "median_ci_low_s,median_ci_high_s,round_spread,min_s,max_s,mean_s,stddev_s,outliers,"
-		     "speedup,speedup_ci_low,speedup_ci_high,efficiency,karp_flatt,gbps,"
-		     "gbps_reference,gbps_ratio,binding_checked,binding_ok,weak_efficiency,"
-		     "peer_ns_min,peer_ns_max,ideal_s,tasks_per_s,task_p50_s,task_p99_s,"
-		     "task_p999_s,comm_median_s,disturbed_rounds,extra_rounds,median_undisturbed_s,"
-		     "steal_pct_max,probe_slowdown_max,queued_reps,median_with_queued_s,nodes,check,"
-		     "status\n",
-		     f) < 0 ? -EIO : 0;
+#define NAME(name, value) "," #name
+	return fputs(KEY_COLUMNS PB_SUMMARY_COLUMNS(NAME, NAME, NAME) "\n", f) < 0 ? -EIO : 0;
+#undef NAME
 }
 
 int pb_csv_summary_row(FILE *f, const char *run_id, const struct pb_cell_result *r)
 {
+#define COUNT(name, value) fprintf(f, ",%u", (unsigned)(value));
+#define DOUBLE(name, value) number(f, value);
+#define TOKEN(name, value) fprintf(f, ",%s", value);
 	key_fields(f, run_id, r);
-	fprintf(f, ",%u,%u,%u,%s", r->rep_count, r->ok_count, r->rounds,
-		r->stop ? r->stop : "");
-	number(f, r->startup_s);
-	number(f, r->init_s);
-	number(f, r->stats.median);
-	number(f, r->ci_low);
-	number(f, r->ci_high);
-	number(f, r->round_spread);
-	number(f, r->stats.min);
-	number(f, r->stats.max);
-	number(f, r->stats.mean);
-	number(f, r->stats.stddev);
-	fprintf(f, ",%u", r->outliers);
-	number(f, r->speedup);
-	number(f, r->speedup_ci_low);
-	number(f, r->speedup_ci_high);
-	number(f, r->efficiency);
-	number(f, r->karp_flatt);
-	number(f, r->gbps);
-	number(f, r->gbps_reference);
-	number(f, r->gbps_ratio);
-	fprintf(f, ",%u,%u", r->binding_checked, r->binding_ok);
-	number(f, r->weak_efficiency);
-	number(f, r->peer_ns_min);
-	number(f, r->peer_ns_max);
-	number(f, r->ideal_s);
-	number(f, r->tasks_per_s);
-	for (int q = 0; q < 3; q++)
-		number(f, r->task_s[q]);
-	number(f, r->comm_median_s);
-	fprintf(f, ",%u,%u", r->disturbed_rounds, r->extra_rounds);
-	number(f, r->median_undisturbed_s);
-	number(f, r->steal_pct_max);
-	number(f, r->probe_slowdown_max);
-	fprintf(f, ",%u", r->queued_reps);
-	number(f, r->median_with_queued_s);
-	fprintf(f, ",%u,%s,%s\n", pb_nodes_count(r->nodes), pb_kernel_check_name(r->cell.kernel),
-		r->status);
+	PB_SUMMARY_COLUMNS(COUNT, DOUBLE, TOKEN)
+	fputc('\n', f);
+#undef COUNT
+#undef DOUBLE
+#undef TOKEN
 	return ferror(f) ? -EIO : 0;
 }
 
