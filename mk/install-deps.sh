@@ -35,9 +35,25 @@ else
 		"or run: apt-get install$missing" >&2
 	exit 1
 fi
-echo "parbench: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# apt's own log goes to a file: a line per step here, the log's end where
+# a step fails.
+log=$(mktemp "${TMPDIR:-/tmp}/parbench-apt.XXXXXX")
+step() {
+	what=$1
+	shift
+	echo "parbench: $what"
+	if ! "$@" >"$log" 2>&1; then
+		echo "parbench: $what failed; apt said:" >&2
+		tail -n 15 "$log" >&2
+		rm -f "$log"
+		exit 1
+	fi
+}
 # A stale package index makes installs fail with 404s: refresh it first.
-$as_root apt-get update -qq
+step "updating the package index" $as_root apt-get update -q
 # shellcheck disable=SC2086
-$as_root apt-get install -y -qq --no-install-recommends $missing
+step "installing$missing" $as_root apt-get install -y -q --no-install-recommends $missing
+# shellcheck disable=SC2086
+echo "parbench: installed $(echo $missing | wc -w) packages"
+rm -f "$log"
