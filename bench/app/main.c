@@ -121,8 +121,6 @@ static int check_runners(struct pb_config *cfg, char *err, size_t len)
 	return 0;
 }
 
-/* After the cells: context measurements, analysis, files, report, plots.
- * Returns the exit status. */
 /* What a machine profile says about --target-ci: where this machine's
  * run level alone is wider, no rounds in one run reach it. */
 static void profile_plan(const struct pb_config *cfg)
@@ -198,6 +196,8 @@ static void print_profile(const struct pb_config *cfg)
 	profile_plan(cfg);
 }
 
+/* After the cells: context measurements, analysis, files, report, plots.
+ * Returns the exit status. */
 static int finish(const struct pb_config *cfg, struct pb_sweep *sw)
 {
 	char err[512], plots[PB_PATH_MAX];
