@@ -218,3 +218,18 @@ Test(profile, a_sweep_takes_this_machines_and_refuses_anothers, .timeout = 120)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	cr_expect_eq(pb_test_system(cmd), 0);
 }
+
+Test(profile, saving_one_needs_three_runs_and_the_coverage_subcommand)
+{
+	char dir[] = "/tmp/pb-profile-XXXXXX", out[512], errs[512];
+	cr_assert(mkdtemp(dir));
+	cr_expect_eq(sweep(dir, (const char *[]){"coverage", "--save-profile", "p", "a", "b", NULL},
+			   out, errs, sizeof(out)), 2);
+	cr_expect(strstr(errs, "3 runs or more"), "%s", errs);
+	cr_expect_eq(sweep(dir, (const char *[]){"--save-profile", "p", NULL}, out, errs,
+			   sizeof(out)), 2);
+	cr_expect(strstr(errs, "option of parbench coverage"), "%s", errs);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_expect_eq(pb_test_system(cmd), 0);
+}

@@ -138,7 +138,8 @@ static void note_level(struct tally *t, const struct pb_table *tab, const struct
  * cell): how much the rounds of its median cell differ, and where the
  * target is missed, the rounds an honest interval would take to reach it
  * at that spread. */
-static void print_floor(FILE *out, struct tally *t, enum cell_class k, double half)
+static void print_floor(FILE *out, struct tally *t, enum cell_class k, double half,
+			int profiled)
 {
 	if (!t->spreads || k == CLASS_LATENCY)
 		return;
@@ -150,6 +151,8 @@ static void print_floor(FILE *out, struct tally *t, enum cell_class k, double ha
 	unsigned need = pb_rounds_needed(s, target, 0.95, PB_SPREAD_MOST_ROUNDS);
 	if (half <= target)
 		fputs("\n", out);
+	else if (profiled) /* more rounds narrow only the run's own part */
+		fputs(": the machine profile's run level, not the rounds, sets this width\n", out);
 	else if (need)
 		fprintf(out, ": an honest %.0f%% would take about %u rounds a cell\n", 100 * target,
 			need);
@@ -170,7 +173,8 @@ static void print_shift(FILE *out, const struct tally *t, size_t runs)
 	fputc('\n', out);
 }
 
-static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t count)
+static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t count,
+			int profiled)
 {
 	if (!t->pairs) {
 		fprintf(out, "  %-14s no cell in every run\n", class_names[k]);
@@ -189,7 +193,7 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t co
 	else
 		fprintf(out, "  %-14s half-width at the median cell %.1f%% (target <= %.0f%%)\n", "",
 			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
-	print_floor(out, t, k, half);
+	print_floor(out, t, k, half, profiled);
 	print_shift(out, t, count);
 	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
 		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
@@ -217,6 +221,17 @@ static void print_probes(FILE *out, const struct pb_run *runs, size_t count)
 		fprintf(out, "%s %+.1f%%", a ? "," : "", 100 * expm1(logs[a] - mean));
 	fputs(" (the machine's own speed; positive: slower)\n", out);
 	free(logs);
+}
+
+/* Whether every run's intervals held a machine profile's run level. */
+static int profiled(const struct pb_run *runs, size_t count)
+{
+	for (size_t a = 0; a < count; a++) {
+		const char *p = pb_run_provenance(&runs[a], "profile");
+		if (!p || strcmp(p, "none") == 0)
+			return 0;
+	}
+	return 1;
 }
 
 /* What the runs' intervals covered: one run, or a machine profile's run
@@ -395,7 +410,8 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 			     "all of them:\n", count, cells);
 		for (int k = 0; k < CLASS_COUNT; k++)
 			if (k != CLASS_LATENCY || tally[k].pairs)
-				print_class(out, &tally[k], (enum cell_class)k, count);
+				print_class(out, &tally[k], (enum cell_class)k, count,
+					    profiled(runs, count));
 		print_probes(out, runs, count);
 		print_scope(out, runs, count);
 	}
