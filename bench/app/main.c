@@ -127,7 +127,7 @@ static void profile_plan(const struct pb_config *cfg)
 {
 	for (int k = 0; k < PB_LEVEL_CLASSES; k++) {
 		const struct pb_run_level *l = &cfg->run_level[k];
-		double floor = expm1(PB_Z95 * l->run_sd);
+		double floor = pb_run_level_floor(l->run_sd);
 		if (l->cells && floor >= cfg->target_ci)
 			printf("--target-ci %g%% is below what %s-bound cells can reach on this "
 			       "machine (+-%.1f%% from its run level alone): they stopped at their "

@@ -64,3 +64,8 @@ void pb_run_level_widen(double point, double sd, double *lo, double *hi)
 	*lo = point * exp(-sqrt(down * down + add * add));
 	*hi = point * exp(sqrt(up * up + add * add));
 }
+
+double pb_run_level_floor(double sd)
+{
+	return sd > 0 ? expm1(PB_Z95 * sd) : 0;
+}

@@ -53,4 +53,7 @@ double pb_run_level_se(double lo, double hi, unsigned rounds);
  * with that run level is narrower than expm1(PB_Z95 * sd). */
 void pb_run_level_widen(double point, double sd, double *lo, double *hi);
 
+/* That floor, expm1(PB_Z95 * sd): 0 where sd is NaN or 0. */
+double pb_run_level_floor(double sd);
+
 #endif

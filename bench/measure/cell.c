@@ -263,7 +263,7 @@ static double ci_width(const struct pb_cell_result *r)
  * target: then no round of this run can bring it there. */
 static int target_below_run_level(const struct pb_measure *m, const struct pb_cell_result *r)
 {
-	return r->cell.run_sd > 0 && expm1(PB_Z95 * r->cell.run_sd) >= m->target_ci;
+	return r->cell.run_sd > 0 && pb_run_level_floor(r->cell.run_sd) >= m->target_ci;
 }
 
 /* Rounds measured so far, the planned and the extra ones. */

@@ -12,6 +12,7 @@
 #include "../base/sha256.h"
 #include "../placement/host.h"
 #include "../placement/peer.h"
+#include "../store/profile.h"
 #include "provenance.h"
 
 #ifndef PB_GIT_REVISION
@@ -148,8 +149,8 @@ int pb_provenance_write(FILE *f, const char *run_id, const struct pb_config *cfg
 	for (int k = 0; k < PB_LEVEL_CLASSES; k++)
 		if (cfg->profile_used[0] && cfg->run_level[k].cells)
 			fprintf(f, "profile_%s_run_sd=%.6f\nprofile_%s_pair_sd=%.6f\n",
-				k == PB_LEVEL_COMPUTE ? "compute" : "memory", cfg->run_level[k].run_sd,
-				k == PB_LEVEL_COMPUTE ? "compute" : "memory", cfg->run_level[k].pair_sd);
+				pb_profile_class_names[k], cfg->run_level[k].run_sd,
+				pb_profile_class_names[k], cfg->run_level[k].pair_sd);
 	fputs("pin=", f);
 	for (size_t i = 0; i < cfg->pin_count; i++)
 		fprintf(f, "%s%s", i ? " " : "", pb_placement_name(&cfg->pins[i]));

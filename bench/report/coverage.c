@@ -223,26 +223,22 @@ static void print_probes(FILE *out, const struct pb_run *runs, size_t count)
 	free(logs);
 }
 
-/* Whether every run's intervals held a machine profile's run level. */
-static int profiled(const struct pb_run *runs, size_t count)
-{
-	for (size_t a = 0; a < count; a++) {
-		const char *p = pb_run_provenance(&runs[a], "profile");
-		if (!p || strcmp(p, "none") == 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* What the runs' intervals covered: one run, or a machine profile's run
- * level too (their provenance says). */
-static void print_scope(FILE *out, const struct pb_run *runs, size_t count)
+/* How many of the runs' intervals held a machine profile's run level
+ * (their provenance says). */
+static size_t profiled_runs(const struct pb_run *runs, size_t count)
 {
 	size_t with = 0;
 	for (size_t a = 0; a < count; a++) {
 		const char *p = pb_run_provenance(&runs[a], "profile");
 		with += p && strcmp(p, "none") != 0;
 	}
+	return with;
+}
+
+/* What the runs' intervals covered: one run, or a profile's run level too. */
+static void print_scope(FILE *out, const struct pb_run *runs, size_t count)
+{
+	size_t with = profiled_runs(runs, count);
 	if (with == count)
 		fputs("  the intervals held the machine profile's run-to-run variation "
 		      "(provenance: profile)\n", out);
@@ -411,7 +407,7 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		for (int k = 0; k < CLASS_COUNT; k++)
 			if (k != CLASS_LATENCY || tally[k].pairs)
 				print_class(out, &tally[k], (enum cell_class)k, count,
-					    profiled(runs, count));
+					    profiled_runs(runs, count) == count);
 		print_probes(out, runs, count);
 		print_scope(out, runs, count);
 	}
