@@ -151,6 +151,46 @@ Test(compare, flags_a_20_percent_slowdown_not_half_a_percent)
 	cr_assert_eq(system(cmd), 0);
 }
 
+/* Gives every cell of a run the run level sd a machine profile measured. */
+static void add_run_sd(const char *dir, const char *sd)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "sed -i '1s/$/,run_sd/;2,$s/$/,%s/' %s/summary.csv", sd, dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* Two runs are two levels of their own: where the runs' profile says they
+ * move by 5% (sd), an 8% change is within what a rerun shows, and a 40%
+ * one is still flagged.  Without one, the output says what it left out. */
+Test(compare, the_run_level_of_a_profile_widens_the_interval)
+{
+	char root[] = "/tmp/pb-compare-XXXXXX", a[128], b[128], cmd[200];
+	cr_assert(mkdtemp(root));
+	snprintf(a, sizeof(a), "%s/A", root);
+	snprintf(b, sizeof(b), "%s/B", root);
+	write_run(a, cells, 3, 1.0, 1.0, 1);
+	write_run(b, cells, 3, 1.40, 1.08, 2);
+	struct pb_compare_result res;
+	char *text = compare_text(a, b, &res);
+	cr_expect_eq(res.slower, 2, "both, by their rounds alone:\n%s", text);
+	cr_expect_eq(res.with_run_level, 0);
+	cr_expect(strstr(text, "run level: not in these intervals"), "%s", text);
+	free(text);
+
+	add_run_sd(a, "0.05");
+	text = compare_text(a, b, &res); /* B has no profile: A's holds for both */
+	cr_expect_eq(res.with_run_level, 3, "%s", text);
+	cr_expect_eq(res.slower, 1, "only the 40%%:\n%s", text);
+	cr_expect(strstr(line_of(text, "omp"), " slower "), "%s", text);
+	cr_expect(!strstr(line_of(text, "pthread"), "slower"), "%s", text);
+	/* sqrt(2) * 5% at 95%: 1.96 * 0.0707 = 0.139, expm1 of it 14.9% */
+	cr_expect(strstr(text, "run level: included for 3 of 3 cells (the runs' machine "
+			       "profile): a change smaller than 14.9%"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
 /* Significant but under the practical threshold: "small", not a change;
  * the effect size is the rank measure of how far apart the two are. */
 Test(compare, a_significant_change_below_the_threshold_is_small)

@@ -238,6 +238,51 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	cr_expect_eq(system(out), 0);
 }
 
+/* Three runs whose memory system moved as a whole: sum's medians shift
+ * together (seq and omp by the same 20%), so their intervals miss each
+ * other, while the speedup, a ratio of one run's cells, holds in every
+ * run; seq's own 1 [1, 1] is not counted. */
+Test(coverage, speedups_agree_where_a_whole_run_moved)
+{
+	char root[] = "/tmp/pb-coverage-XXXXXX", dir[3][80], out[120];
+	cr_assert(mkdtemp(root));
+	static const double scale[3] = {1.0, 1.2, 0.9}, speedup[3][3] = {
+		{1.90, 1.80, 2.00}, {1.92, 1.82, 2.02}, {1.88, 1.78, 1.98}};
+	char *runs[3];
+	for (int r = 0; r < 3; r++) {
+		snprintf(dir[r], sizeof(dir[r]), "%s/%d", root, r);
+		runs[r] = dir[r];
+		char path[128];
+		snprintf(path, sizeof(path), "mkdir -p %s", dir[r]);
+		cr_assert_eq(system(path), 0);
+		snprintf(path, sizeof(path), "%s/summary.csv", dir[r]);
+		FILE *f = fopen(path, "w");
+		cr_assert(f);
+		fputs("run_id,kernel,n,runner,schedule,chunk,workers,median_s,median_ci_low_s,"
+		      "median_ci_high_s,speedup,speedup_ci_low,speedup_ci_high,gbps,status\n", f);
+		double m = 2 * scale[r], o = m / speedup[r][0];
+		fprintf(f, "x,sum,1000,seq,none,0,1,%g,%g,%g,1,1,1,5,ok\n", m, m * 0.99, m * 1.01);
+		fprintf(f, "x,sum,1000,omp,static,0,2,%g,%g,%g,%g,%g,%g,9,ok\n", o, o * 0.99,
+			o * 1.01, speedup[r][0], speedup[r][1], speedup[r][2]);
+		fclose(f);
+	}
+	snprintf(out, sizeof(out), "%s/out.txt", root);
+	FILE *f = fopen(out, "w");
+	char err[256] = "";
+	cr_assert_eq(pb_coverage_runs(runs, 3, NULL, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	f = fopen(out, "r");
+	char text[4096] = "";
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	cr_expect(strstr(text, "memory-bound      6 pairs  CIs overlap   0.0%"), "%s", text);
+	cr_expect(strstr(text, "speedups over 1 cell: CIs overlap 100.0%, inside the other's "
+			       "CI 100.0%, half-width at the median cell 5.3%"), "%s", text);
+	snprintf(out, sizeof(out), "rm -rf %s", root);
+	cr_expect_eq(system(out), 0);
+}
+
 /* Runs that say how much their rounds differ: the compute-bound cells'
  * 8% over 4 rounds is why their intervals are +-14%, and 5% would take 13
  * rounds; the memory-bound cells' 2% keeps theirs within the target. */

@@ -233,3 +233,13 @@ Test(profile, saving_one_needs_three_runs_and_the_coverage_subcommand)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	cr_expect_eq(pb_test_system(cmd), 0);
 }
+
+/* A ratio of two cells or two runs: both sides' levels, in quadrature; a
+ * side without one (its run had no profile) shares the other's. */
+Test(run_level, a_ratio_takes_both_sides)
+{
+	cr_expect_float_eq(pb_run_level_pair(0.03, 0.04), 0.05, 1e-12);
+	cr_expect_float_eq(pb_run_level_pair(0.03, NAN), 0.03 * sqrt(2), 1e-12);
+	cr_expect_float_eq(pb_run_level_pair(0, 0.03), 0.03 * sqrt(2), 1e-12);
+	cr_expect_eq(pb_run_level_pair(NAN, 0), 0);
+}

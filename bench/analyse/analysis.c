@@ -7,6 +7,7 @@
 #include "crossing.h"
 #include "../store/rundir.h"
 #include "../base/ratio_ci.h"
+#include "../base/run_level.h"
 #include "../base/rounds_ci.h"
 #include "../base/stats.h"
 #include "../model/identity.h"
@@ -32,9 +33,14 @@ static int speedup_of(struct pb_cell_result *r, const struct pb_cell_result *bas
 			r->speedup_ci_low = r->speedup_ci_high = 1;
 		} else {
 			/* speedup = median(seq) / median(cell): "b over a" below;
-			 * rounds and repetitions drawn on both sides. */
+			 * rounds and repetitions drawn on both sides, then the
+			 * part of the run level the two cells do not share. */
 			struct pb_ratio_ci ci;
 			err = pb_rounds_ratio_ci(&x, &b, PB_BOOTSTRAP_ITERATIONS, 0.95, s, &ci);
+			if (!err)
+				pb_run_level_widen(ci.ratio,
+						   pb_run_level_pair(r->cell.pair_sd, base->cell.pair_sd),
+						   &ci.low, &ci.high);
 			r->speedup_ci_low = err ? NAN : ci.low;
 			r->speedup_ci_high = err ? NAN : ci.high;
 			err = err == -ENOMEM ? -ENOMEM : 0;

@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "../store/table.h"
 #include "findings.h"
+#include "../base/run_level.h"
 
 static const char *field(const struct pb_findings *f, size_t row, enum pb_key k)
 {
@@ -241,6 +242,12 @@ static int samples_of(const struct pb_findings *f, const struct raw_columns *c,
 	return n ? pb_rounds_make(x, round, n, s) : 0;
 }
 
+/* A cell's pair_sd (base/run_level.h): NaN where its run had no profile. */
+static double pair_sd(const struct pb_findings *f, long row)
+{
+	return f->pair_sd >= 0 ? pb_field_num(&f->run->summary, (size_t)row, f->pair_sd) : NAN;
+}
+
 /* Each group's verdict: every other runner's fastest cell against the
  * best, by the interval of the ratio of their medians (base/rounds_ci.h). */
 static int judge(struct pb_findings *f, const struct raw_columns *c, const long *cell)
@@ -264,11 +271,15 @@ static int judge(struct pb_findings *f, const struct raw_columns *c, const long 
 			if ((err = samples_of(f, c, cell, rival, other, round, &so)))
 				break;
 			struct pb_ratio_ci ci;
-			/* Rounds and repetitions drawn: a tie is a tie a rerun
-			 * could show, not only this run's repetitions. */
+			/* Rounds and repetitions drawn, and the run level the two
+			 * cells do not share: a tie is a tie a rerun could show,
+			 * not only this run's repetitions. */
 			if (so.n && pb_rounds_ratio_ci(&sb, &so, PB_BOOTSTRAP_ITERATIONS, 0.95,
 						       UINT64_C(0x5eed) ^ g, &ci) == 0) {
 				tested = 1;
+				pb_run_level_widen(ci.ratio,
+						   pb_run_level_pair(pair_sd(f, grp->best), pair_sd(f, rival)),
+						   &ci.low, &ci.high);
 				if (rival == grp->runner_up) {
 					grp->up_ratio = ci.ratio;
 					grp->up_low = ci.low;
@@ -323,6 +334,7 @@ int pb_findings_compute(const struct pb_run *run, struct pb_findings *f)
 		return -EINVAL;
 	f->median = pb_table_column(t, "median_s");
 	f->status = pb_table_column(t, "status");
+	f->pair_sd = pb_table_column(t, "pair_sd");
 	f->several_pins = pb_rows_vary(t->rows, t->row_count, f->key[PB_KEY_PIN]);
 	const char *cpus = pb_run_provenance(run, "allowed_cpus");
 	f->allowed_cpus = cpus ? (unsigned)strtoul(cpus, NULL, 10) : 0;

@@ -54,6 +54,7 @@ struct pb_findings {
 	const struct pb_run *run;
 	int key[PB_KEY_COUNT];      /* summary.csv's key columns, -1: absent */
 	int median, status;         /* its median_s and status columns */
+	int pair_sd;                /* its pair_sd column, -1: an older run */
 	struct pb_group *groups;
 	size_t group_count;
 	int several_pins;           /* cells ran under several --pin policies */

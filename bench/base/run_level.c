@@ -65,6 +65,15 @@ void pb_run_level_widen(double point, double sd, double *lo, double *hi)
 	*hi = point * exp(sqrt(up * up + add * add));
 }
 
+double pb_run_level_pair(double a, double b)
+{
+	if (!(a > 0))
+		a = b;
+	if (!(b > 0))
+		b = a;
+	return a > 0 ? sqrt(a * a + b * b) : 0;
+}
+
 double pb_run_level_floor(double sd)
 {
 	return sd > 0 ? expm1(PB_Z95 * sd) : 0;

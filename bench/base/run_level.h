@@ -53,6 +53,13 @@ double pb_run_level_se(double lo, double hi, unsigned rounds);
  * with that run level is narrower than expm1(PB_Z95 * sd). */
 void pb_run_level_widen(double point, double sd, double *lo, double *hi);
 
+/* The run level of a ratio of two medians, each with its own sd a and b:
+ * sqrt(a^2 + b^2).  Both come from one machine, so a side that has none
+ * (NaN or 0: its run had no profile) takes the other's; 0 where neither
+ * has one.  A speedup or a winner within one run passes the two cells'
+ * pair_sd, a comparison of two runs their run_sd. */
+double pb_run_level_pair(double a, double b);
+
 /* That floor, expm1(PB_Z95 * sd): 0 where sd is NaN or 0. */
 double pb_run_level_floor(double sd);
 

@@ -11,6 +11,7 @@
 #include "../placement/peer.h"
 #include "../base/ratio_ci.h"
 #include "../base/rounds_ci.h"
+#include "../base/run_level.h"
 #include "../model/identity.h"
 #include "../store/runfiles.h"
 
@@ -19,6 +20,7 @@ struct side {
 	struct pb_run run;
 	int skey[PB_KEY_COUNT], median, speedup; /* summary.csv; key -1: absent */
 	int peer_min, peer_max;                  /* summary.csv, -1: none */
+	int run_sd;                              /* summary.csv, -1: an older run */
 	int rkey[PB_KEY_COUNT], seconds, ok;     /* raw.csv */
 	int round;                               /* raw.csv, -1: one round */
 	int several_pins;                        /* cells ran in several placements */
@@ -46,6 +48,7 @@ static int find_columns(struct side *s, char *err, size_t errlen)
 	s->speedup = pb_table_column(&s->run.summary, "speedup");
 	s->peer_min = pb_table_column(&s->run.summary, "peer_ns_min");
 	s->peer_max = pb_table_column(&s->run.summary, "peer_ns_max");
+	s->run_sd = pb_table_column(&s->run.summary, "run_sd");
 	s->seconds = pb_table_column(&s->run.raw, "seconds");
 	s->ok = pb_raw_counted_column(&s->run.raw);
 	s->round = pb_table_column(&s->run.raw, "round");
@@ -102,6 +105,12 @@ static double speedup(const struct side *s, size_t row)
 		    same_field(t->rows[i], t->rows[row], s->skey[PB_KEY_PIN]))
 			return pb_field_num(t, i, s->median) / pb_field_num(t, row, s->median);
 	return NAN;
+}
+
+/* A cell's run_sd from its run's machine profile; NaN: none. */
+static double run_sd(const struct side *s, size_t row)
+{
+	return s->run_sd >= 0 ? pb_field_num(&s->run.summary, row, s->run_sd) : NAN;
 }
 
 /* Each cell its own seed, so a cell's interval does not depend on which
@@ -284,6 +293,15 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	pb_rounds_free(&rounds_b);
 	if (e)
 		return e;
+	/* Two runs: each a level of its own, which their rounds cannot see
+	 * (base/run_level.h).  Where a profile measured it, it widens the
+	 * interval, so that a gate does not fire on the machine's own move. */
+	double level = pb_run_level_pair(run_sd(a, ia), run_sd(b, ib));
+	if (na && nb && level > 0) {
+		pb_run_level_widen(ci.ratio, level, &ci.low, &ci.high);
+		res->with_run_level++;
+		res->run_level_floor = fmax(res->run_level_floor, pb_run_level_floor(level));
+	}
 	if (na && nb) {
 		snprintf(interval, sizeof(interval), "%.3f [%.3f, %.3f]", ci.ratio, ci.low,
 			 ci.high);
@@ -336,6 +354,21 @@ static int compare_cell(FILE *out, const struct side *a, const struct side *b, s
 	peer_field(out, b, ib);
 	fputc('\n', out);
 	return 0;
+}
+
+/* Whether the intervals above include the run level, and what that means
+ * for a change the table flags. */
+static void print_run_level(FILE *out, const struct pb_compare_result *res)
+{
+	if (!res->with_run_level) {
+		fputs("run level: not in these intervals (neither run had a machine profile): "
+		      "they cover the rounds of the two runs, and a flagged change may be the "
+		      "machine between runs; make bench-calibrate measures it\n", out);
+		return;
+	}
+	fprintf(out, "run level: included for %zu of %zu cells (the runs' machine profile): a "
+		"change smaller than %.1f%% is within what a rerun moves by itself\n",
+		res->with_run_level, res->common, 100 * res->run_level_floor);
 }
 
 static void print_worst(FILE *out, const struct side *a, const struct side *b,
@@ -485,6 +518,7 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 	fprintf(out, "changed (time CI excludes 1, by %.0f%% or more): %zu (%zu slower, %zu "
 		"faster); %zu more below the threshold\n", PB_COMPARE_THRESHOLD * 100,
 		res->slower + res->faster, res->slower, res->faster, res->small);
+	print_run_level(out, res);
 	fputs("time_B/A per kernel (geometric mean over its cells):", out);
 	for (size_t k = 0; k < worst.kernels; k++)
 		if (worst.timed[k])

@@ -28,6 +28,8 @@ struct pb_compare_result {
 	size_t slower, faster;  /* cells whose time ratio CI excludes 1 and whose
 				 * change is at least PB_COMPARE_THRESHOLD */
 	size_t small;           /* CI excludes 1, but the change is below it */
+	size_t with_run_level;  /* cells whose interval includes the run level */
+	double run_level_floor; /* the widest such level's floor (run_level.h) */
 	double worst_change;    /* B/A - 1 of the median speedup, largest |.|; NaN: none */
 	size_t same_host;       /* cells with the same CPU-to-CPU latency in both */
 	/* The first slower cells, named as the table names them (a gate

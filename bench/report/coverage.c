@@ -26,7 +26,15 @@ enum cell_class { CLASS_COMPUTE, CLASS_MEMORY, CLASS_LATENCY, CLASS_COUNT };
 static const char *const class_names[CLASS_COUNT] = {"compute-bound", "memory-bound",
 						     "latency-bound"};
 
+/* How far the speedups' intervals of several runs agree: a ratio of two
+ * cells of one run, from which the shift a run's cells share cancels. */
+struct agreement {
+	size_t cells, pairs, overlap, ordered, inside;
+	double *half; /* relative half-widths, one per cell and run */
+};
+
 struct tally {
+	struct agreement speedup;
 	size_t pairs, overlap, ordered, inside;
 	double *half; /* relative half-widths, one per cell and run */
 	size_t halves;
@@ -46,6 +54,7 @@ struct tally {
 struct columns {
 	int key[PB_KEY_COUNT], median, lo, hi, status, gbps, latency, spread, rounds, extra;
 	int own_lo, own_hi; /* the run's own interval, before any profile's run level */
+	int speedup[3];     /* speedup, speedup_ci_low, speedup_ci_high; -1: absent */
 };
 
 static int columns_of(const struct pb_table *t, struct columns *c)
@@ -63,6 +72,9 @@ static int columns_of(const struct pb_table *t, struct columns *c)
 	c->extra = pb_table_column(t, "extra_rounds");
 	c->own_lo = pb_table_column(t, "rounds_ci_low_s");
 	c->own_hi = pb_table_column(t, "rounds_ci_high_s");
+	c->speedup[0] = pb_table_column(t, "speedup");
+	c->speedup[1] = pb_table_column(t, "speedup_ci_low");
+	c->speedup[2] = pb_table_column(t, "speedup_ci_high");
 	if (c->own_lo < 0 || c->own_hi < 0) { /* a run from before profiles */
 		c->own_lo = c->lo;
 		c->own_hi = c->hi;
@@ -109,6 +121,50 @@ static int interval(const struct pb_table *t, const struct columns *c, size_t ro
 	v[2] = pb_field_num(t, row, c->hi);
 	return isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]) && v[0] > 0 &&
 	       (c->status < 0 || strcmp(t->rows[row][c->status], "ok") == 0);
+}
+
+/* A cell's speedup and its interval in every run (v[run]), where each
+ * run has one that is not the baseline's own 1 [1, 1]. */
+static void note_speedups(struct agreement *g, const struct pb_run *runs,
+			  const struct columns *cols, const size_t *row, size_t count,
+			  double (*v)[3])
+{
+	for (size_t a = 0; a < count; a++) {
+		for (int k = 0; k < 3; k++)
+			v[a][k] = cols[a].speedup[k] < 0 ? NAN
+				  : pb_field_num(&runs[a].summary, row[a], cols[a].speedup[k]);
+		if (!(v[a][0] > 0) || !(v[a][1] > 0) || !isfinite(v[a][2]) || v[a][1] == v[a][2])
+			return;
+	}
+	g->cells++;
+	for (size_t a = 0; a < count; a++) {
+		g->half[g->cells * count - count + a] = pb_relative_half_width(v[a][0], v[a][1],
+									      v[a][2]);
+		for (size_t b = 0; b < count; b++) {
+			if (a == b)
+				continue;
+			g->ordered++;
+			g->inside += v[b][0] >= v[a][1] && v[b][0] <= v[a][2];
+			if (b > a) {
+				g->pairs++;
+				g->overlap += v[a][1] <= v[b][2] && v[b][1] <= v[a][2];
+			}
+		}
+	}
+}
+
+/* The speedups' line of a class: what the winner and the scaling rest on. */
+static void print_speedups(FILE *out, struct agreement *g, size_t count)
+{
+	if (!g->cells)
+		return;
+	size_t halves = g->cells * count;
+	pb_sort_doubles(g->half, halves);
+	fprintf(out, "  %-14s speedups over %zu cell%s: CIs overlap %5.1f%%, inside the "
+		     "other's CI %5.1f%%, half-width at the median cell %.1f%%\n", "", g->cells,
+		g->cells == 1 ? "" : "s",
+		100 * (double)g->overlap / (double)g->pairs,
+		100 * (double)g->inside / (double)g->ordered, 100 * g->half[(halves - 1) / 2]);
 }
 
 /* Keeps how much a cell's rounds differed in one run, where it says. */
@@ -195,6 +251,7 @@ static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t co
 			100 * half, 100 * (k == CLASS_COMPUTE ? HALF_WIDTH_COMPUTE : HALF_WIDTH_MEMORY));
 	print_floor(out, t, k, half, profiled);
 	print_shift(out, t, count);
+	print_speedups(out, &t->speedup, count);
 	fprintf(out, "  %-14s worst: %s, medians %.6f s [%.6f, %.6f] and %.6f s [%.6f, %.6f] "
 		     "(%.1f%% apart)\n", "", t->worst_cell, t->worst_a[0], t->worst_a[1],
 		t->worst_a[2], t->worst_b[0], t->worst_b[1], t->worst_b[2], 100 * t->worst);
@@ -345,7 +402,8 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		    !(tally[k].rounds = malloc((rows * count + 1) * sizeof(double))) ||
 		    !(tally[k].shift = calloc(count, sizeof(double))) ||
 		    !(tally[k].logm = malloc((rows * count + 1) * sizeof(double))) ||
-		    !(tally[k].se = malloc((rows * count + 1) * sizeof(double))))
+		    !(tally[k].se = malloc((rows * count + 1) * sizeof(double))) ||
+		    !(tally[k].speedup.half = malloc((rows * count + 1) * sizeof(double))))
 			e = pb_fail(err, errlen, -ENOMEM, "out of memory");
 	double (*v)[3] = !e ? malloc(count * sizeof(*v)) : NULL;
 	size_t *row = !e ? malloc(count * sizeof(*row)) : NULL; /* the cell's row in each run */
@@ -377,6 +435,9 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		for (size_t a = 0; a < count; a++)
 			note_level(t, &runs[a].summary, &cols[a], row[a], count, a, v[a][0]);
 		t->level_cells++;
+		note_speedups(&t->speedup, runs, cols, row, count, v);
+		for (size_t a = 0; a < count; a++) /* v again: the medians */
+			interval(&runs[a].summary, &cols[a], row[a], v[a]);
 		for (size_t a = 0; a < count; a++) {
 			note_spread(t, &runs[a].summary, &cols[a], row[a]);
 			t->half[t->halves++] = pb_relative_half_width(v[a][0], v[a][1], v[a][2]);
@@ -420,6 +481,7 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		free(tally[k].shift);
 		free(tally[k].logm);
 		free(tally[k].se);
+		free(tally[k].speedup.half);
 	}
 	free(v);
 	free(row);
