@@ -15,6 +15,8 @@
 #   make bench-calibrate  the sweep three times: this machine's run-to-run
 #                     variation, stored as results/machine.profile, which
 #                     later sweeps' intervals include
+#   make bench-busy   the sweep beside a background load, against the same
+#                     sweep on the machine as it is
 #   make bench-noise  how this machine's noise runs over time
 #                     benchmarks that print a figure beside its target
 #   make compare A=results/<id> [B=results/latest]  two runs side by side
@@ -249,6 +251,24 @@ bench-coverage: deps
 		$(BENCH_ARGS)) || exit $$?; \
 	$(BUILD)/parbench coverage $$runs
 .PHONY: bench-coverage
+
+# The sweep on a machine that is doing other things: twice as it is, then
+# once beside a background process that takes 40% of one CPU
+# (mk/busy.sh); how far the busy run agrees with the quiet one before it
+# (medians within 3%, the winners, both runs' intervals), beside how far
+# the two quiet ones agree, which is what the machine alone allows.
+bench-busy: deps
+	@$(MAKE) --no-print-directory all
+	@set -- $$(sh mk/busy.sh $(BUILD)/bench-busy $(BUILD)/parbench --no-plot \
+		$(BENCH_ARGS)) || exit $$?; \
+	test $$# -eq 3 || exit 1; \
+	echo "quiet against quiet ($$1, $$2):"; \
+	$(BUILD)/parbench compare $$1 $$2 | grep -E '^(medians within|winner per)' | sed 's/^/  /'; \
+	echo "busy against quiet ($$2, $$3):"; \
+	grep -hE '^(Interference|  Waiting for a CPU)' $(BUILD)/bench-busy-busy-1.log | sed 's/^ */  /'; \
+	$(BUILD)/parbench compare $$2 $$3 | grep -E '^(medians within|winner per)' | sed 's/^/  /'; \
+	$(BUILD)/parbench coverage $$2 $$3
+.PHONY: bench-busy
 
 # This machine's run level: the same sweep RUNS times with intervals over
 # each run alone, then how much whole runs differ beyond them, per class,

@@ -140,6 +140,12 @@ Test(compare, flags_a_20_percent_slowdown_not_half_a_percent)
 	cr_expect(fabs(res.worst_change - (1 / 1.2 - 1)) < 0.03, "%g", res.worst_change);
 	cr_expect(strstr(text, "worst cell (median speedup): fib n=30 omp static workers=2"),
 		  "%s", text);
+	/* What a user reads off: seq and pthread within 3%, omp not; the
+	 * fastest runner is pthread in both. */
+	cr_expect(strstr(text, "medians within 3% of A's: 2 of 3 verified cells (66.7%)\n"), "%s",
+		  text);
+	cr_expect(strstr(text, "winner per kernel and n the same runner, or a tie in both: 1 of 1\n"),
+		  "%s", text);
 	free(text);
 
 	/* A run against itself: nothing flagged, no change. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../runners/runner.h"
+#include "agreement.h"
 #include "compare.h"
 #include "speed.h"
 #include "../base/fail.h"
@@ -531,6 +532,9 @@ static int compare(FILE *out, struct side *a, struct side *b, struct pb_compare_
 		snprintf(what, sizeof(what), "  worst %s cell", worst.kernel_name[k]);
 		print_worst(out, a, b, what, &worst.kernel[k]);
 	}
+	struct pb_agreement ag;
+	if (pb_agreement_print(out, &a->run, &b->run, &ag))
+		return pb_fail(err, errlen, -ENOMEM, "out of memory");
 	print_reference(out, a, b);
 	print_probe(out, a, b);
 	if (a->peer_min < 0 || b->peer_min < 0) {
