@@ -273,7 +273,8 @@ bench-busy: deps
 # This machine's run level: the same sweep RUNS times with intervals over
 # each run alone, then how much whole runs differ beyond them, per class,
 # written as the machine profile later sweeps read from results/ (and
-# make bench-coverage then checks with them).
+# make bench-coverage then checks with them); pooled with the profile
+# already there, so that calibrations at several moments add up.
 PROFILE ?= results/machine.profile
 bench-calibrate: deps
 	@$(MAKE) --no-print-directory all

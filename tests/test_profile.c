@@ -109,6 +109,13 @@ Test(profile, reads_back_what_it_wrote_and_knows_its_machine)
 	cr_expect_eq(q.level[PB_LEVEL_MEMORY].cells, 10);
 	cr_expect(fabs(q.level[PB_LEVEL_COMPUTE].run_sd - 0.04) < 1e-9);
 	cr_expect(fabs(q.level[PB_LEVEL_MEMORY].pair_sd - 0.05) < 1e-9);
+	/* A class pooled over more runs than another keeps its own count. */
+	p.runs = 7;
+	p.level[PB_LEVEL_MEMORY].runs = 7;
+	cr_assert_eq(pb_profile_write(path, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(pb_profile_read(path, &q, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(q.level[PB_LEVEL_MEMORY].runs, 7);
+	cr_expect_eq(q.level[PB_LEVEL_COMPUTE].runs, 3);
 	pb_host_read(&here);
 	cr_expect_eq(pb_profile_matches(&q, &here, err, sizeof(err)), 0, "%s", err);
 	other = here;
@@ -242,4 +249,22 @@ Test(run_level, a_ratio_takes_both_sides)
 	cr_expect_float_eq(pb_run_level_pair(0.03, NAN), 0.03 * sqrt(2), 1e-12);
 	cr_expect_float_eq(pb_run_level_pair(0, 0.03), 0.03 * sqrt(2), 1e-12);
 	cr_expect_eq(pb_run_level_pair(NAN, 0), 0);
+}
+
+/* Calibrations at several moments pool: each variance weighted by its
+ * runs less one; a class one of them did not measure takes the other's. */
+Test(run_level, calibrations_pool_by_their_runs)
+{
+	struct pb_run_level a = {20, 4, 0.00, 0.00}, b = {20, 3, 0.06, 0.03}, none = {0};
+	pb_run_level_pool(&a, &b);
+	cr_expect_eq(a.runs, 7);
+	cr_expect_float_eq(a.run_sd, sqrt(0.06 * 0.06 * 2 / 5), 1e-12);
+	cr_expect_float_eq(a.pair_sd, sqrt(0.03 * 0.03 * 2 / 5), 1e-12);
+	pb_run_level_pool(&none, &b);
+	cr_expect_eq(none.runs, 3);
+	cr_expect_float_eq(none.run_sd, 0.06, 1e-12);
+	struct pb_run_level c = b;
+	pb_run_level_pool(&c, &(struct pb_run_level){0});
+	cr_expect_float_eq(c.run_sd, 0.06, 1e-12);
+	cr_expect_eq(c.runs, 3);
 }

@@ -65,6 +65,27 @@ void pb_run_level_widen(double point, double sd, double *lo, double *hi)
 	*hi = point * exp(sqrt(up * up + add * add));
 }
 
+static double pooled(double a, double wa, double b, double wb)
+{
+	return sqrt((a * a * wa + b * b * wb) / (wa + wb));
+}
+
+void pb_run_level_pool(struct pb_run_level *into, const struct pb_run_level *more)
+{
+	if (!more->cells || more->runs < 2)
+		return;
+	if (!into->cells || into->runs < 2) {
+		*into = *more;
+		return;
+	}
+	double wa = (double)into->runs - 1, wb = (double)more->runs - 1;
+	into->run_sd = pooled(into->run_sd, wa, more->run_sd, wb);
+	into->pair_sd = pooled(into->pair_sd, wa, more->pair_sd, wb);
+	into->runs += more->runs;
+	if (more->cells > into->cells)
+		into->cells = more->cells;
+}
+
 double pb_run_level_pair(double a, double b)
 {
 	if (!(a > 0))

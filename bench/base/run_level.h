@@ -41,6 +41,14 @@ struct pb_run_level {
 int pb_run_level_estimate(const double *logm, const double *se, size_t cells, size_t runs,
 			  struct pb_run_level *out);
 
+/* Pools another measurement of the same machine into `into`: each sd's
+ * variance weighted by its runs less one (the shift a run shares has that
+ * many degrees of freedom), the runs added.  The run level moves with the
+ * machine's state over hours, so calibrations at several moments estimate
+ * what a rerun at any of them sees better than one does.  A side with no
+ * cells takes the other's. */
+void pb_run_level_pool(struct pb_run_level *into, const struct pb_run_level *more);
+
 /* The standard error of a log median from its 95% interval [lo, hi] over
  * `rounds` rounds (t with rounds - 1 degrees of freedom; one round: the
  * normal's 1.96); NaN where the interval is not finite and positive. */

@@ -335,6 +335,30 @@ static int runs_host(const struct pb_run *runs, size_t count, struct pb_host *h,
 	return 0;
 }
 
+/* Pools an earlier profile of this machine at path into p (base/
+ * run_level.h: the run level moves with the machine's state, and each
+ * calibration samples one stretch of it); returns the runs it held, 0
+ * where there is none or it is another machine's or unreadable (then
+ * replaced, and said). */
+static unsigned pool_earlier(const char *path, struct pb_profile *p, FILE *out)
+{
+	struct pb_profile old;
+	char why[512];
+	int e = pb_profile_read(path, &old, why, sizeof(why));
+	if (e == -ENOENT)
+		return 0;
+	if (!e)
+		e = pb_profile_matches(&old, &p->host, why, sizeof(why));
+	if (e) {
+		fprintf(out, "Replacing %s: %s\n", path, why);
+		return 0;
+	}
+	for (int k = 0; k < PB_LEVEL_CLASSES; k++)
+		pb_run_level_pool(&p->level[k], &old.level[k]);
+	p->runs += old.runs;
+	return old.runs;
+}
+
 /* Measures each class's run level and writes it to path. */
 static int save_profile(const char *path, const struct pb_run *runs, size_t count,
 			const struct tally *tally, FILE *out, char *err, size_t errlen)
@@ -361,16 +385,20 @@ static int save_profile(const char *path, const struct pb_run *runs, size_t coun
 	if (!p.level[PB_LEVEL_COMPUTE].cells && !p.level[PB_LEVEL_MEMORY].cells)
 		return pb_fail(err, errlen, -EINVAL, "--save-profile: no class has two cells in "
 			       "every run");
+	unsigned before = pool_earlier(path, &p, out);
 	if ((e = pb_profile_write(path, &p, err, errlen)))
 		return e;
-	fprintf(out, "Machine profile: %s (%s, %zu runs), the run level beyond each run's own "
-		     "interval:\n", path, p.host.name, count);
+	fprintf(out, "Machine profile: %s (%s, %u runs", path, p.host.name, p.runs);
+	if (before)
+		fprintf(out, ": these %zu pooled with the %u of earlier calibrations", count, before);
+	fputs("), the run level beyond each run's own interval:\n", out);
 	for (int k = 0; k < PB_LEVEL_CLASSES; k++) {
 		const struct pb_run_level *l = &p.level[k];
 		if (l->cells)
 			fprintf(out, "  %-14s runs differ by %.1f%% (sd of the log median), %.1f%% "
-				     "of it not shared by a run's cells, over %zu cells\n",
-				class_names[of[k]], 100 * l->run_sd, 100 * l->pair_sd, l->cells);
+				     "of it not shared by a run's cells, over %zu cells and %zu runs\n",
+				class_names[of[k]], 100 * l->run_sd, 100 * l->pair_sd, l->cells,
+				l->runs);
 		else
 			fprintf(out, "  %-14s no two cells in every run: not measured\n",
 				class_names[of[k]]);

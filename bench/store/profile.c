@@ -46,7 +46,8 @@ int pb_profile_write(const char *path, const struct pb_profile *p, char *err, si
 		const char *c = pb_profile_class_names[k];
 		fprintf(o.f, "%s_cells=%zu\n", c, l->cells);
 		if (l->cells)
-			fprintf(o.f, "%s_run_sd=%.6f\n%s_pair_sd=%.6f\n", c, l->run_sd, c, l->pair_sd);
+			fprintf(o.f, "%s_runs=%zu\n%s_run_sd=%.6f\n%s_pair_sd=%.6f\n", c, l->runs, c,
+				l->run_sd, c, l->pair_sd);
 	}
 	if ((e = pb_outfile_commit(&o)))
 		return pb_fail(err, len, e, "cannot write %s: %s", path, strerror(-e));
@@ -91,6 +92,14 @@ static int read_level(const struct pb_keyvalues *kv, const char *path, int k,
 		return pb_fail(err, len, -EINVAL, "%s is corrupt: %s is below 2", path, key);
 	l->cells = (size_t)cells;
 	l->runs = runs;
+	/* A class's own runs where calibrations were pooled (older
+	 * profiles: the profile's). */
+	snprintf(key, sizeof(key), "%s_runs", c);
+	if (pb_keyvalues_get(kv, key)) {
+		if (number(kv, path, key, PB_PROFILE_LEAST_RUNS, 1e6, &x, err, len))
+			return -EINVAL;
+		l->runs = (size_t)x;
+	}
 	snprintf(key, sizeof(key), "%s_run_sd", c);
 	if (number(kv, path, key, 0, MOST_SD, &x, err, len))
 		return -EINVAL;
