@@ -243,7 +243,7 @@ bench-repro: deps
 # Calibration of the intervals: the same sweep (QUICK= and ARGS= as for
 # make bench) three times back to back, then, per kernel class, how often
 # the runs' 95% CIs of the median overlap and hold each other's medians,
-# against the targets the README states.  RUNS= sets how many.
+# against the targets docs/statistics.md states.  RUNS= sets how many.
 RUNS ?= 3
 bench-coverage: deps
 	@$(MAKE) --no-print-directory all

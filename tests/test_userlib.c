@@ -21,7 +21,7 @@ static int sh(const char *fmt, const char *a, const char *b, const char *c)
 }
 
 /* make install into a fresh prefix, then the two examples built out of
- * tree exactly as the README says, with pkg-config. */
+ * tree exactly as docs/own-kernel.md says, with pkg-config. */
 static void install_and_build(void)
 {
 	char repo[PATH_MAX];

@@ -16,7 +16,7 @@
 #include "speed.h"
 #include "spread.h"
 
-/* Targets of the calibration (README: what the interval promises). */
+/* Targets of the calibration (docs/statistics.md: what the interval promises). */
 #define OVERLAP_TARGET 0.95
 #define INSIDE_TARGET 0.80
 #define HALF_WIDTH_COMPUTE 0.05
