@@ -67,3 +67,30 @@ Test(breakeven, no_overhead_keeps_the_measured_crossing, .timeout = 120)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	cr_assert_eq(system(cmd), 0);
 }
+
+/* One size run: no crossing to read, said once for all the rows, not once
+ * a row. */
+Test(breakeven, one_size_says_no_crossing_once, .timeout = 120)
+{
+	char root[] = "/tmp/pb-breakeven-XXXXXX", out[128], so[160], se[160];
+	cr_assert(mkdtemp(root));
+	snprintf(out, sizeof(out), "%s/results", root);
+	snprintf(so, sizeof(so), "%s/stdout", root);
+	snprintf(se, sizeof(se), "%s/stderr", root);
+	const char *args[] = {"-k", "sum", "-r", "seq,pthread", "-w", "2", "-s", "static,dynamic",
+			      "--size", "sum=2^12", "--reps", "3", "--rounds", "1",
+			      "--cell-budget", "0.01", "--no-overhead", "--no-plot",
+			      "--no-progress", "-o", out, NULL};
+	int rc = pb_test_finish(pb_test_start(so, se, args));
+	cr_assert_eq(rc, 0, "exit %d: %s", rc, pb_test_slurp(se));
+	const char *text = pb_test_slurp(so);
+	cr_assert(text);
+	const char *once = strstr(text, "measured: no crossing to read for all 2 of these: one "
+				  "size run each");
+	cr_expect(once, "%s", text);
+	cr_expect(once && !strstr(once + strlen("measured: no crossing"), "no crossing to read"),
+		  "said once: %s", text);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}

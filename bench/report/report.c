@@ -147,10 +147,9 @@ static void print_best(FILE *f, const struct pb_results *r, const struct columns
 static void print_efficiency(FILE *f, const struct pb_results *r, const struct columns *c)
 {
 	unsigned w = full_workers(r);
+	int any = 0;
 	if (w < 2)
 		return;
-	fprintf(f, "\nParallel efficiency with all %u CPUs, compute-bound kernels "
-		"(target >= %.2f with dynamic scheduling):\n", w, EFFICIENCY_TARGET);
 	for (size_t i = 0; i < r->run.summary.row_count; i++) {
 		double e = num(r, i, c->efficiency);
 		const struct pb_kernel *k = pb_kernel_lookup(key(r, i, PB_KEY_KERNEL));
@@ -159,6 +158,9 @@ static void print_efficiency(FILE *f, const struct pb_results *r, const struct c
 		if (workers_of(r, i) != w || !isfinite(e) || !compute_bound(r, c, i) ||
 		    (k && k->waits))
 			continue;
+		if (!any++) /* a heading only over cells it heads */
+			fprintf(f, "\nParallel efficiency with all %u CPUs, compute-bound kernels "
+				"(target >= %.2f with dynamic scheduling):\n", w, EFFICIENCY_TARGET);
 		int dynamic = strcmp(key(r, i, PB_KEY_SCHEDULE), "dynamic") == 0;
 		print_cell(f, r, i);
 		fprintf(f, " efficiency %.3f%s\n", e,
@@ -217,8 +219,17 @@ static void print_overhead(FILE *f, const struct pb_table *t)
 	}
 }
 
-/* What the sizes measured say of break-even, after the modelled N*:
- * columns an older breakeven.csv lacks read as one size. */
+/* Whether a row measured one size only (columns an older breakeven.csv
+ * lacks read as one size): no crossing to say, which print_breakeven
+ * says once for all such rows. */
+static int one_size(const struct pb_table *t, size_t i)
+{
+	const char *kind = pb_field(t, i, pb_table_column(t, "measured"));
+	return strcmp(kind, "crossed") && strcmp(kind, "below-smallest") &&
+	       strcmp(kind, "not-faster");
+}
+
+/* What the sizes measured say of break-even, after the modelled N*. */
 static void print_measured_breakeven(FILE *f, const struct pb_table *t, size_t i)
 {
 	int measured = pb_table_column(t, "measured"), from = pb_table_column(t, "significant_from"),
@@ -234,11 +245,8 @@ static void print_measured_breakeven(FILE *f, const struct pb_table *t, size_t i
 	else if (!strcmp(kind, "below-smallest"))
 		fprintf(f, "at or below n = %s, the smallest size run (faster at every size, "
 			   "significantly from n = %s on)", pb_field(t, i, cross), pb_field(t, i, from));
-	else if (!strcmp(kind, "not-faster"))
-		fprintf(f, "not significantly faster at any size up to n = %s", pb_field(t, i, n));
 	else
-		fputs("one size run, no crossing to read (a range such as --size K=LO..HI "
-		      "measures one)", f);
+		fprintf(f, "not significantly faster at any size up to n = %s", pb_field(t, i, n));
 	if (!strcmp(verdict, "holds"))
 		fprintf(f, ": the model holds (within %gx)\n", PB_MODEL_FACTOR);
 	else if (!strcmp(verdict, "off") && isfinite(r))
@@ -261,6 +269,9 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 	fputs("\nBreak-even size N* (beats seq above it).  Model: fixed cost + work scaled from "
 	      "the largest size;\nmeasured: where the speedup crosses 1 between the sizes run:\n",
 	      f);
+	size_t single = 0;
+	for (size_t i = 0; i < t->row_count; i++)
+		single += one_size(t, i);
 	for (size_t i = 0; i < t->row_count; i++) {
 		double s = pb_field_num(t, i, speedup), cost = pb_field_num(t, i, over);
 		fprintf(f, "  %-9s %-11s %-8s w=%-3s ", pb_field(t, i, kernel),
@@ -274,7 +285,8 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 		 * measured crossing alone (breakeven.csv's model "unknown"). */
 		if (!isfinite(cost)) {
 			fputs("none (no dispatch overhead measured)\n", f);
-			print_measured_breakeven(f, t, i);
+			if (!one_size(t, i))
+				print_measured_breakeven(f, t, i);
 			continue;
 		}
 		/* breakeven.csv leaves n_star empty for "never" and for "beyond
@@ -286,8 +298,13 @@ static void print_breakeven(FILE *f, const struct pb_table *t)
 		else
 			fputs(s > 1 && k ? "beyond the largest size\n"
 						    : "never (no speedup)\n", f);
-		print_measured_breakeven(f, t, i);
+		if (!one_size(t, i))
+			print_measured_breakeven(f, t, i);
 	}
+	if (single)
+		fprintf(f, "  measured: no crossing to read for %s%zu of these: one size run each (a "
+			"range such as --size K=LO..HI measures one)\n",
+			single == t->row_count ? "all " : "", single);
 }
 
 /* One line a fit, and one for all those too short to fit: the same
