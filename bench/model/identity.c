@@ -70,6 +70,15 @@ int pb_rows_same_but(char *const *a, const int *ac, char *const *b, const int *b
 	return rows_same(a, ac, b, bc, NULL, k);
 }
 
+long pb_rows_find_cell(char **const *rows, size_t count, const int *cols, char *const *row,
+		       const int *rowcols)
+{
+	for (size_t r = 0; r < count; r++)
+		if (pb_rows_same_cell(rows[r], cols, row, rowcols))
+			return (long)r;
+	return -1;
+}
+
 int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc)
 {
 	return rows_same(a, ac, b, bc, pb_key_names_series, PB_KEY_COUNT);

@@ -52,6 +52,11 @@ int pb_row_key(char *const *row, const int *col, char *key, size_t len);
 int pb_rows_same_cell(char *const *a, const int *ac, char *const *b, const int *bc);
 int pb_rows_same_series(char *const *a, const int *ac, char *const *b, const int *bc);
 
+/* The first of rows[0..count) (key columns cols) in the same cell as row
+ * (key columns rowcols), or -1: one cell looked up in another run. */
+long pb_rows_find_cell(char **const *rows, size_t count, const int *cols, char *const *row,
+		       const int *rowcols);
+
 /* Rows of two tables in the same cell but for key k (e.g. the same cell
  * under another placement). */
 int pb_rows_same_but(char *const *a, const int *ac, char *const *b, const int *bc,

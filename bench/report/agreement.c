@@ -8,11 +8,8 @@
 /* The row of f's run with the same cell as row i of g's, or -1. */
 static long same_cell(const struct pb_findings *f, const struct pb_findings *g, size_t i)
 {
-	const struct pb_table *t = &f->run->summary;
-	for (size_t r = 0; r < t->row_count; r++)
-		if (pb_rows_same_cell(t->rows[r], f->key, g->run->summary.rows[i], g->key))
-			return (long)r;
-	return -1;
+	return pb_rows_find_cell(f->run->summary.rows, f->run->summary.row_count, f->key,
+				 g->run->summary.rows[i], g->key);
 }
 
 static void count_medians(const struct pb_findings *fa, const struct pb_findings *fb,

@@ -67,10 +67,7 @@ static int same_field(char *const *x, char *const *y, int col)
 
 static long find_cell(const struct side *s, char **row, const int *cols)
 {
-	for (size_t i = 0; i < s->run.summary.row_count; i++)
-		if (pb_rows_same_cell(s->run.summary.rows[i], s->skey, row, cols))
-			return (long)i;
-	return -1;
+	return pb_rows_find_cell(s->run.summary.rows, s->run.summary.row_count, s->skey, row, cols);
 }
 
 /* The verified repetitions of a cell, from raw.csv, and the round of

@@ -26,16 +26,36 @@ enum cell_class { CLASS_COMPUTE, CLASS_MEMORY, CLASS_LATENCY, CLASS_COUNT };
 static const char *const class_names[CLASS_COUNT] = {"compute-bound", "memory-bound",
 						     "latency-bound"};
 
+/* How far the intervals of a cell in several runs agree: run pairs whose
+ * intervals overlap, and ordered pairs where the second's point lies in
+ * the first's interval. */
+struct pair_counts {
+	size_t pairs, overlap, ordered, inside;
+};
+
+/* One ordered pair of a cell's (point, lo, hi) in two runs; first: the
+ * pair's first time round, which counts the unordered pair too. */
+static void count_pair(struct pair_counts *c, const double *x, const double *y, int first)
+{
+	c->ordered++;
+	c->inside += y[0] >= x[1] && y[0] <= x[2];
+	if (first) {
+		c->pairs++;
+		c->overlap += x[1] <= y[2] && y[1] <= x[2];
+	}
+}
+
 /* How far the speedups' intervals of several runs agree: a ratio of two
  * cells of one run, from which the shift a run's cells share cancels. */
 struct agreement {
-	size_t cells, pairs, overlap, ordered, inside;
+	size_t cells;
+	struct pair_counts n;
 	double *half; /* relative half-widths, one per cell and run */
 };
 
 struct tally {
 	struct agreement speedup;
-	size_t pairs, overlap, ordered, inside;
+	struct pair_counts n; /* of the medians */
 	double *half; /* relative half-widths, one per cell and run */
 	size_t halves;
 	double *spread, *rounds; /* round_spread and rounds, one per cell and run */
@@ -98,10 +118,8 @@ static long same_cell(const struct pb_run *runs, const struct columns *cols, siz
 		      size_t i)
 {
 	const struct pb_table *t = &runs[j].summary;
-	for (size_t r = 0; r < t->row_count; r++)
-		if (pb_rows_same_cell(runs[0].summary.rows[i], cols[0].key, t->rows[r], cols[j].key))
-			return (long)r;
-	return -1;
+	return pb_rows_find_cell(t->rows, t->row_count, cols[j].key, runs[0].summary.rows[i],
+				 cols[0].key);
 }
 
 /* "fib n=32 omp dynamic w=2" */
@@ -140,16 +158,9 @@ static void note_speedups(struct agreement *g, const struct pb_run *runs,
 	for (size_t a = 0; a < count; a++) {
 		g->half[g->cells * count - count + a] = pb_relative_half_width(v[a][0], v[a][1],
 									      v[a][2]);
-		for (size_t b = 0; b < count; b++) {
-			if (a == b)
-				continue;
-			g->ordered++;
-			g->inside += v[b][0] >= v[a][1] && v[b][0] <= v[a][2];
-			if (b > a) {
-				g->pairs++;
-				g->overlap += v[a][1] <= v[b][2] && v[b][1] <= v[a][2];
-			}
-		}
+		for (size_t b = 0; b < count; b++)
+			if (a != b)
+				count_pair(&g->n, v[a], v[b], b > a);
 	}
 }
 
@@ -163,8 +174,8 @@ static void print_speedups(FILE *out, struct agreement *g, size_t count)
 	fprintf(out, "  %-14s speedups over %zu cell%s: CIs overlap %5.1f%%, inside the "
 		     "other's CI %5.1f%%, half-width at the median cell %.1f%%\n", "", g->cells,
 		g->cells == 1 ? "" : "s",
-		100 * (double)g->overlap / (double)g->pairs,
-		100 * (double)g->inside / (double)g->ordered, 100 * g->half[(halves - 1) / 2]);
+		100 * (double)g->n.overlap / (double)g->n.pairs,
+		100 * (double)g->n.inside / (double)g->n.ordered, 100 * g->half[(halves - 1) / 2]);
 }
 
 /* Keeps how much a cell's rounds differed in one run, where it says. */
@@ -232,17 +243,17 @@ static void print_shift(FILE *out, const struct tally *t, size_t runs)
 static void print_class(FILE *out, struct tally *t, enum cell_class k, size_t count,
 			int profiled)
 {
-	if (!t->pairs) {
+	if (!t->n.pairs) {
 		fprintf(out, "  %-14s no cell in every run\n", class_names[k]);
 		return;
 	}
-	double overlap = (double)t->overlap / (double)t->pairs;
-	double inside = (double)t->inside / (double)t->ordered;
+	double overlap = (double)t->n.overlap / (double)t->n.pairs;
+	double inside = (double)t->n.inside / (double)t->n.ordered;
 	pb_sort_doubles(t->half, t->halves);
 	double half = t->half[(t->halves - 1) / 2];
 	fprintf(out, "  %-14s %4zu pairs  CIs overlap %5.1f%% (target >= %.0f%%)  "
 		     "median inside the other's CI %5.1f%% (target >= %.0f%%)\n",
-		class_names[k], t->pairs, 100 * overlap, 100 * OVERLAP_TARGET, 100 * inside,
+		class_names[k], t->n.pairs, 100 * overlap, 100 * OVERLAP_TARGET, 100 * inside,
 		100 * INSIDE_TARGET);
 	if (k == CLASS_LATENCY)
 		fprintf(out, "  %-14s half-width at the median cell %.1f%%\n", "", 100 * half);
@@ -463,21 +474,15 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		for (size_t a = 0; a < count; a++)
 			note_level(t, &runs[a].summary, &cols[a], row[a], count, a, v[a][0]);
 		t->level_cells++;
-		note_speedups(&t->speedup, runs, cols, row, count, v);
-		for (size_t a = 0; a < count; a++) /* v again: the medians */
-			interval(&runs[a].summary, &cols[a], row[a], v[a]);
 		for (size_t a = 0; a < count; a++) {
 			note_spread(t, &runs[a].summary, &cols[a], row[a]);
 			t->half[t->halves++] = pb_relative_half_width(v[a][0], v[a][1], v[a][2]);
 			for (size_t b = 0; b < count; b++) {
 				if (a == b)
 					continue;
-				t->ordered++;
-				t->inside += v[b][0] >= v[a][1] && v[b][0] <= v[a][2];
+				count_pair(&t->n, v[a], v[b], b > a);
 				if (b < a)
 					continue;
-				t->pairs++;
-				t->overlap += v[a][1] <= v[b][2] && v[b][1] <= v[a][2];
 				double apart = fabs(v[a][0] - v[b][0]) / fmin(v[a][0], v[b][0]);
 				if (apart > t->worst) {
 					t->worst = apart;
@@ -487,6 +492,8 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 				}
 			}
 		}
+		/* Last: it fills v with the speedups in place of the medians. */
+		note_speedups(&t->speedup, runs, cols, row, count, v);
 	}
 	if (!e && !cells)
 		e = pb_fail(err, errlen, -EINVAL, "the runs share no verified cell with a CI");
@@ -494,7 +501,7 @@ int pb_coverage_runs(char *const *paths, size_t count, const char *profile, FILE
 		fprintf(out, "Coverage of the 95%% CIs of the median over %zu runs, %zu cells in "
 			     "all of them:\n", count, cells);
 		for (int k = 0; k < CLASS_COUNT; k++)
-			if (k != CLASS_LATENCY || tally[k].pairs)
+			if (k != CLASS_LATENCY || tally[k].n.pairs)
 				print_class(out, &tally[k], (enum cell_class)k, count,
 					    profiled_runs(runs, count) == count);
 		print_probes(out, runs, count);
