@@ -195,6 +195,18 @@ static void write_summary(const char *dir, const char *rows)
 	fclose(f);
 }
 
+/* What parbench coverage prints for these runs (it must succeed). */
+static char *coverage_text(char **runs, size_t count)
+{
+	char *text = NULL, err[256] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert(f);
+	cr_assert_eq(pb_coverage_runs(runs, count, NULL, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	return text;
+}
+
 /* Three runs of two cells: fib's intervals hold each other's medians, sum's
  * third run is off; the report counts pairs per class and names the worst. */
 Test(coverage, counts_overlaps_and_medians_inside_per_class)
@@ -210,17 +222,8 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 			 "b,sum,1000,omp,static,0,2,2.01,1.99,2.03,5.0,ok\n");
 	write_summary(c, "c,fib,30,omp,static,0,2,0.99,0.94,1.04,,ok\n"
 			 "c,sum,1000,omp,static,0,2,2.50,2.45,2.55,4.0,ok\n");
-	char *runs[] = {a, b, c};
-	snprintf(out, sizeof(out), "%s/out.txt", root);
-	FILE *f = fopen(out, "w");
-	char err[256] = "";
-	cr_assert_eq(pb_coverage_runs(runs, 3, NULL, f, err, sizeof(err)), 0, "%s", err);
-	fclose(f);
-	f = fopen(out, "r");
-	char text[4096] = "";
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	char *runs[] = {a, b, c}, err[256] = "";
+	char *text = coverage_text(runs, 3);
 	cr_expect(strstr(text, "compute-bound     3 pairs  CIs overlap 100.0%"), "%s", text);
 	cr_expect(strstr(text, "median inside the other's CI 100.0%"), "%s", text);
 	/* sum: a-b overlap, a-c and b-c not: 1 of 3; medians inside 2 of 6. */
@@ -234,6 +237,7 @@ Test(coverage, counts_overlaps_and_medians_inside_per_class)
 	cr_expect(!strstr(text, "rounds differ"), "runs without round_spread: no floor\n%s", text);
 	cr_expect(!strstr(text, "speed probe"), "runs without raw.csv: no probe\n%s", text);
 	cr_expect_eq(pb_coverage_runs(runs, 1, NULL, stderr, err, sizeof(err)), -EINVAL);
+	free(text);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);
 }
@@ -266,19 +270,11 @@ Test(coverage, speedups_agree_where_a_whole_run_moved)
 			o * 1.01, speedup[r][0], speedup[r][1], speedup[r][2]);
 		fclose(f);
 	}
-	snprintf(out, sizeof(out), "%s/out.txt", root);
-	FILE *f = fopen(out, "w");
-	char err[256] = "";
-	cr_assert_eq(pb_coverage_runs(runs, 3, NULL, f, err, sizeof(err)), 0, "%s", err);
-	fclose(f);
-	f = fopen(out, "r");
-	char text[4096] = "";
-	size_t n = fread(text, 1, sizeof(text) - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	char *text = coverage_text(runs, 3);
 	cr_expect(strstr(text, "memory-bound      6 pairs  CIs overlap   0.0%"), "%s", text);
 	cr_expect(strstr(text, "speedups over 1 cell: CIs overlap 100.0%, inside the other's "
 			       "CI 100.0%, half-width at the median cell 5.3%"), "%s", text);
+	free(text);
 	snprintf(out, sizeof(out), "rm -rf %s", root);
 	cr_expect_eq(system(out), 0);
 }
@@ -312,12 +308,8 @@ Test(coverage, says_what_the_rounds_allow)
 			r ? 121000 : 100000, r ? 121000 : 100000);
 		fclose(f);
 	}
-	char *runs[] = {dir[0], dir[1]}, *text = NULL, err[256] = "";
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	cr_assert(f);
-	cr_assert_eq(pb_coverage_runs(runs, 2, NULL, f, err, sizeof(err)), 0, "%s", err);
-	fclose(f);
+	char *runs[] = {dir[0], dir[1]};
+	char *text = coverage_text(runs, 2);
 	cr_expect(strstr(text, "rounds differ by 8.0% at the median cell (round_spread, over 4 "
 			 "rounds): an honest 5% would take about 13 rounds a cell\n"), "%s", text);
 	cr_expect(strstr(text, "rounds differ by 2.0% at the median cell (round_spread, over 4 "
